@@ -1,0 +1,26 @@
+"""The REST API under /api/v1/: one NinjaAPI assembled from each app's router."""
+
+from ninja import NinjaAPI
+
+from servicelane.core.api import router as core_router
+from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
+from servicelane.customers.api import router as customers_router
+from servicelane.vehicles.api import router as vehicles_router
+from servicelane.vehicles.api import types_router as vehicle_types_router
+
+api = NinjaAPI(
+    title="servicelane API",
+    version="1",
+    description=(
+        "Aftersales platform API. Authenticate with POST /api/v1/auth/token and send "
+        "the token as 'Authorization: Bearer <token>'. Errors are JSON with 'detail' "
+        "and per-field 'errors'."
+    ),
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/customers", customers_router)
+api.add_router("/vehicles", vehicles_router)
+api.add_router("/vehicle-types", vehicle_types_router)

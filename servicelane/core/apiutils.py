@@ -1,0 +1,106 @@
+"""Shared pieces of the REST API: authentication, errors, pagination."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
+from ninja.security import HttpBearer, SessionAuth
+
+from servicelane.core.auth import api_token_user
+from servicelane.core.errors import error_dict
+from servicelane.core.models import Workshop
+from servicelane.core.tenancy import access_for
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a personal token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser's session; CSRF is checked for writes."""
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class Pagination(PageNumberPagination):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=settings.PAGE_SIZE, max_page_size=200, **kwargs)
+
+
+def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
+    # Pydantic locations look like ("body", "payload", "email"); the field is last.
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters")]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error is JSON ``{"detail", "errors"}`` with a 4xx status."""
+
+    def reply(request: HttpRequest, status: int, detail: str, errors: Any = None) -> HttpResponse:
+        return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            message = str(error.get("msg", _("Invalid value.")))
+            message = message.removeprefix("Value error, ")
+            errors.setdefault(_field_of(error.get("loc", ())), []).append(message)
+        return reply(request, 400, _("The request is not valid; see the errors by field."), errors)
+
+    @api.exception_handler(ValidationError)
+    def on_domain_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = error_dict(exc)
+        first = next(iter(errors.values()), [_("Invalid input.")])[0]
+        return reply(request, 400, first, errors)
+
+    @api.exception_handler(PermissionDenied)
+    def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return reply(request, 403, str(exc) or _("Your role does not allow this."))
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return reply(request, 404, _("Not found."))
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return reply(request, 401, _("Log in or send a valid token: Authorization: Bearer …"))
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return reply(request, exc.status_code, str(exc))
+
+
+def workshop_for_write(request: HttpRequest, perm: Any, code: str | None) -> Workshop:
+    """The workshop a new record belongs to: the one named, else the user's only one."""
+    access = access_for(request.user)
+    allowed = access.workshops_with(perm)
+    workshops = Workshop.objects.filter(id__in=allowed)
+    if code:
+        workshop = workshops.filter(code=code.upper()).first()
+        if workshop is None:
+            raise ValidationError({"workshop": [_("Unknown workshop or not allowed for you.")]})
+        return workshop
+    if not allowed:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if len(allowed) > 1:
+        raise ValidationError({"workshop": [_("You work in several workshops; name one.")]})
+    return workshops.get()

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from servicelane.core.models import Workshop
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu a user sees follows what their roles allow."""
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {"languages": settings.LANGUAGES}
+    if user is None or not user.is_authenticated:
+        return context
+    access = access_for(user)
+    items = [("home", _("Overview"), reverse("home"))]
+    if access.can(Perm.CUSTOMER_VIEW):
+        items.append(("customers", _("Customers"), reverse("customers:list")))
+    if access.can(Perm.VEHICLE_VIEW):
+        items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
+    items.append(("api", _("API"), "/api/v1/docs"))
+    if user.is_staff:
+        items.append(("admin", _("Configuration"), reverse("admin:index")))
+    switchable = Workshop.objects.filter(id__in=access.visible_workshop_ids()).order_by("name")
+    context.update(
+        nav_items=items,
+        current_workshop=getattr(request, "workshop", None),
+        switchable_workshops=list(switchable) if len(access.visible_workshop_ids()) > 1 else [],
+    )
+    return context

@@ -1,0 +1,21 @@
+"""Turning domain errors into per-field messages for forms and the API."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BaseForm
+
+
+def error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("__all__" if k == NON_FIELD_ERRORS else k): [str(m) for m in ValidationError(v)]
+            for k, v in exc.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def apply_to_form(form: BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, inline by field."""
+    for field, messages in error_dict(exc).items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

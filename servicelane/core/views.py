@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from servicelane.core.forms import LanguageForm, WorkshopSwitchForm
+from servicelane.core.middleware import SESSION_WORKSHOP_KEY
+from servicelane.core.selectors import dashboard_figures
+from servicelane.core.tenancy import access_for, forget_access
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    figures = dashboard_figures(user=request.user, workshop=request.workshop)
+    return render(request, "core/home.html", {"figures": figures})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the language; for a signed-in user it is remembered on the profile."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown language."), status=400)
+    language = form.cleaned_data["language"]
+    response = HttpResponseRedirect(_safe_next(request, form.cleaned_data.get("next")))
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@login_required
+@require_POST
+def switch_workshop(request: HttpRequest) -> HttpResponse:
+    form = WorkshopSwitchForm(request.POST)
+    forget_access(request.user)
+    if not form.is_valid() or form.cleaned_data["workshop"] not in access_for(
+        request.user
+    ).visible_workshop_ids():
+        return HttpResponse(_("Unknown workshop."), status=404)
+    request.session[SESSION_WORKSHOP_KEY] = form.cleaned_data["workshop"]
+    return HttpResponseRedirect(_safe_next(request, form.cleaned_data.get("next")))
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: the app answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,50 @@
+"""One filter set for the customer list, shared by the web page and the API."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from servicelane.core.phones import phone_search_digits
+from servicelane.customers.choices import CustomerKind
+from servicelane.customers.models import Customer
+
+
+def normalise_plate(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Customer
+        fields = ["q", "kind"]
+
+    def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
+        """Name, company, e-mail, phone (any format), plate or VIN."""
+        from servicelane.vehicles.models import Ownership
+
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for word in value.split():
+            condition &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(company_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        digits = phone_search_digits(value)
+        if len(digits) >= 4:
+            condition |= Q(phone__contains=digits)
+        plate = normalise_plate(value)
+        if len(plate) >= 2:
+            owns = Ownership.objects.filter(customer=OuterRef("pk"), ended_on__isnull=True).filter(
+                Q(vehicle__plate_normalized__contains=plate) | Q(vehicle__vin__startswith=plate)
+                if len(plate) < 17
+                else Q(vehicle__vin=plate)
+            )
+            condition |= Exists(owns)
+        return queryset.filter(condition)

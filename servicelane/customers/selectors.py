@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import get_for_user
+from servicelane.customers.filters import CustomerFilter
+from servicelane.customers.models import Customer
+
+
+def customer_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
+    """The customers the user may see, filtered by the shared filter set."""
+    queryset = Customer.objects.visible_to(user, Perm.CUSTOMER_VIEW).select_related("workshop")
+    filterset = CustomerFilter(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(
+            {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
+        )
+    return filterset.qs
+
+
+def customer_get_for_user(*, user: Any, customer_id: int) -> Customer:
+    return get_for_user(
+        Customer.objects.select_related("workshop"), user, Perm.CUSTOMER_VIEW, pk=customer_id
+    )
+
+
+def customer_count_for_user(*, user: Any) -> int:
+    return Customer.objects.visible_to(user, Perm.CUSTOMER_VIEW).count()

@@ -1,0 +1,97 @@
+"""Every write to customers goes through these functions."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from servicelane.core.audit import audit_record, diff, snapshot
+from servicelane.core.models import User, Workshop
+from servicelane.core.permissions import Perm
+from servicelane.core.phones import phone_to_e164
+from servicelane.core.tenancy import access_for
+from servicelane.customers.models import Customer
+
+EDITABLE_FIELDS = [
+    "kind",
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "language",
+    "consent_reminders",
+    "consent_marketing",
+    "notes",
+]
+AUDITED_FIELDS = [*EDITABLE_FIELDS, "consent_reminders_at", "consent_marketing_at"]
+
+
+def _apply(customer: Customer, data: dict[str, Any], workshop: Workshop) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    now = timezone.now()
+    for consent in ("consent_reminders", "consent_marketing"):
+        if consent in data and bool(data[consent]) != getattr(customer, consent):
+            # The time of the latest change is what proves consent (or withdrawal).
+            setattr(customer, f"{consent}_at", now)
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(customer, name, value)
+    customer.email = customer.email.lower()
+    customer.country = (customer.country or "").upper()
+    region = customer.country or workshop.country
+    try:
+        customer.phone = phone_to_e164(customer.phone, region)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    customer.full_clean(exclude=["workshop"])
+
+
+@transaction.atomic
+def customer_create(*, actor: User, workshop: Workshop, **data: Any) -> Customer:
+    """Create a customer of ``workshop``; the actor needs the right to change customers there.
+
+    Phone numbers are normalised to E.164 (the customer's country, else the
+    workshop's, decides how a local number is read); consent times are stamped.
+    """
+    access_for(actor).require(Perm.CUSTOMER_CHANGE, workshop.pk)
+    customer = Customer(workshop=workshop)
+    data.setdefault("language", workshop.default_language)
+    _apply(customer, data, workshop)
+    customer.save()
+    audit_record(
+        actor=actor,
+        action="created",
+        target=customer,
+        workshop_id=workshop.pk,
+        changes=diff({}, snapshot(customer, AUDITED_FIELDS)),
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: User, customer: Customer, **data: Any) -> Customer:
+    """Change a customer; only fields given change; the change is audited."""
+    access_for(actor).require(Perm.CUSTOMER_CHANGE, customer.workshop_id)
+    customer = Customer.objects.select_for_update().select_related("workshop").get(pk=customer.pk)
+    before = snapshot(customer, AUDITED_FIELDS)
+    _apply(customer, data, customer.workshop)
+    changes = diff(before, snapshot(customer, AUDITED_FIELDS))
+    if changes:
+        customer.save()
+        audit_record(
+            actor=actor,
+            action="updated",
+            target=customer,
+            workshop_id=customer.workshop_id,
+            changes=changes,
+        )
+    return customer

@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from servicelane.core.audit_selectors import audit_trail_for
+from servicelane.core.errors import apply_to_form
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
+from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.customers.filters import CustomerFilter
+from servicelane.customers.forms import CustomerForm
+from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
+from servicelane.customers.services import customer_create, customer_update
+from servicelane.vehicles.selectors import vehicles_of_customer
+
+
+@require_perm(Perm.CUSTOMER_VIEW)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filterset = CustomerFilter(request.GET)
+    try:
+        customers = customer_list_for_user(user=request.user, filters=request.GET.dict())
+    except ValidationError:
+        customers = customer_list_for_user(user=request.user)
+    context = {
+        "page": paginate(request, customers),
+        "filter": filterset,
+        "query": query_without_page(request),
+        "can_create": access_for(request.user).can(
+            Perm.CUSTOMER_CHANGE, getattr(request.workshop, "pk", None)
+        ),
+    }
+    if request.htmx:
+        return render(request, "customers/partials/_results.html", context)
+    return render(request, "customers/list.html", context)
+
+
+@require_perm(Perm.CUSTOMER_VIEW)
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, customer_id=customer_id)
+    access = access_for(request.user)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "ownerships": vehicles_of_customer(user=request.user, customer_id=customer.pk),
+            "audit": audit_trail_for(customer)[:20],
+            "can_edit": access.can(Perm.CUSTOMER_CHANGE, customer.workshop_id),
+            "can_add_vehicle": access.can(Perm.VEHICLE_CHANGE, customer.workshop_id),
+        },
+    )
+
+
+@require_perm(Perm.CUSTOMER_CHANGE)
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    workshop = request.workshop
+    access_for(request.user).require(Perm.CUSTOMER_CHANGE, getattr(workshop, "pk", None))
+    form = CustomerForm(
+        request.POST or None, initial={"language": workshop.default_language, "country": workshop.country}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = customer_create(actor=request.user, workshop=workshop, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Customer %(name)s created.") % {"name": customer})
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None})
+
+
+@require_perm(Perm.CUSTOMER_CHANGE)
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, customer_id=customer_id)
+    access_for(request.user).require(Perm.CUSTOMER_CHANGE, customer.workshop_id)
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = customer_update(
+                actor=request.user,
+                customer=customer_get_for_user(user=request.user, customer_id=customer_id),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})

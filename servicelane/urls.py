@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from servicelane.api import api
+from servicelane.core import views as core_views
+from servicelane.core.auth import EmailAuthenticationForm
+from servicelane.core.forms import LocalizedPasswordResetForm
+
+admin.site.site_header = _("servicelane configuration")
+admin.site.site_title = _("servicelane")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=LocalizedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("language/", core_views.set_language, name="set_language"),
+    path("workshop/switch/", core_views.switch_workshop, name="switch_workshop"),
+    path("healthz", core_views.health, name="health"),
+    path("customers/", include("servicelane.customers.urls")),
+    path("vehicles/", include("servicelane.vehicles.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,70 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from servicelane.customers.models import Customer
+from servicelane.vehicles.choices import MileageSource
+from servicelane.vehicles.models import VehicleType
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Customer) -> str:
+        return f"{obj.display_name} · {obj.phone_display or obj.email or obj.city}"
+
+
+class VehicleForm(forms.Form):
+    """Collects the input; VIN and mileage rules live in the services."""
+
+    vin = forms.CharField(
+        label=_("VIN"),
+        max_length=40,
+        help_text=_("17 characters; the letters I, O and Q are never used."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    plate = forms.CharField(label=_("Number plate"), max_length=20, required=False)
+    vehicle_type = forms.ModelChoiceField(
+        label=_("Vehicle type"), queryset=VehicleType.objects.none(), required=False
+    )
+    first_registration = forms.DateField(
+        label=_("First registration"), required=False, widget=DateInput()
+    )
+    teleservice = forms.BooleanField(label=_("Teleservice capable"), required=False)
+    owner = OwnerChoiceField(label=_("Owner"), queryset=Customer.objects.none(), required=False)
+    km = forms.IntegerField(label=_("Current mileage (km)"), min_value=0, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        vehicle_types: Any,
+        customers: Any,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle_type"].queryset = vehicle_types
+        self.fields["owner"].queryset = customers
+        if editing:
+            # The VIN is the car's identity; it is never edited, and mileage has its own form.
+            del self.fields["vin"]
+            del self.fields["km"]
+
+
+class MileageForm(forms.Form):
+    km = forms.IntegerField(label=_("Mileage (km)"), min_value=0)
+    read_on = forms.DateField(label=_("Date"), widget=DateInput())
+    source = forms.ChoiceField(
+        label=_("Source"), choices=MileageSource.choices, initial=MileageSource.MANUAL
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["read_on"].initial = timezone.localdate()

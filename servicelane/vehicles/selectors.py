@@ -1,0 +1,79 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for, get_for_user
+from servicelane.vehicles.filters import VehicleFilter
+from servicelane.vehicles.models import MileageReading, Ownership, Vehicle, VehicleType
+from servicelane.vehicles.vin import normalise_vin
+
+
+def _filter_errors(filterset: Any) -> dict[str, list[str]]:
+    return {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
+
+
+def current_ownerships_prefetch(user: Any) -> Prefetch:
+    """Current owners, only as far as the user may see customer data."""
+    return Prefetch(
+        "ownerships",
+        queryset=Ownership.objects.visible_to(user, Perm.CUSTOMER_VIEW)
+        .filter(ended_on__isnull=True)
+        .select_related("customer"),
+        to_attr="current_ownerships",
+    )
+
+
+def vehicle_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
+    queryset = (
+        Vehicle.objects.visible_to(user)
+        .select_related("vehicle_type")
+        .prefetch_related(current_ownerships_prefetch(user))
+        .order_by("-updated_at", "vin")
+    )
+    filterset = VehicleFilter(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(_filter_errors(filterset))
+    return filterset.qs
+
+
+def vehicle_get_for_user(*, user: Any, vin: str, perm: Perm | None = None) -> Vehicle:
+    return get_for_user(
+        Vehicle.objects.select_related("vehicle_type", "network").prefetch_related(
+            current_ownerships_prefetch(user)
+        ),
+        user,
+        perm,
+        vin=normalise_vin(vin),
+    )
+
+
+def vehicle_ownership_history(*, user: Any, vehicle: Vehicle) -> QuerySet:
+    return (
+        Ownership.objects.visible_to(user, Perm.CUSTOMER_VIEW)
+        .filter(vehicle=vehicle)
+        .select_related("customer", "workshop")
+    )
+
+
+def vehicle_mileage_history(*, vehicle: Vehicle) -> QuerySet:
+    """Every reading of the car, whichever workshop took it: the network's history."""
+    return MileageReading.objects.filter(vehicle=vehicle).select_related("workshop")
+
+
+def vehicles_of_customer(*, user: Any, customer_id: int) -> QuerySet:
+    return (
+        Ownership.objects.visible_to(user, Perm.CUSTOMER_VIEW)
+        .filter(customer_id=customer_id)
+        .select_related("vehicle", "vehicle__vehicle_type")
+        .order_by("ended_on", "-started_on")
+    )
+
+
+def vehicle_type_list_for_user(*, user: Any) -> QuerySet:
+    return VehicleType.objects.filter(network_id__in=access_for(user).network_ids)
+
+
+def vehicle_count_for_user(*, user: Any) -> int:
+    return Vehicle.objects.visible_to(user).count()

@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicelane.core.audit_selectors import audit_trail_for
+from servicelane.core.errors import apply_to_form
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
+from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.customers.models import Customer
+from servicelane.vehicles.filters import VehicleFilter
+from servicelane.vehicles.forms import MileageForm, VehicleForm
+from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.selectors import (
+    vehicle_get_for_user,
+    vehicle_list_for_user,
+    vehicle_mileage_history,
+    vehicle_ownership_history,
+    vehicle_type_list_for_user,
+)
+from servicelane.vehicles.services import (
+    vehicle_record_mileage,
+    vehicle_register,
+    vehicle_set_owner,
+    vehicle_update,
+)
+from servicelane.vehicles.vin import decode_vin
+
+
+def _workshop_customers(request: HttpRequest) -> object:
+    workshop_id = getattr(request.workshop, "pk", None)
+    return Customer.objects.visible_to(request.user, Perm.CUSTOMER_VIEW).filter(
+        workshop_id=workshop_id
+    )
+
+
+@require_perm(Perm.VEHICLE_VIEW)
+def vehicle_list(request: HttpRequest) -> HttpResponse:
+    try:
+        vehicles = vehicle_list_for_user(user=request.user, filters=request.GET.dict())
+    except ValidationError:
+        vehicles = vehicle_list_for_user(user=request.user)
+    context = {
+        "page": paginate(request, vehicles),
+        "filter": VehicleFilter(request.GET),
+        "query": query_without_page(request),
+        "can_create": access_for(request.user).can(
+            Perm.VEHICLE_CHANGE, getattr(request.workshop, "pk", None)
+        ),
+    }
+    if request.htmx:
+        return render(request, "vehicles/partials/_results.html", context)
+    return render(request, "vehicles/list.html", context)
+
+
+def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: MileageForm) -> dict:
+    access = access_for(request.user)
+    return {
+        "vehicle": vehicle,
+        "vin_warning": "" if vehicle.vin_check_digit_ok else decode_vin(vehicle.vin).warning,
+        "ownerships": vehicle_ownership_history(user=request.user, vehicle=vehicle),
+        "readings": vehicle_mileage_history(vehicle=vehicle)[:50],
+        "audit": audit_trail_for(vehicle).filter(
+            workshop_id__in=access.visible_workshop_ids()
+        )[:20],
+        "mileage_form": mileage_form,
+        "can_edit": access.can(Perm.VEHICLE_CHANGE),
+        "can_record_mileage": access.can(Perm.MILEAGE_RECORD),
+    }
+
+
+@require_perm(Perm.VEHICLE_VIEW)
+def vehicle_detail(request: HttpRequest, vin: str) -> HttpResponse:
+    vehicle = vehicle_get_for_user(user=request.user, vin=vin)
+    return render(
+        request, "vehicles/detail.html", _detail_context(request, vehicle, MileageForm())
+    )
+
+
+@require_perm(Perm.VEHICLE_CHANGE)
+def vehicle_create(request: HttpRequest) -> HttpResponse:
+    workshop = request.workshop
+    access_for(request.user).require(Perm.VEHICLE_CHANGE, getattr(workshop, "pk", None))
+    customers = _workshop_customers(request)
+    owner_id = request.GET.get("owner", "")
+    initial = {"owner": owner_id} if owner_id.isdigit() else {}
+    form = VehicleForm(
+        request.POST or None,
+        initial=initial,
+        vehicle_types=vehicle_type_list_for_user(user=request.user),
+        customers=customers,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            vehicle, created = vehicle_register(
+                actor=request.user,
+                workshop=workshop,
+                vin=data.pop("vin"),
+                owner=data.pop("owner"),
+                km=data.pop("km"),
+                **data,
+            )
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Vehicle %(vin)s registered.") % {"vin": vehicle.vin})
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "This VIN was already known in the network. The vehicle and its "
+                        "history are now linked to your workshop."
+                    ),
+                )
+            if not vehicle.vin_check_digit_ok:
+                messages.warning(request, decode_vin(vehicle.vin).warning)
+            return redirect("vehicles:detail", vin=vehicle.vin)
+    return render(request, "vehicles/form.html", {"form": form, "vehicle": None})
+
+
+@require_perm(Perm.VEHICLE_CHANGE)
+def vehicle_edit(request: HttpRequest, vin: str) -> HttpResponse:
+    vehicle = vehicle_get_for_user(user=request.user, vin=vin)
+    workshop = request.workshop
+    customers = _workshop_customers(request)
+    current = next(
+        (o for o in vehicle.current_ownerships if o.workshop_id == getattr(workshop, "pk", None)),
+        None,
+    )
+    form = VehicleForm(
+        request.POST or None,
+        initial={
+            "plate": vehicle.plate,
+            "vehicle_type": vehicle.vehicle_type_id,
+            "first_registration": vehicle.first_registration,
+            "teleservice": vehicle.teleservice,
+            "owner": current.customer_id if current else None,
+        },
+        vehicle_types=vehicle_type_list_for_user(user=request.user),
+        customers=customers,
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        owner = data.pop("owner")
+        try:
+            with transaction.atomic():
+                vehicle = vehicle_update(actor=request.user, vehicle=vehicle, **data)
+                if owner is not None and workshop is not None:
+                    vehicle_set_owner(
+                        actor=request.user, vehicle=vehicle, workshop=workshop, customer=owner
+                    )
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("vehicles:detail", vin=vehicle.vin)
+    return render(request, "vehicles/form.html", {"form": form, "vehicle": vehicle})
+
+
+@require_POST
+@require_perm(Perm.MILEAGE_RECORD)
+def vehicle_mileage(request: HttpRequest, vin: str) -> HttpResponse:
+    vehicle = vehicle_get_for_user(user=request.user, vin=vin)
+    form = MileageForm(request.POST)
+    if form.is_valid():
+        try:
+            reading = vehicle_record_mileage(actor=request.user, vehicle=vehicle, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            if reading.flagged:
+                messages.warning(
+                    request,
+                    _(
+                        "Recorded, but lower than an earlier reading: "
+                        "possible odometer roll-back or typing error."
+                    ),
+                )
+            else:
+                messages.success(request, _("Mileage recorded."))
+            if not request.htmx:
+                return redirect("vehicles:detail", vin=vehicle.vin)
+            form = MileageForm()
+    context = _detail_context(request, vehicle, form)
+    if request.htmx:
+        return render(request, "vehicles/partials/_mileage.html", context)
+    return render(request, "vehicles/detail.html", context, status=400)
