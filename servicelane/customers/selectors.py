@@ -1,17 +1,27 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
 
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import get_for_user
+from servicelane.customers.choices import CustomerKind
 from servicelane.customers.filters import CustomerFilter
 from servicelane.customers.models import Customer
 
 
 def customer_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
     """The customers the user may see, filtered by the shared filter set."""
-    queryset = Customer.objects.visible_to(user, Perm.CUSTOMER_VIEW).select_related("workshop")
+    queryset = (
+        Customer.objects.visible_to(user, Perm.CUSTOMER_VIEW)
+        .select_related("workshop")
+        .annotate(
+            sort_name=Case(
+                When(kind=CustomerKind.COMPANY, then=F("company_name")), default=F("last_name")
+            )
+        )
+        .order_by("sort_name", "first_name", "id")
+    )
     filterset = CustomerFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(

@@ -48,11 +48,17 @@ def _apply(customer: Customer, data: dict[str, Any], workshop: Workshop) -> None
     customer.email = customer.email.lower()
     customer.country = (customer.country or "").upper()
     region = customer.country or workshop.country
+    errors: dict[str, list[str]] = {}
     try:
         customer.phone = phone_to_e164(customer.phone, region)
     except ValidationError as exc:
-        raise ValidationError({"phone": exc.messages}) from exc
-    customer.full_clean(exclude=["workshop"])
+        errors["phone"] = exc.messages
+    try:
+        customer.full_clean(exclude=["workshop", *errors])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -1,0 +1,59 @@
+# servicelane: `make run` to try it, `make test` to check it.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Development defaults; every one can be overridden from the environment.
+export DEBUG ?= true
+
+.PHONY: run test install migrate demo lint format messages check-messages bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+
+## run: set everything up, then serve on http://$(HOST):$(PORT) with the task worker
+run: demo
+	@echo ""
+	@echo "  servicelane is starting on http://$(HOST):$(PORT)"
+	@echo "  log in with one of the accounts above (password: servicelane); Ctrl-C stops it."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --interval 1 & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (browser tests included when Chromium is installed)
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## messages: extract strings and compile the catalogues (needs GNU gettext)
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(BIN)/python bench/seed_scale.py
+
+clean:
+	rm -rf $(VENV) staticfiles .ruff_cache
