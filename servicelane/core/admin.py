@@ -39,7 +39,14 @@ class NetworkMembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "language", "is_active", "is_staff", "password_changed_at"]
+    list_display = [
+        "email",
+        "full_name",
+        "language",
+        "is_active",
+        "is_staff",
+        "password_changed_at",
+    ]
     list_filter = ["is_active", "is_staff", "language"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["password_changed_at", "date_joined", "last_login"]
@@ -54,7 +61,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "language", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "language", "password1", "password2"),
+            },
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from servicelane.core.apiutils import ERRORS
@@ -40,7 +40,7 @@ class MeOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS}, tags=["account"])
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange e-mail and password for a personal token (shown once)."""
     email = str(payload.email).lower()
     # Through authenticate(), so failed attempts are throttled like the login page's.
@@ -51,7 +51,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
         reset = request.build_absolute_uri(reverse("password_reset"))
         raise HttpError(403, f"{password_expired_message()} {reset}")
     token, raw = api_token_issue(user=authenticated, name=payload.name)
-    return 200, {"token": raw, "expires_at": token.expires_at}
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})

@@ -55,7 +55,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Every error is JSON ``{"detail", "errors"}`` with a 4xx status."""
 
     def reply(request: HttpRequest, status: int, detail: str, errors: Any = None) -> HttpResponse:
-        return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+        return api.create_response(
+            request, {"detail": detail, "errors": errors or {}}, status=status
+        )
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -81,9 +81,7 @@ def api_token_user(raw: str) -> User | None:
     """The active user a token belongs to, or None if unknown or expired."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     if token is None or token.is_expired or not token.user.is_active:
         return None
     if token.user.password_expired:

@@ -25,7 +25,9 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
         {Perm.VEHICLE_VIEW, Perm.MILEAGE_RECORD, Perm.WORKSHOP_VIEW}
     ),
     WorkshopRole.FOREMAN: frozenset({Perm.CUSTOMER_VIEW, Perm.WORKSHOP_VIEW, *_ALL_VEHICLE}),
-    WorkshopRole.PARTS_CLERK: frozenset({Perm.CUSTOMER_VIEW, Perm.VEHICLE_VIEW, Perm.WORKSHOP_VIEW}),
+    WorkshopRole.PARTS_CLERK: frozenset(
+        {Perm.CUSTOMER_VIEW, Perm.VEHICLE_VIEW, Perm.WORKSHOP_VIEW}
+    ),
     WorkshopRole.CASHIER: frozenset(
         {Perm.CUSTOMER_VIEW, Perm.CUSTOMER_CHANGE, Perm.VEHICLE_VIEW, Perm.WORKSHOP_VIEW}
     ),

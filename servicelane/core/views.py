@@ -53,9 +53,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def switch_workshop(request: HttpRequest) -> HttpResponse:
     form = WorkshopSwitchForm(request.POST)
     forget_access(request.user)
-    if not form.is_valid() or form.cleaned_data["workshop"] not in access_for(
-        request.user
-    ).visible_workshop_ids():
+    if (
+        not form.is_valid()
+        or form.cleaned_data["workshop"] not in access_for(request.user).visible_workshop_ids()
+    ):
         return HttpResponse(_("Unknown workshop."), status=404)
     request.session[SESSION_WORKSHOP_KEY] = form.cleaned_data["workshop"]
     return HttpResponseRedirect(_safe_next(request, form.cleaned_data.get("next")))

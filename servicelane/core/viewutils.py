@@ -13,7 +13,9 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 
 
-def require_perm(perm: Perm) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require_perm(
+    perm: Perm,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Login required, and a role that grants ``perm`` somewhere (else 403)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

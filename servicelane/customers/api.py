@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_for_write
@@ -15,8 +15,16 @@ router = Router(tags=["customers"])
 
 # Text fields a PATCH may clear by sending null.
 CLEARABLE_FIELDS = {
-    "first_name", "last_name", "company_name", "email", "phone",
-    "street", "postal_code", "city", "country", "notes",
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "notes",
 }
 
 
@@ -45,7 +53,9 @@ class CustomerOut(Schema):
 
 
 class CustomerIn(Schema):
-    workshop: str | None = Field(None, description="Workshop code; needed only if you work in several.")
+    workshop: str | None = Field(
+        None, description="Workshop code; needed only if you work in several."
+    )
     kind: CustomerKind = CustomerKind.PERSON
     first_name: str = Field("", max_length=100)
     last_name: str = Field("", max_length=100)
@@ -88,17 +98,15 @@ class CustomerFilters(FilterSchema):
 @paginate(Pagination)
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> object:
     """Customers of your workshop(s), searchable."""
-    return customer_list_for_user(
-        user=request.user, filters=filters.model_dump(exclude_none=True)
-    )
+    return customer_list_for_user(user=request.user, filters=filters.model_dump(exclude_none=True))
 
 
 @router.post("", response={201: CustomerOut, **ERRORS})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, Customer]:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
     workshop = workshop_for_write(request, Perm.CUSTOMER_CHANGE, payload.workshop)
     data = payload.model_dump(exclude={"workshop"}, exclude_none=True)
     customer = customer_create(actor=request.user, workshop=workshop, **data)
-    return 201, customer
+    return Status(201, customer)
 
 
 @router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})

@@ -30,9 +30,7 @@ class Customer(WorkshopOwned):
     country = models.CharField(
         _("country"), max_length=2, blank=True, validators=[country_code_validator]
     )
-    language = models.CharField(
-        _("preferred language"), max_length=10, choices=Language.choices
-    )
+    language = models.CharField(_("preferred language"), max_length=10, choices=Language.choices)
     consent_reminders = models.BooleanField(_("consents to service reminders"), default=False)
     consent_reminders_at = models.DateTimeField(
         _("reminder consent changed at"), null=True, blank=True

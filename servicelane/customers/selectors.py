@@ -25,7 +25,10 @@ def customer_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) 
     filterset = CustomerFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(
-            {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
+            {
+                f: [e["message"] for e in errs]
+                for f, errs in filterset.errors.get_json_data().items()
+            }
         )
     return filterset.qs
 

@@ -58,7 +58,8 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     workshop = request.workshop
     access_for(request.user).require(Perm.CUSTOMER_CHANGE, getattr(workshop, "pk", None))
     form = CustomerForm(
-        request.POST or None, initial={"language": workshop.default_language, "country": workshop.country}
+        request.POST or None,
+        initial={"language": workshop.default_language, "country": workshop.country},
     )
     if request.method == "POST" and form.is_valid():
         try:

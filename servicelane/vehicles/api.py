@@ -2,14 +2,14 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_for_write
 from servicelane.core.permissions import Perm
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.choices import Drive, FuelType, MileageSource
-from servicelane.vehicles.models import MileageReading, Vehicle, VehicleType
+from servicelane.vehicles.models import Vehicle, VehicleType
 from servicelane.vehicles.selectors import (
     vehicle_get_for_user,
     vehicle_list_for_user,
@@ -60,7 +60,9 @@ class VehicleOut(Schema):
 
 class VehicleIn(Schema):
     vin: str = Field(..., max_length=40)
-    workshop: str | None = Field(None, description="Workshop code; needed only if you work in several.")
+    workshop: str | None = Field(
+        None, description="Workshop code; needed only if you work in several."
+    )
     plate: str = Field("", max_length=20)
     vehicle_type_id: int | None = None
     first_registration: date | None = None
@@ -129,7 +131,7 @@ def list_vehicles(request: HttpRequest, filters: Query[VehicleFilters]) -> objec
 
 
 @router.post("", response={201: VehicleOut, 200: VehicleOut, **ERRORS})
-def create_vehicle(request: HttpRequest, payload: VehicleIn) -> tuple[int, Vehicle]:
+def create_vehicle(request: HttpRequest, payload: VehicleIn) -> Status:
     """Register a vehicle. A VIN already known in the network is linked (200), not duplicated."""
     workshop = workshop_for_write(request, Perm.VEHICLE_CHANGE, payload.workshop)
     owner = (
@@ -148,7 +150,7 @@ def create_vehicle(request: HttpRequest, payload: VehicleIn) -> tuple[int, Vehic
         first_registration=payload.first_registration,
         teleservice=payload.teleservice,
     )
-    return (201 if created else 200), _reload(request, vehicle.vin)
+    return Status(201 if created else 200, _reload(request, vehicle.vin))
 
 
 @router.get("/{vin}", response={200: VehicleOut, **ERRORS})
@@ -184,7 +186,7 @@ def list_mileage(request: HttpRequest, vin: str) -> object:
 
 
 @router.post("/{vin}/mileage", response={201: MileageOut, **ERRORS})
-def record_mileage(request: HttpRequest, vin: str, payload: MileageIn) -> tuple[int, MileageReading]:
+def record_mileage(request: HttpRequest, vin: str, payload: MileageIn) -> Status:
     """Record a reading; one below an earlier reading is kept and returned flagged."""
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     reading = vehicle_record_mileage(
@@ -194,4 +196,4 @@ def record_mileage(request: HttpRequest, vin: str, payload: MileageIn) -> tuple[
         read_on=payload.read_on or timezone.localdate(),
         source=payload.source,
     )
-    return 201, reading
+    return Status(201, reading)

@@ -143,7 +143,10 @@ class MileageReading(models.Model):
     """An odometer reading; one lower than an earlier one is kept, flagged."""
 
     vehicle = models.ForeignKey(
-        Vehicle, on_delete=models.CASCADE, related_name="mileage_readings", verbose_name=_("vehicle")
+        Vehicle,
+        on_delete=models.CASCADE,
+        related_name="mileage_readings",
+        verbose_name=_("vehicle"),
     )
     read_on = models.DateField(_("date"))
     km = models.PositiveIntegerField(

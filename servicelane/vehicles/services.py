@@ -102,11 +102,15 @@ def vehicle_register(
     elif vehicle.network_id != workshop.network_id:
         raise ValidationError({"vin": [_("This VIN belongs to another network.")]})
     before = {} if created else snapshot(vehicle, VEHICLE_FIELDS)
-    # Only values given overwrite what the network already knows about the car.
-    _clean_vehicle_data(vehicle, {k: v for k, v in data.items() if created or v not in ("", None)})
+    if not created:
+        # Registering never overwrites what the network already knows about the
+        # car; it only fills gaps. Corrections go through vehicle_update.
+        data = {k: v for k, v in data.items() if getattr(vehicle, k) in ("", None, False)}
+    _clean_vehicle_data(vehicle, data)
     try:
-        with transaction.atomic():
-            vehicle.save()
+        if created or diff(before, snapshot(vehicle, VEHICLE_FIELDS)):
+            with transaction.atomic():
+                vehicle.save()
     except IntegrityError as exc:  # a concurrent registration of the same VIN won
         raise ValidationError({"vin": [_("This VIN was registered at the same moment.")]}) from exc
     WorkshopVehicle.objects.get_or_create(workshop=workshop, vehicle=vehicle)
@@ -237,6 +241,10 @@ def vehicle_record_mileage(
         action="mileage_recorded",
         target=vehicle,
         workshop_id=workshop_id,
-        changes={"km": [None, km], "read_on": [None, read_on.isoformat()], "flagged": higher_before},
+        changes={
+            "km": [None, km],
+            "read_on": [None, read_on.isoformat()],
+            "flagged": higher_before,
+        },
     )
     return reading

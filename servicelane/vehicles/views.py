@@ -64,9 +64,9 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: Mileag
         "vin_warning": "" if vehicle.vin_check_digit_ok else decode_vin(vehicle.vin).warning,
         "ownerships": vehicle_ownership_history(user=request.user, vehicle=vehicle),
         "readings": vehicle_mileage_history(vehicle=vehicle)[:50],
-        "audit": audit_trail_for(vehicle).filter(
-            workshop_id__in=access.visible_workshop_ids()
-        )[:20],
+        "audit": audit_trail_for(vehicle).filter(workshop_id__in=access.visible_workshop_ids())[
+            :20
+        ],
         "mileage_form": mileage_form,
         "can_edit": access.can(Perm.VEHICLE_CHANGE),
         "can_record_mileage": access.can(Perm.MILEAGE_RECORD),
@@ -76,9 +76,7 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: Mileag
 @require_perm(Perm.VEHICLE_VIEW)
 def vehicle_detail(request: HttpRequest, vin: str) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
-    return render(
-        request, "vehicles/detail.html", _detail_context(request, vehicle, MileageForm())
-    )
+    return render(request, "vehicles/detail.html", _detail_context(request, vehicle, MileageForm()))
 
 
 @require_perm(Perm.VEHICLE_CHANGE)
@@ -171,7 +169,9 @@ def vehicle_mileage(request: HttpRequest, vin: str) -> HttpResponse:
     form = MileageForm(request.POST)
     if form.is_valid():
         try:
-            reading = vehicle_record_mileage(actor=request.user, vehicle=vehicle, **form.cleaned_data)
+            reading = vehicle_record_mileage(
+                actor=request.user, vehicle=vehicle, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:

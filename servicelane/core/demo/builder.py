@@ -48,7 +48,9 @@ def demo_logins() -> list[tuple[str, str]]:
     logins = []
     for workshop in data.WORKSHOPS:
         for role in WorkshopRole:
-            logins.append((staff_email(role.value, workshop["key"]), f"{role.label} · {workshop['name']}"))
+            logins.append(
+                (staff_email(role.value, workshop["key"]), f"{role.label} · {workshop['name']}")
+            )
     logins.append(("admin@network.demo", str(NetworkRole.NETWORK_ADMIN.label)))
     logins.append(("support@network.demo", str(NetworkRole.NETWORK_SUPPORT.label)))
     return logins
@@ -66,7 +68,7 @@ class DemoBuilder:
         self.scale = scale
         self.password = password
         self.progress = progress
-        self.rng = random.Random(20261123)  # the same demo every time
+        self.rng = random.Random(20261123)  # noqa: S311 - the same demo every time
         self.today = timezone.localdate()
 
     def customer_total(self) -> int:
@@ -80,7 +82,13 @@ class DemoBuilder:
         network = Network.objects.create(**data.NETWORK)
         types = VehicleType.objects.bulk_create(
             VehicleType(
-                network=network, series=s, model_code=c, model_name=n, engine=e, fuel_type=f, drive=d
+                network=network,
+                series=s,
+                model_code=c,
+                model_name=n,
+                engine=e,
+                fuel_type=f,
+                drive=d,
             )
             for s, c, n, e, f, d in data.VEHICLE_TYPES
         )
@@ -119,8 +127,6 @@ class DemoBuilder:
                 staff_email(role.value, key),
                 data.STAFF_NAMES[key][role.value],
                 workshop.default_language,
-                # The manager looks after the workshop's configuration data.
-                is_staff=role == WorkshopRole.MANAGER,
             )
             Membership.objects.create(user=user, workshop=workshop, role=role)
 
@@ -134,15 +140,40 @@ class DemoBuilder:
             company = rng.choice(data.GERMAN_COMPANIES)
             slug = normalise_plate(company.split()[0]).lower()
             return self._customer(
-                workshop, CustomerKind.COMPANY, "", "", company, f"fuhrpark{i}@{slug}.example",
-                phone, street, postal, town, "DE", "de",
+                workshop,
+                CustomerKind.COMPANY,
+                "",
+                "",
+                company,
+                f"fuhrpark{i}@{slug}.example",
+                phone,
+                street,
+                postal,
+                town,
+                "DE",
+                "de",
             )
         first, last = rng.choice(data.GERMAN_FIRST), rng.choice(data.GERMAN_LAST)
-        email = f"{first}.{last}.{i}@example.de".lower().replace("ü", "ue").replace("ö", "oe").replace("ä", "ae")
+        email = (
+            f"{first}.{last}.{i}@example.de".lower()
+            .replace("ü", "ue")
+            .replace("ö", "oe")
+            .replace("ä", "ae")
+        )
         language = "en" if i % 17 == 0 else "de"
         return self._customer(
-            workshop, CustomerKind.PERSON, first, last, "", email, phone, street, postal, town,
-            "DE", language,
+            workshop,
+            CustomerKind.PERSON,
+            first,
+            last,
+            "",
+            email,
+            phone,
+            street,
+            postal,
+            town,
+            "DE",
+            language,
         )
 
     def _chinese_customer(self, workshop: Workshop, i: int) -> Customer:
@@ -152,34 +183,82 @@ class DemoBuilder:
         if i % 9 == 0:
             company = rng.choice(data.CHINESE_COMPANIES)
             return self._customer(
-                workshop, CustomerKind.COMPANY, "", "", company, f"fleet{i}@company.example.cn",
-                phone, street, "100102", "北京", "CN", "zh-hans",
+                workshop,
+                CustomerKind.COMPANY,
+                "",
+                "",
+                company,
+                f"fleet{i}@company.example.cn",
+                phone,
+                street,
+                "100102",
+                "北京",
+                "CN",
+                "zh-hans",
             )
-        (surname, s_py), (given, g_py) = rng.choice(data.CHINESE_SURNAMES), rng.choice(data.CHINESE_GIVEN)
+        (surname, s_py), (given, g_py) = (
+            rng.choice(data.CHINESE_SURNAMES),
+            rng.choice(data.CHINESE_GIVEN),
+        )
         language = "en" if i % 23 == 0 else "zh-hans"
         return self._customer(
-            workshop, CustomerKind.PERSON, given, surname, "", f"{s_py}.{g_py}{i}@example.cn",
-            phone, street, "100102", "北京", "CN", language,
+            workshop,
+            CustomerKind.PERSON,
+            given,
+            surname,
+            "",
+            f"{s_py}.{g_py}{i}@example.cn",
+            phone,
+            street,
+            "100102",
+            "北京",
+            "CN",
+            language,
         )
 
-    def _customer(self, workshop: Workshop, kind: str, first: str, last: str, company: str,
-                  email: str, phone: str, street: str, postal: str, city: str, country: str,
-                  language: str) -> Customer:
+    def _customer(
+        self,
+        workshop: Workshop,
+        kind: str,
+        first: str,
+        last: str,
+        company: str,
+        email: str,
+        phone: str,
+        street: str,
+        postal: str,
+        city: str,
+        country: str,
+        language: str,
+    ) -> Customer:
         consent = self.rng.random() < 0.7
         marketing = self.rng.random() < 0.3
         stamp = timezone.now() - timedelta(days=self.rng.randint(1, 900))
         return Customer(
-            workshop=workshop, kind=kind, first_name=first, last_name=last, company_name=company,
-            email=email, phone=phone, street=street, postal_code=postal, city=city,
-            country=country, language=language, consent_reminders=consent,
-            consent_reminders_at=stamp if consent else None, consent_marketing=marketing,
+            workshop=workshop,
+            kind=kind,
+            first_name=first,
+            last_name=last,
+            company_name=company,
+            email=email,
+            phone=phone,
+            street=street,
+            postal_code=postal,
+            city=city,
+            country=country,
+            language=language,
+            consent_reminders=consent,
+            consent_reminders_at=stamp if consent else None,
+            consent_marketing=marketing,
             consent_marketing_at=stamp if marketing else None,
         )
 
     def _plate(self, key: str, i: int) -> str:
         rng = self.rng
         if key == "freiburg":
-            letters = "".join(rng.choice("ABCDEFGHKLMNPRSTUVWXYZ") for _ in range(rng.randint(1, 2)))
+            letters = "".join(
+                rng.choice("ABCDEFGHKLMNPRSTUVWXYZ") for _ in range(rng.randint(1, 2))
+            )
             return f"FR-{letters} {rng.randint(1, 9999)}"
         return f"京{rng.choice('ABCEFGHJKLMNPQ')}·{rng.choice('DF')}{i % 10000:04d}"
 
@@ -217,9 +296,7 @@ class DemoBuilder:
                 WorkshopVehicle(workshop=workshop, vehicle=v) for v in vehicles
             )
             Ownership.objects.bulk_create(
-                Ownership(
-                    workshop=workshop, vehicle=v, customer=c, started_on=v.first_registration
-                )
+                Ownership(workshop=workshop, vehicle=v, customer=c, started_on=v.first_registration)
                 for v, c in zip(vehicles, owner_of, strict=True)
             )
             MileageReading.objects.bulk_create(self._readings(workshop, vehicles))

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=float, default=1.0, help="1 = about 200 customers per workshop."
         )
-        parser.add_argument("--password", default="servicelane", help="Password of every demo user.")
+        parser.add_argument(
+            "--password", default="servicelane", help="Password of every demo user."
+        )
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -39,6 +41,8 @@ class Command(BaseCommand):
 
     def _print_logins(self, password: str | None) -> None:
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo logins") + (f" (password: {password})" if password else ""))
+        self.stdout.write(
+            self.style.SUCCESS("Demo logins") + (f" (password: {password})" if password else "")
+        )
         for email, role in demo_logins():
             self.stdout.write(f"  {email:<28} {role}")

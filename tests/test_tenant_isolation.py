@@ -1,0 +1,262 @@
+"""A user of one workshop can neither read nor change another workshop's records.
+
+The routes are not listed by hand: every URL pattern of the site and every
+operation of the API's OpenAPI schema is visited, so a route added later is
+checked too. A route whose parameters this module cannot fill fails the test,
+asking for a value — it never slips through unchecked.
+"""
+
+import datetime
+import json
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import bearer_client
+from servicelane.api import api
+from servicelane.core.choices import NetworkRole, WorkshopRole
+from servicelane.core.tests.factories import NetworkFactory, member, network_staff
+from servicelane.customers.models import Customer
+from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
+from servicelane.vehicles.services import vehicle_record_mileage
+from servicelane.vehicles.tests.factories import vehicle_of
+
+SECRET_NAME = "Zwetschgenbaum"
+SECRET_EMAIL = "geheim.kundin@beijing.example"
+SECRET_PHONE = "+8613912345678"
+SECRET_PLATE = "京A·SECRET"
+
+# A body that every write endpoint would accept if it let the request through.
+PAYLOAD = {
+    "last_name": "Overwritten",
+    "first_name": "Eve",
+    "kind": "person",
+    "email": "eve@example.org",
+    "phone": "+4976199999",
+    "plate": "HACKED 1",
+    "km": 1,
+    "read_on": datetime.date.today().isoformat(),
+    "source": "manual",
+    "teleservice": True,
+    "language": "en",
+    "consent_marketing": True,
+}
+
+
+@pytest.fixture
+def other_world(beijing, advisor_bj):
+    """The Beijing workshop's records that Freiburg must never reach."""
+    customer = CustomerFactory(
+        workshop=beijing,
+        last_name=SECRET_NAME,
+        first_name="Lin",
+        email=SECRET_EMAIL,
+        phone=SECRET_PHONE,
+        country="CN",
+        language="zh-hans",
+    )
+    vehicle = vehicle_of(customer, plate=SECRET_PLATE, plate_normalized="京ASECRET")
+    vehicle_record_mileage(
+        actor=advisor_bj, vehicle=vehicle, km=12000, read_on=datetime.date(2025, 5, 1)
+    )
+    return {"customer": customer, "vehicle": vehicle, "user": advisor_bj}
+
+
+def route_values(world: dict[str, Any]) -> dict[str, Any]:
+    """Values for every URL parameter name, taken from the other workshop."""
+    return {
+        "customer_id": world["customer"].pk,
+        "vin": world["vehicle"].vin,
+        # Django admin routes
+        "object_id": world["customer"].pk,
+        "content_type_id": ContentType.objects.get_for_model(Customer).pk,
+        "app_label": "customers",
+        "id": world["user"].pk,
+        # password reset confirmation
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+
+
+def snapshot(world: dict[str, Any]) -> Any:
+    """Everything of the other workshop that a leak could change."""
+    customer, vehicle = world["customer"], world["vehicle"]
+    return (
+        list(Customer.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Vehicle.objects.filter(pk=vehicle.pk).values()),
+        list(MileageReading.objects.filter(vehicle=vehicle).values()),
+        list(Ownership.objects.filter(workshop_id=customer.workshop_id).values()),
+    )
+
+
+def leaked(content: bytes) -> list[str]:
+    text = content.decode("utf-8", errors="replace")
+    return [s for s in (SECRET_NAME, SECRET_EMAIL, SECRET_PHONE, SECRET_PLATE) if s in text]
+
+
+def ui_routes() -> list[tuple[str, list[str]]]:
+    """(namespaced name, parameter names) of every named URL pattern outside the API."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                if ns == "api":
+                    continue  # checked operation by operation below
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{ns}" if namespace and ns else ns or namespace,
+                )
+            elif isinstance(pattern, URLPattern):
+                if pattern.name is None:
+                    # Only the admin's catch-all has no name; it answers like the admin index.
+                    assert namespace == "admin", (
+                        f"unnamed route {pattern.pattern} cannot be checked"
+                    )
+                    continue
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                params = list(pattern.pattern.regex.groupindex)
+                found.append((name, params))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    return [
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+    ]
+
+
+def outsiders(freiburg) -> list[Any]:
+    """Every role of the other workshop at once, and staff of another network."""
+    everyone = member(freiburg, *WorkshopRole.values, email="all-roles@freiburg.test")
+    foreign_admin = network_staff(
+        NetworkFactory(), NetworkRole.NETWORK_ADMIN, email="admin@other-network.test"
+    )
+    return [everyone, foreign_admin]
+
+
+def refused(response: Any) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    if response.status_code == 302:
+        location = response["Location"]
+        return "/login/" in location
+    return False
+
+
+@pytest.mark.django_db
+def test_ui_routes_hide_and_protect_other_workshops_records(freiburg, other_world):
+    values = route_values(other_world)
+    routes = ui_routes()
+    assert any(name == "customers:detail" for name, _ in routes)  # the walk found our routes
+    for user in outsiders(freiburg):
+        client = Client()
+        client.force_login(user)
+        for name, params in routes:
+            missing = [p for p in params if p not in values]
+            assert not missing, f"add a value for {missing} to route_values() for {name}"
+            url = reverse(name, kwargs={p: values[p] for p in params})
+            before = snapshot(other_world)
+
+            response = client.get(url)
+            assert response.status_code < 500, f"GET {url} crashed"
+            if not refused(response):
+                assert not leaked(response.content), f"GET {url} shows {leaked(response.content)}"
+
+            response = client.post(url, PAYLOAD)
+            assert response.status_code < 500, f"POST {url} crashed"
+            assert snapshot(other_world) == before, f"POST {url} changed the other workshop's data"
+
+
+@pytest.mark.django_db
+def test_api_operations_hide_and_protect_other_workshops_records(freiburg, other_world):
+    values = route_values(other_world)
+    operations = api_operations()
+    assert ("PATCH", "/api/v1/customers/{customer_id}") in operations
+    for user in outsiders(freiburg):
+        client = bearer_client(user)
+        for method, path in operations:
+            params = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+            missing = [p for p in params if p not in values]
+            assert not missing, f"add a value for {missing} to route_values() for {path}"
+            url = path.format(**{p: values[p] for p in params})
+            before = snapshot(other_world)
+            response = client.generic(
+                method, url, json.dumps(PAYLOAD), content_type="application/json"
+            )
+            assert response.status_code < 500, f"{method} {url} crashed"
+            if response.status_code < 400 and method == "GET":
+                assert not leaked(response.content), (
+                    f"{method} {url} shows {leaked(response.content)}"
+                )
+            if method == "GET" and params:
+                assert response.status_code == 404, (
+                    f"{method} {url} answered {response.status_code}"
+                )
+            assert snapshot(other_world) == before, (
+                f"{method} {url} changed the other workshop's data"
+            )
+
+
+@pytest.mark.django_db
+def test_list_endpoints_with_search_for_other_workshops_data_find_nothing(freiburg, other_world):
+    user = outsiders(freiburg)[0]
+    client = bearer_client(user)
+    for term in (SECRET_NAME, SECRET_PHONE[-8:], other_world["vehicle"].vin, "SECRET"):
+        for path in ("/api/v1/customers", "/api/v1/vehicles"):
+            response = client.get(path, {"q": term})
+            assert response.status_code == 200
+            assert response.json()["count"] == 0, f"{path}?q={term} found the other workshop's data"
+
+
+@pytest.mark.django_db
+def test_registering_a_vin_known_elsewhere_links_the_car_without_revealing_its_owner(
+    freiburg, other_world
+):
+    advisor = member(freiburg, WorkshopRole.ADVISOR, email="second@freiburg.test")
+    client = bearer_client(advisor)
+    vin = other_world["vehicle"].vin
+    before = snapshot(other_world)
+
+    response = client.post(
+        "/api/v1/vehicles", {"vin": vin, "plate": "FR-XY 1"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200  # the same car, linked, not a duplicate
+    body = response.json()
+    assert body["vin"] == vin
+    assert body["plate"] == SECRET_PLATE  # registering fills gaps, never overwrites
+    assert body["current_owners"] == []  # Beijing's customer stays Beijing's
+    assert not leaked(
+        json.dumps(body, ensure_ascii=False).encode().replace(SECRET_PLATE.encode(), b"")
+    )
+    assert snapshot(other_world) == before
+    mileage = client.get(f"/api/v1/vehicles/{vin}/mileage").json()
+    assert [r["km"] for r in mileage] == [12000]  # the car's history spans workshops
+
+
+@pytest.mark.django_db
+def test_network_staff_see_every_workshop_of_their_network(freiburg, other_world, network):
+    support = network_staff(network, NetworkRole.NETWORK_SUPPORT)
+    client = bearer_client(support)
+
+    customer = client.get(f"/api/v1/customers/{other_world['customer'].pk}")
+    patch = client.patch(
+        f"/api/v1/customers/{other_world['customer'].pk}",
+        {"last_name": "Changed"},
+        content_type="application/json",
+    )
+
+    assert customer.status_code == 200
+    assert customer.json()["last_name"] == SECRET_NAME
+    assert patch.status_code == 403  # support reads, the workshop writes
