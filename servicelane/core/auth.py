@@ -1,5 +1,6 @@
 """Login rules shared by the login page and the token endpoint."""
 
+import json
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -52,6 +53,22 @@ class EmailAuthenticationForm(AuthenticationForm):
                 ),
                 code="password_expired",
             )
+
+
+def login_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The e-mail a login attempt was made for, from the form or the token request.
+
+    django-axes counts failures per (user name, client address); the token
+    endpoint takes JSON, so the name is read from the body when not given.
+    """
+    name = (credentials or {}).get("username") or request.POST.get("username")
+    if not name and request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = {}
+        name = body.get("email") if isinstance(body, dict) else None
+    return str(name).strip().lower() if name else None
 
 
 def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
