@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+import phonenumbers
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -135,7 +136,7 @@ class DemoBuilder:
         rng = self.rng
         postal, town = rng.choice(data.GERMAN_TOWNS)
         street = f"{rng.choice(data.GERMAN_STREETS)} {rng.randint(1, 140)}"
-        phone = f"+4915{rng.randint(1, 9)}{rng.randint(10_000_000, 99_999_999)}"
+        phone = self._phone(lambda: f"+4915{rng.choice('1257')}{rng.randint(10**7, 10**8 - 1)}")
         if i % 9 == 0:
             company = rng.choice(data.GERMAN_COMPANIES)
             slug = normalise_plate(company.split()[0]).lower()
@@ -178,7 +179,7 @@ class DemoBuilder:
 
     def _chinese_customer(self, workshop: Workshop, i: int) -> Customer:
         rng = self.rng
-        phone = f"+861{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+        phone = self._phone(lambda: f"+8613{rng.randint(0, 9)}{rng.randint(10**7, 10**8 - 1)}")
         street = f"{rng.choice(data.CHINESE_STREETS)}{rng.randint(1, 99)}号"
         if i % 9 == 0:
             company = rng.choice(data.CHINESE_COMPANIES)
@@ -215,6 +216,14 @@ class DemoBuilder:
             "CN",
             language,
         )
+
+    @staticmethod
+    def _phone(draw: Callable[[], str]) -> str:
+        """A random number that phonenumbers accepts as valid."""
+        while True:
+            candidate = draw()
+            if phonenumbers.is_valid_number(phonenumbers.parse(candidate)):
+                return candidate
 
     def _customer(
         self,
