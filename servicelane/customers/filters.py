@@ -37,7 +37,7 @@ class CustomerFilter(django_filters.FilterSet):
                 | Q(email__icontains=word)
             )
         digits = phone_search_digits(value)
-        if len(digits) >= 4:
+        if len(digits) >= 3:
             condition |= Q(phone__contains=digits)
         plate = normalise_plate(value)
         if len(plate) >= 2:
