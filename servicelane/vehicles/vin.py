@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from vininfo import Vin
 from vininfo.exceptions import ValidationError as VinInfoError
 
@@ -13,6 +14,8 @@ VIN_ALPHABET = set("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
 # Europe) many valid VINs carry a filler there, so a mismatch is only a warning.
 CHECK_DIGIT_REGIONS = {"North America"}
 CHECK_DIGIT_COUNTRIES = {"China"}
+# vininfo names regions in English; these are the ones our messages mention.
+REGION_NAMES = {"North America": gettext_lazy("North America"), "China": gettext_lazy("China")}
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ def decode_vin(raw: str) -> DecodedVin:
                 "valid check digit; please check the VIN for a typing error."
             ),
             code="vin_check_digit",
-            params={"region": country if country in CHECK_DIGIT_COUNTRIES else region},
+            params={
+                "region": REGION_NAMES[country if country in CHECK_DIGIT_COUNTRIES else region]
+            },
         )
     return DecodedVin(
         vin=vin,
