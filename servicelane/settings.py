@@ -138,7 +138,7 @@ LANGUAGES = [
     ("de", _("German")),
     ("zh-hans", _("Simplified Chinese")),
 ]
-LOCALE_PATHS = [Path(env("LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

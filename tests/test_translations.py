@@ -42,23 +42,15 @@ def test_the_compiled_catalogue_matches_the_source(language):
     reason="GNU gettext (xgettext) is not installed",
 )
 def test_no_string_in_the_code_is_missing_from_the_catalogues(tmp_path):
+    # makemessages writes into the tree it runs in, so it runs in a copy.
+    ignore = shutil.ignore_patterns("__pycache__", "tests")
+    shutil.copytree(ROOT / "servicelane", tmp_path / "servicelane", ignore=ignore)
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
-    env = {**os.environ, "DEBUG": "true"}
+    shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "makemessages",
-            "-l",
-            "de",
-            "--no-obsolete",
-            "--ignore=.venv",
-            "--ignore=staticfiles",
-            "--ignore=tests",
-            "--ignore=locale",
-        ],
-        cwd=ROOT,
-        env={**env, "LOCALE_DIR": str(tmp_path / "locale")},
+        [sys.executable, "manage.py", "makemessages", "-l", "de", "--no-obsolete"],
+        cwd=tmp_path,
+        env={**os.environ, "DEBUG": "true"},
         check=True,
         capture_output=True,
     )
