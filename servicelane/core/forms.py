@@ -2,14 +2,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.choices import Language
+from servicelane.core.tasks import send_email
 
 
 class LocalizedPasswordResetForm(PasswordResetForm):
-    """Sends the reset e-mail in the language of the account, not of the browser."""
+    """Sends the reset e-mail in the language of the account, through the task queue."""
 
     def send_mail(
         self,
@@ -21,14 +24,9 @@ class LocalizedPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         with translation.override(context["user"].language):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name,
-            )
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to_email]))
 
 
 class LanguageForm(forms.Form):

@@ -49,12 +49,15 @@ def test_password_expiry_follows_the_setting(advisor, settings):
 
 
 @pytest.mark.django_db
-def test_password_reset_mail_is_in_the_users_language_and_renews_the_password(advisor_bj):
+def test_password_reset_mail_is_in_the_users_language_and_renews_the_password(
+    advisor_bj, django_capture_on_commit_callbacks
+):
     advisor_bj.password_changed_at = timezone.now() - timedelta(days=400)
     advisor_bj.save()
     client = Client()
 
-    client.post("/accounts/password_reset/", {"email": advisor_bj.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password_reset/", {"email": advisor_bj.email})
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
