@@ -1,0 +1,147 @@
+"""Browser tests: Playwright (sync API) driving the system Chromium against ``live_server``.
+
+Chromium comes from the distribution (``apt-get install chromium``), never from
+``playwright install``. Without it the tests are skipped on a workstation, but
+fail in CI (where ``CI`` is set), so a broken CI image cannot pass silently.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "servicelane"
+# Per action / navigation; generous for a slow CI machine, short enough to fail fast.
+TIMEOUT_MS = 10_000
+
+
+def chromium_executable() -> str | None:
+    if os.path.exists(SYSTEM_CHROMIUM):
+        return SYSTEM_CHROMIUM
+    return shutil.which("chromium")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    # Lets the ``page`` fixture know whether the test failed (for a screenshot).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    executable = chromium_executable()
+    if executable is None:
+        message = f"Chromium is not installed ({SYSTEM_CHROMIUM} not found, none on PATH)."
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} CI must run the browser tests: apt-get install chromium")
+        pytest.skip(f"{message} Browser tests skipped; apt-get install chromium to run them.")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an asyncio event loop in the main thread, and Django
+    # then refuses database access from the tests and fixtures unless this is set.
+    # Only while the browser runs: in the environment of the whole session it would
+    # leak into subprocesses other tests start (``check --deploy`` fails on it).
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if saved is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
+@pytest.fixture
+def fast_passwords(settings) -> None:
+    # Hashing is slow on purpose; the tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Demo:
+    freiburg: object
+    beijing: object
+    freiburg_advisor: str = "advisor@freiburg.demo"
+    beijing_advisor: str = "advisor@beijing.demo"
+
+
+@pytest.fixture
+def demo(fast_passwords, transactional_db) -> Demo:
+    """The demo network, small: workshops FR (German) and BJ (Chinese) with staff."""
+    from servicelane.core.demo.builder import DemoBuilder
+    from servicelane.core.models import Workshop
+
+    DemoBuilder(scale=0.02, password=PASSWORD, progress=lambda n: None).build()
+    return Demo(freiburg=Workshop.objects.get(code="FR"), beijing=Workshop.objects.get(code="BJ"))
+
+
+@pytest.fixture
+def page(browser, live_server, request) -> Iterator:
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            # A missing screenshot must not hide the failure itself.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def screenshot(page) -> Callable[[str], None]:
+    """Keep a picture of the page for debugging (test-artifacts/ is git-ignored)."""
+
+    def take(name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def login(page) -> Callable[..., None]:
+    """Log in through the login form, by e-mail; returns once the overview is shown."""
+
+    def log_in(email: str, password: str = PASSWORD) -> None:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", password)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return log_in
