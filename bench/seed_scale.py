@@ -81,9 +81,8 @@ def run(scale: float) -> None:
         )
         for line in searches:
             term, count, ms = line.split("\t")
-            print(
-                f"|       |           |            |           |   q={term!r:8} {count:>6} hits {ms:>6} ms |"
-            )
+            blank = "|       |           |            |           |"
+            print(f"{blank}   q={term!r:8} {count:>6} hits {ms:>6} ms |")
 
 
 if __name__ == "__main__":
