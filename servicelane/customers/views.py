@@ -46,7 +46,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         {
             "customer": customer,
             "ownerships": vehicles_of_customer(user=request.user, customer_id=customer.pk),
-            "audit": audit_trail_for(customer)[:20],
+            "audit": audit_trail_for(customer),
             "can_edit": access.can(Perm.CUSTOMER_CHANGE, customer.workshop_id),
             "can_add_vehicle": access.can(Perm.VEHICLE_CHANGE, customer.workshop_id),
         },

@@ -59,14 +59,17 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: MileageForm) -> dict:
     access = access_for(request.user)
+    ownerships = list(vehicle_ownership_history(user=request.user, vehicle=vehicle))
     return {
         "vehicle": vehicle,
         "vin_warning": "" if vehicle.vin_check_digit_ok else decode_vin(vehicle.vin).warning,
-        "ownerships": vehicle_ownership_history(user=request.user, vehicle=vehicle),
+        "ownerships": ownerships,
         "readings": vehicle_mileage_history(vehicle=vehicle)[:50],
-        "audit": audit_trail_for(vehicle).filter(workshop_id__in=access.visible_workshop_ids())[
-            :20
-        ],
+        "audit": audit_trail_for(
+            vehicle,
+            workshop_ids=access.visible_workshop_ids(),
+            names={o.customer_id: o.customer.display_name for o in ownerships},
+        ),
         "mileage_form": mileage_form,
         "can_edit": access.can(Perm.VEHICLE_CHANGE),
         "can_record_mileage": access.can(Perm.MILEAGE_RECORD),

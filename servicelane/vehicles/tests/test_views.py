@@ -100,3 +100,18 @@ def test_the_list_page_costs_the_same_queries_for_5_or_25_vehicles(advisor_clien
         return len(ctx.captured_queries)
 
     assert queries_for(5) == queries_for(20)
+
+
+@pytest.mark.django_db
+def test_the_history_names_the_owners_and_speaks_in_words(advisor_client, freiburg):
+    first = CustomerFactory(workshop=freiburg, first_name="Erika", last_name="Erst")
+    second = CustomerFactory(workshop=freiburg, first_name="Zora", last_name="Zweit")
+    vehicle_of(first, vin=VIN)
+    advisor_client.post(f"/vehicles/{VIN}/edit/", {"plate": "", "owner": first.pk})
+    advisor_client.post(f"/vehicles/{VIN}/edit/", {"plate": "", "owner": second.pk})
+
+    page = advisor_client.get(f"/vehicles/{VIN}/").content.decode()
+
+    assert "Owner changed" in page
+    assert "owner_changed" not in page
+    assert "Zora Zweit" in page
