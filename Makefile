@@ -36,6 +36,7 @@ run: demo
 
 ## test: the whole suite (browser tests included when Chromium is installed)
 test: install
+	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(BIN)/python -m pytest -q
 

@@ -35,5 +35,5 @@ class LanguageForm(forms.Form):
 
 
 class WorkshopSwitchForm(forms.Form):
-    workshop = forms.IntegerField()
+    workshop = forms.IntegerField(required=False)  # empty: the whole network
     next = forms.CharField(required=False)

@@ -51,14 +51,19 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def switch_workshop(request: HttpRequest) -> HttpResponse:
+    """Choose the workshop to work in; network staff may choose the whole network."""
     form = WorkshopSwitchForm(request.POST)
     forget_access(request.user)
-    if (
-        not form.is_valid()
-        or form.cleaned_data["workshop"] not in access_for(request.user).visible_workshop_ids()
-    ):
+    access = access_for(request.user)
+    if not form.is_valid():
         return HttpResponse(_("Unknown workshop."), status=404)
-    request.session[SESSION_WORKSHOP_KEY] = form.cleaned_data["workshop"]
+    workshop_id = form.cleaned_data["workshop"]
+    if workshop_id is None and access.is_network_staff:
+        request.session.pop(SESSION_WORKSHOP_KEY, None)
+    elif workshop_id in access.visible_workshop_ids():
+        request.session[SESSION_WORKSHOP_KEY] = workshop_id
+    else:
+        return HttpResponse(_("Unknown workshop."), status=404)
     return HttpResponseRedirect(_safe_next(request, form.cleaned_data.get("next")))
 
 

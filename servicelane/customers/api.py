@@ -92,6 +92,7 @@ class CustomerPatch(Schema):
 class CustomerFilters(FilterSchema):
     q: str | None = Field(None, description="Name, company, e-mail, phone, plate or VIN")
     kind: CustomerKind | None = None
+    workshop: str | None = Field(None, description="Workshop code (network staff)")
 
 
 @router.get("", response={200: list[CustomerOut], **ERRORS})

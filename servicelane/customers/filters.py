@@ -16,10 +16,13 @@ def normalise_plate(text: str) -> str:
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
+    workshop = django_filters.CharFilter(
+        field_name="workshop__code", lookup_expr="iexact", label=_("Workshop")
+    )
 
     class Meta:
         model = Customer
-        fields = ["q", "kind"]
+        fields = ["q", "kind", "workshop"]
 
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
         """Name, company, e-mail, phone (any format), plate or VIN."""

@@ -79,3 +79,15 @@ def test_api_docs_and_schema_are_served_without_a_cdn(advisor_client):
     assert "/api/v1/customers" in schema.json()["paths"]
     assert "cdn" not in docs.lower()
     assert "/static/ninja/swagger-ui" in docs
+
+
+@pytest.mark.django_db
+def test_network_staff_return_to_the_whole_network(network, freiburg, beijing):
+    staff = network_staff(network)
+    client = Client()
+    client.force_login(staff)
+    client.post("/workshop/switch/", {"workshop": beijing.pk})
+
+    client.post("/workshop/switch/", {"workshop": ""})
+
+    assert SESSION_WORKSHOP_KEY not in client.session

@@ -123,3 +123,19 @@ def test_the_list_costs_the_same_queries_for_5_or_25_customers(api, freiburg):
         return len(ctx.captured_queries)
 
     assert queries_for(5) == queries_for(25) <= 8
+
+
+@pytest.mark.django_db
+def test_network_staff_filter_customers_by_workshop(network, freiburg, beijing):
+    from conftest import bearer_client
+    from servicelane.core.tests.factories import network_staff
+
+    CustomerFactory(workshop=freiburg, last_name="Huber")
+    CustomerFactory(workshop=beijing, last_name="Wang")
+    client = bearer_client(network_staff(network))
+
+    everyone = client.get("/api/v1/customers").json()
+    beijing_only = client.get("/api/v1/customers", {"workshop": "bj"}).json()
+
+    assert everyone["count"] == 2
+    assert [c["last_name"] for c in beijing_only["items"]] == ["Wang"]
