@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.db import models
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -9,22 +10,16 @@ from servicelane.core.permissions import Perm
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
-from servicelane.customers.services import customer_create, customer_update
+from servicelane.customers.services import EDITABLE_FIELDS, customer_create, customer_update
 
 router = Router(tags=["customers"])
 
 # Text fields a PATCH may clear by sending null.
 CLEARABLE_FIELDS = {
-    "first_name",
-    "last_name",
-    "company_name",
-    "email",
-    "phone",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "notes",
+    name
+    for name in EDITABLE_FIELDS
+    if isinstance(Customer._meta.get_field(name), (models.CharField, models.TextField))
+    and not Customer._meta.get_field(name).choices
 }
 
 

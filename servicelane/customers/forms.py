@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.customers.models import Customer
+from servicelane.customers.services import EDITABLE_FIELDS
 
 
 class CustomerForm(forms.ModelForm):
@@ -23,22 +24,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "kind",
-            "first_name",
-            "last_name",
-            "company_name",
-            "email",
-            "phone",
-            "street",
-            "postal_code",
-            "city",
-            "country",
-            "language",
-            "consent_reminders",
-            "consent_marketing",
-            "notes",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
