@@ -4,9 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# Development defaults; every one can be overridden from the environment.
-export DEBUG ?= true
-
 .PHONY: run test install migrate demo lint format messages check-messages bench clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt

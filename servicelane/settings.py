@@ -1,7 +1,8 @@
 """servicelane settings: one module, every knob read from the environment.
 
-Development needs no variable at all; with DEBUG off, SECRET_KEY must be given
-and the secure defaults below apply (``manage.py check --deploy`` is clean).
+Like healthchecks, a checkout runs with no variable at all (DEBUG defaults to
+on, with a development key). Production sets DEBUG=false; then SECRET_KEY must
+be given and the secure defaults below apply (``manage.py check --deploy`` is clean).
 """
 
 from datetime import timedelta
@@ -16,7 +17,7 @@ from servicelane.envtools import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("SERVICELANE_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -59,7 +59,7 @@ def other_world(beijing, advisor_bj):
         country="CN",
         language="zh-hans",
     )
-    vehicle = vehicle_of(customer, plate=SECRET_PLATE, plate_normalized="京ASECRET")
+    vehicle = vehicle_of(customer, plate=SECRET_PLATE)
     vehicle_record_mileage(
         actor=advisor_bj, vehicle=vehicle, km=12000, read_on=datetime.date(2025, 5, 1)
     )

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from servicelane.core.apiutils import ERRORS
 from servicelane.core.auth import api_token_issue, password_expired_message
+from servicelane.core.models import Workshop
 from servicelane.core.tenancy import access_for
 
 router = Router(tags=["account"])
@@ -57,8 +58,6 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 @router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HttpRequest) -> MeOut:
     """Who the token belongs to and where they work."""
-    from servicelane.core.models import Workshop
-
     user = request.user
     access = access_for(user)
     workshops = Workshop.objects.in_bulk(list(access.workshop_roles))

@@ -66,7 +66,7 @@ def audit_trail_for(
             if before in (None, "", False) and after in (None, "", False):
                 continue  # an empty field at creation says nothing
             field = fields.get(name)
-            label = str(field.verbose_name) if field is not None else _label(name)
+            label = str(field.verbose_name if field is not None else EXTRA_LABELS.get(name, name))
             changes.append(
                 (label, _display(field, before, names or {}), _display(field, after, names or {}))
             )
@@ -82,11 +82,10 @@ def audit_trail_for(
     return rows
 
 
-def _label(name: str) -> str:
-    extra = {
-        "owner": gettext_lazy("owner"),
-        "km": gettext_lazy("mileage (km)"),
-        "read_on": gettext_lazy("date"),
-        "flagged": gettext_lazy("lower than an earlier reading"),
-    }
-    return str(extra.get(name, name))
+# Entries about a record may name values that are not fields of it.
+EXTRA_LABELS = {
+    "owner": gettext_lazy("owner"),
+    "km": gettext_lazy("mileage (km)"),
+    "read_on": gettext_lazy("date"),
+    "flagged": gettext_lazy("lower than an earlier reading"),
+}

@@ -7,10 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.core.phones import phone_search_digits
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
-
-
-def normalise_plate(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
+from servicelane.vehicles.models import Ownership
+from servicelane.vehicles.plates import normalise_plate
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -26,8 +24,6 @@ class CustomerFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
         """Name, company, e-mail, phone (any format), plate or VIN."""
-        from servicelane.vehicles.models import Ownership
-
         value = value.strip()
         if not value:
             return queryset

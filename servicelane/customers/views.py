@@ -79,11 +79,8 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            customer = customer_update(
-                actor=request.user,
-                customer=customer_get_for_user(user=request.user, customer_id=customer_id),
-                **form.cleaned_data,
-            )
+            # The form left ``customer`` untouched (it skips model validation).
+            customer = customer_update(actor=request.user, customer=customer, **form.cleaned_data)
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:

@@ -1,7 +1,9 @@
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -19,7 +21,6 @@ from servicelane.vehicles.selectors import (
 from servicelane.vehicles.services import (
     vehicle_record_mileage,
     vehicle_register,
-    vehicle_set_owner,
     vehicle_update,
 )
 
@@ -103,9 +104,6 @@ class VehicleFilters(FilterSchema):
 
 
 def _vehicle_type(request: HttpRequest, type_id: int | None) -> VehicleType | None:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     if type_id is None:
         return None
     found = vehicle_type_list_for_user(user=request.user).filter(pk=type_id).first()
@@ -170,12 +168,9 @@ def update_vehicle(request: HttpRequest, vin: str, payload: VehiclePatch) -> Veh
         data["plate"] = ""
     if data.get("teleservice", True) is None:
         data.pop("teleservice")
-    vehicle = vehicle_update(actor=request.user, vehicle=vehicle, **data)
     if owner_id is not None:
-        owner = customer_get_for_user(user=request.user, customer_id=owner_id)
-        vehicle_set_owner(
-            actor=request.user, vehicle=vehicle, workshop=owner.workshop, customer=owner
-        )
+        data["owner"] = customer_get_for_user(user=request.user, customer_id=owner_id)
+    vehicle = vehicle_update(actor=request.user, vehicle=vehicle, **data)
     return _reload(request, vehicle.vin)
 
 

@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from servicelane.customers.filters import normalise_plate
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.plates import normalise_plate
 
 
 class VehicleFilter(django_filters.FilterSet):

@@ -15,6 +15,7 @@ from servicelane.core.models import Network, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import WorkshopOwned, WorkshopScopedQuerySet, access_for
 from servicelane.vehicles.choices import Drive, FuelType, MileageSource
+from servicelane.vehicles.plates import normalise_plate
 
 MAX_KM = 3_000_000
 
@@ -92,6 +93,10 @@ class Vehicle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plate} · {self.vin}" if self.plate else self.vin
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.plate_normalized = normalise_plate(self.plate)
+        super().save(*args, **kwargs)
 
 
 class WorkshopVehicle(WorkshopOwned):

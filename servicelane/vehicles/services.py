@@ -12,7 +12,6 @@ from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.customers.filters import normalise_plate
 from servicelane.customers.models import Customer
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import (
@@ -58,7 +57,6 @@ def _clean_vehicle_data(vehicle: Vehicle, data: dict[str, Any]) -> None:
     for name, value in data.items():
         setattr(vehicle, name, value.strip() if isinstance(value, str) else value)
     vehicle.plate = vehicle.plate.upper()
-    vehicle.plate_normalized = normalise_plate(vehicle.plate)
     first_registration = vehicle.first_registration
     if first_registration and first_registration > timezone.localdate():
         raise ValidationError(
@@ -88,8 +86,6 @@ def vehicle_register(
         decoded = decode_vin(vin)
     except ValidationError as exc:
         raise ValidationError({"vin": exc.messages}) from exc
-    if owner is not None and owner.workshop_id != workshop.pk:
-        raise ValidationError({"owner": [_("The owner must be a customer of this workshop.")]})
     vehicle = Vehicle.objects.select_for_update().filter(vin=decoded.vin).first()
     created = vehicle is None
     if vehicle is None:
@@ -135,8 +131,14 @@ def vehicle_register(
 
 
 @transaction.atomic
-def vehicle_update(*, actor: User, vehicle: Vehicle, **data: Any) -> Vehicle:
-    """Change a vehicle's master data (not its VIN, which is its identity)."""
+def vehicle_update(
+    *, actor: User, vehicle: Vehicle, owner: Customer | None = None, **data: Any
+) -> Vehicle:
+    """Change a vehicle's master data (not its VIN, which is its identity).
+
+    An ``owner`` hands the car to that customer, as the customer's workshop
+    knows it; master data and owner change together or not at all.
+    """
     workshop_id = acting_workshop_id(actor, vehicle, Perm.VEHICLE_CHANGE)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     before = snapshot(vehicle, VEHICLE_FIELDS)
@@ -147,6 +149,8 @@ def vehicle_update(*, actor: User, vehicle: Vehicle, **data: Any) -> Vehicle:
         audit_record(
             actor=actor, action="updated", target=vehicle, workshop_id=workshop_id, changes=changes
         )
+    if owner is not None:
+        vehicle_set_owner(actor=actor, vehicle=vehicle, workshop=owner.workshop, customer=owner)
     return vehicle
 
 

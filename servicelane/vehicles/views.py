@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ from servicelane.vehicles.selectors import (
 from servicelane.vehicles.services import (
     vehicle_record_mileage,
     vehicle_register,
-    vehicle_set_owner,
     vehicle_update,
 )
 from servicelane.vehicles.vin import decode_vin
@@ -148,15 +146,8 @@ def vehicle_edit(request: HttpRequest, vin: str) -> HttpResponse:
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        owner = data.pop("owner")
         try:
-            with transaction.atomic():
-                vehicle = vehicle_update(actor=request.user, vehicle=vehicle, **data)
-                if owner is not None and workshop is not None:
-                    vehicle_set_owner(
-                        actor=request.user, vehicle=vehicle, workshop=workshop, customer=owner
-                    )
+            vehicle = vehicle_update(actor=request.user, vehicle=vehicle, **form.cleaned_data)
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:

@@ -13,12 +13,12 @@ import phonenumbers
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.demo import data
 from servicelane.core.models import Membership, Network, NetworkMembership, User, Workshop
 from servicelane.customers.choices import CustomerKind
-from servicelane.customers.filters import normalise_plate
 from servicelane.customers.models import Customer
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import (
@@ -28,6 +28,7 @@ from servicelane.vehicles.models import (
     VehicleType,
     WorkshopVehicle,
 )
+from servicelane.vehicles.plates import normalise_plate
 from servicelane.vehicles.vin import vin_check_digit
 
 CUSTOMERS_PER_WORKSHOP = 200
@@ -139,7 +140,7 @@ class DemoBuilder:
         phone = self._phone(lambda: f"+4915{rng.choice('1257')}{rng.randint(10**7, 10**8 - 1)}")
         if i % 9 == 0:
             company = rng.choice(data.GERMAN_COMPANIES)
-            slug = normalise_plate(company.split()[0]).lower()
+            slug = slugify(company.split()[0])
             return self._customer(
                 workshop,
                 CustomerKind.COMPANY,
@@ -293,6 +294,7 @@ class DemoBuilder:
                             vin=make_vin(self.rng, wmi, serial),
                             manufacturer="BMW",
                             plate=plate,
+                            # bulk_create skips save(), which derives this column
                             plate_normalized=normalise_plate(plate),
                             vehicle_type=self.rng.choice(types),
                             first_registration=first_reg,

@@ -30,7 +30,6 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     vin = factory.Sequence(lambda n: make_vin(_rng, "WBA", 500_000 + n))
     manufacturer = "BMW"
     plate = factory.Sequence(lambda n: f"FR-T {n}")
-    plate_normalized = factory.LazyAttribute(lambda o: o.plate.replace("-", "").replace(" ", ""))
 
 
 def vehicle_of(customer, **fields) -> Vehicle:
