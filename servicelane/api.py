@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from servicelane.appointments import api as appointments_api
 from servicelane.core.api import router as core_router
 from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
 from servicelane.customers.api import router as customers_router
@@ -24,3 +25,7 @@ api.add_router("/", core_router)
 api.add_router("/customers", customers_router)
 api.add_router("/vehicles", vehicles_router)
 api.add_router("/vehicle-types", vehicle_types_router)
+api.add_router("/service-types", appointments_api.service_types_router)
+api.add_router("/availability", appointments_api.availability_router)
+api.add_router("/appointments", appointments_api.router)
+appointments_api.install(api)

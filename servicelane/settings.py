@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "servicelane.core",
     "servicelane.customers",
     "servicelane.vehicles",
+    "servicelane.appointments",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate limits count in the cache: with several server processes, point every
+# process at one shared cache (e.g. CACHE_BACKEND=django.core.cache.backends.redis.RedisCache).
+CACHES = {
+    "default": {
+        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("CACHE_LOCATION", "servicelane"),
+    }
+}
 
 # --- authentication -------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -178,6 +188,14 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "servicelane <noreply@servicelane.localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Links in e-mails to customers point here (no request to take the host from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A customer's link to their booking stops working this many days after the visit.
+APPOINTMENT_LINK_DAYS_AFTER = env_int("APPOINTMENT_LINK_DAYS_AFTER", 7)
+# Bookings from the public page per client address and hour.
+PUBLIC_BOOKING_RATE_PER_HOUR = env_int("PUBLIC_BOOKING_RATE_PER_HOUR", 10)
+# The reminder goes out at this local hour on the day before the visit.
+APPOINTMENT_REMINDER_HOUR = env_int("APPOINTMENT_REMINDER_HOUR", 10)
 
 # --- background tasks -----------------------------------------------------
 TASKS = {

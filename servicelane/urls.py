@@ -31,6 +31,8 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("customers/", include("servicelane.customers.urls")),
     path("vehicles/", include("servicelane.vehicles.urls")),
+    path("appointments/", include("servicelane.appointments.urls")),
+    path("book/", include("servicelane.appointments.booking_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

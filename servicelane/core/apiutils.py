@@ -91,8 +91,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return reply(request, exc.status_code, str(exc))
 
 
-def workshop_for_write(request: HttpRequest, perm: Any, code: str | None) -> Workshop:
-    """The workshop a new record belongs to: the one named, else the user's only one."""
+def workshop_in_scope(request: HttpRequest, perm: Any, code: str | None) -> Workshop:
+    """The workshop a request acts in: the one named by code, else the user's only one
+    where ``perm`` holds."""
     access = access_for(request.user)
     allowed = access.workshops_with(perm)
     workshops = Workshop.objects.filter(id__in=allowed)

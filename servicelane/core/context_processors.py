@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("home", _("Overview"), reverse("home"))]
     if access.can(Perm.CUSTOMER_VIEW):
         items.append(("customers", _("Customers"), reverse("customers:list")))
+    if access.can(Perm.APPOINTMENT_VIEW):
+        items.append(("appointments", _("Appointments"), reverse("appointments:day")))
     if access.can(Perm.VEHICLE_VIEW):
         items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
     items.append(("api", _("API"), "/api/v1/docs"))

@@ -275,3 +275,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class Counter(models.Model):
+    """The last number handed out for one kind of reference in one workshop."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "key"], name="counter_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}:{self.key}={self.value}"

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from servicelane.core.apiutils import ERRORS, Pagination, workshop_for_write
+from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
@@ -99,7 +99,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> obj
 
 @router.post("", response={201: CustomerOut, **ERRORS})
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
-    workshop = workshop_for_write(request, Perm.CUSTOMER_CHANGE, payload.workshop)
+    workshop = workshop_in_scope(request, Perm.CUSTOMER_CHANGE, payload.workshop)
     data = payload.model_dump(exclude={"workshop"}, exclude_none=True)
     customer = customer_create(actor=request.user, workshop=workshop, **data)
     return Status(201, customer)

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.models import User, Workshop
@@ -100,4 +101,70 @@ def customer_update(*, actor: User, customer: Customer, **data: Any) -> Customer
             workshop_id=customer.workshop_id,
             changes=changes,
         )
+    return customer
+
+
+@transaction.atomic
+def customer_match_or_create(
+    *,
+    workshop: Workshop,
+    last_name: str,
+    first_name: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "",
+    consent_reminders: bool = False,
+    actor: User | None = None,
+) -> Customer:
+    """The workshop's customer with this e-mail or phone, else a new one.
+
+    Used by bookings, where the caller may be the customer on the public page
+    (``actor`` None): an existing record is never overwritten from outside,
+    except that a given consent to reminders is recorded. Staff callers need
+    the right to change customers.
+    """
+    if actor is not None:
+        access_for(actor).require(Perm.CUSTOMER_CHANGE, workshop.pk)
+    email = (email or "").strip().lower()
+    try:
+        phone = phone_to_e164(phone, workshop.country)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    if not email and not phone:
+        raise ValidationError({"email": [_("Give an e-mail address or a phone number.")]})
+    candidates = Customer.objects.filter(workshop=workshop)
+    match = None
+    if email and phone:
+        match = candidates.filter(email=email, phone=phone).first()
+    if match is None and email:
+        match = candidates.filter(email=email).order_by("id").first()
+    if match is None and phone:
+        match = candidates.filter(phone=phone).order_by("id").first()
+    if match is not None:
+        if consent_reminders and not match.consent_reminders:
+            match.consent_reminders = True
+            match.consent_reminders_at = timezone.now()
+            match.save(update_fields=["consent_reminders", "consent_reminders_at", "updated_at"])
+        return match
+    customer = Customer(workshop=workshop)
+    _apply(
+        customer,
+        {
+            "last_name": last_name,
+            "first_name": first_name,
+            "email": email,
+            "phone": phone,
+            "language": language or workshop.default_language,
+            "consent_reminders": consent_reminders,
+        },
+        workshop,
+    )
+    customer.save()
+    audit_record(
+        actor=actor,
+        action="created",
+        target=customer,
+        workshop_id=workshop.pk,
+        changes=diff({}, snapshot(customer, AUDITED_FIELDS)),
+    )
     return customer

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from servicelane.core.apiutils import ERRORS, Pagination, workshop_for_write
+from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.choices import Drive, FuelType, MileageSource
@@ -131,7 +131,7 @@ def list_vehicles(request: HttpRequest, filters: Query[VehicleFilters]) -> objec
 @router.post("", response={201: VehicleOut, 200: VehicleOut, **ERRORS})
 def create_vehicle(request: HttpRequest, payload: VehicleIn) -> Status:
     """Register a vehicle. A VIN already known in the network is linked (200), not duplicated."""
-    workshop = workshop_for_write(request, Perm.VEHICLE_CHANGE, payload.workshop)
+    workshop = workshop_in_scope(request, Perm.VEHICLE_CHANGE, payload.workshop)
     owner = (
         customer_get_for_user(user=request.user, customer_id=payload.owner_id)
         if payload.owner_id is not None

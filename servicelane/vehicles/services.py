@@ -22,6 +22,7 @@ from servicelane.vehicles.models import (
     VehicleType,
     WorkshopVehicle,
 )
+from servicelane.vehicles.plates import normalise_plate
 from servicelane.vehicles.vin import decode_vin
 
 VEHICLE_FIELDS = ["plate", "vehicle_type", "first_registration", "teleservice"]
@@ -171,6 +172,19 @@ def vehicle_set_owner(
     access = access_for(actor)
     access.require(Perm.VEHICLE_CHANGE, workshop.pk)
     access.require(Perm.CUSTOMER_VIEW, workshop.pk)
+    return _set_owner(
+        actor=actor, vehicle=vehicle, workshop=workshop, customer=customer, since=since
+    )
+
+
+def _set_owner(
+    *,
+    actor: User | None,
+    vehicle: Vehicle,
+    workshop: Workshop,
+    customer: Customer,
+    since: datetime.date | None,
+) -> Ownership:
     if customer.workshop_id != workshop.pk:
         raise ValidationError({"owner": [_("The owner must be a customer of this workshop.")]})
     since = since or timezone.localdate()
@@ -252,3 +266,85 @@ def vehicle_record_mileage(
         },
     )
     return reading
+
+
+@transaction.atomic
+def vehicle_match_or_register(
+    *,
+    workshop: Workshop,
+    customer: Customer,
+    vin: str = "",
+    plate: str = "",
+    actor: User | None = None,
+) -> Vehicle:
+    """The car a booking is for: found by VIN (network-wide) or by plate, else registered.
+
+    Used by bookings, where the caller may be the customer on the public page
+    (``actor`` None). A plate is only looked up among the workshop's own cars; a
+    car the workshop does not know needs its VIN. A new car, or one without an
+    owner in this workshop, gets the booking customer as owner; an existing
+    owner is never replaced from outside (the advisor settles it at reception).
+    """
+    if actor is not None:
+        access_for(actor).require(Perm.VEHICLE_CHANGE, workshop.pk)
+    vin = (vin or "").strip()
+    plate = (plate or "").strip().upper()
+    if vin:
+        try:
+            decoded = decode_vin(vin)
+        except ValidationError as exc:
+            raise ValidationError({"vin": exc.messages}) from exc
+        vehicle = Vehicle.objects.select_for_update().filter(vin=decoded.vin).first()
+        if vehicle is not None and vehicle.network_id != workshop.network_id:
+            raise ValidationError({"vin": [_("This VIN belongs to another network.")]})
+        if vehicle is None:
+            vehicle = Vehicle(
+                network_id=workshop.network_id,
+                vin=decoded.vin,
+                manufacturer=decoded.manufacturer,
+                vin_check_digit_ok=decoded.check_digit_ok,
+                plate=plate,
+            )
+            vehicle.full_clean(exclude=["network"])
+            try:
+                with transaction.atomic():
+                    vehicle.save()
+            except IntegrityError as exc:
+                raise ValidationError(
+                    {"vin": [_("This VIN was registered at the same moment.")]}
+                ) from exc
+            audit_record(
+                actor=actor,
+                action="created",
+                target=vehicle,
+                workshop_id=workshop.pk,
+                changes=diff({}, snapshot(vehicle, VEHICLE_FIELDS)),
+            )
+        WorkshopVehicle.objects.get_or_create(workshop=workshop, vehicle=vehicle)
+    elif plate:
+        vehicle = (
+            Vehicle.objects.filter(
+                plate_normalized=normalise_plate(plate), workshop_links__workshop=workshop
+            )
+            .order_by("id")
+            .first()
+        )
+        if vehicle is None:
+            raise ValidationError(
+                {
+                    "vin": [
+                        _(
+                            "We do not know this number plate yet; please enter the VIN "
+                            "(it is on the registration certificate)."
+                        )
+                    ]
+                }
+            )
+    else:
+        raise ValidationError({"vin": [_("Give the VIN or the number plate of the car.")]})
+    has_owner = Ownership.objects.filter(
+        workshop=workshop, vehicle=vehicle, ended_on__isnull=True
+    ).exists()
+    if not has_owner:
+        _set_owner(actor=actor, vehicle=vehicle, workshop=workshop, customer=customer, since=None)
+    return vehicle

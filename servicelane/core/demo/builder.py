@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from servicelane.appointments.demo import build_bookings
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.demo import data
 from servicelane.core.models import Membership, Network, NetworkMembership, User, Workshop
@@ -100,6 +101,8 @@ class DemoBuilder:
             workshop = Workshop.objects.create(network=network, **fields)
             self._workshop_staff(workshop, spec["key"])
             self._customers_and_vehicles(workshop, spec["key"], types, serial_base=index * 10**5)
+            advisor = User.objects.get(email=staff_email(WorkshopRole.ADVISOR, spec["key"]))
+            build_bookings(workshop, spec["key"], advisor, self.rng)
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:
         # One hash for all accounts: hashing is slow on purpose, and they share a password.

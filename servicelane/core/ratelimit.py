@@ -1,0 +1,25 @@
+"""A fixed-window rate limit on the cache, for pages anyone may post to."""
+
+import time
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips);
+    # a client-sent X-Forwarded-For header is never trusted here.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def allow(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; False once ``limit`` attempts fell into the current window."""
+    window = int(time.time() // window_seconds)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    cache.add(cache_key, 0, timeout=window_seconds + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(cache_key, 1, timeout=window_seconds + 5)
+        count = 1
+    return count <= limit
