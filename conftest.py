@@ -59,3 +59,11 @@ def bearer_client(user) -> Client:
 def api(advisor) -> Client:
     """The Freiburg advisor talking to the API with a personal token."""
     return bearer_client(advisor)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -8,6 +8,7 @@ asking for a value — it never slips through unchecked.
 
 import datetime
 import json
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +18,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import bearer_client
 from servicelane.api import api
+from servicelane.appointments.choices import Channel
+from servicelane.appointments.demo import build_capacity
+from servicelane.appointments.models import Appointment, Closure, Lane, OpeningHours, ServiceType
+from servicelane.appointments.selectors import booking_plan, free_slots
+from servicelane.appointments.services import appointment_book
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.tests.factories import NetworkFactory, member, network_staff
 from servicelane.customers.models import Customer
@@ -63,7 +69,32 @@ def other_world(beijing, advisor_bj):
     vehicle_record_mileage(
         actor=advisor_bj, vehicle=vehicle, km=12000, read_on=datetime.date(2025, 5, 1)
     )
-    return {"customer": customer, "vehicle": vehicle, "user": advisor_bj}
+    services = build_capacity(beijing, "beijing")
+    plan = booking_plan(beijing, [services["oil-service"].pk])
+    today = datetime.date.today()
+    slot = free_slots(
+        workshop=beijing, plan=plan, date_from=today, date_to=today + datetime.timedelta(days=7)
+    )[0]
+    appointment = appointment_book(
+        actor=advisor_bj,
+        workshop=beijing,
+        channel=Channel.PHONE,
+        service_type_ids=[services["oil-service"].pk],
+        starts_at=slot.starts_at,
+        customer=customer,
+        vehicle=vehicle,
+    )
+    return {
+        "customer": customer,
+        "vehicle": vehicle,
+        "user": advisor_bj,
+        "appointment": appointment,
+        "lane": appointment.lane,
+        "service_type": services["oil-service"],
+        "closure": Closure.objects.create(
+            workshop=beijing, date=today + datetime.timedelta(days=30), reason="盘点"
+        ),
+    }
 
 
 def route_values(world: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +102,11 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
     return {
         "customer_id": world["customer"].pk,
         "vin": world["vehicle"].vin,
+        "appointment_id": world["appointment"].pk,
+        "workshop_id": world["appointment"].workshop_id,
+        "lane_id": world["lane"].pk,
+        "service_type_id": world["service_type"].pk,
+        "closure_id": world["closure"].pk,
         # Django admin routes
         "object_id": world["customer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Customer).pk,
@@ -90,12 +126,20 @@ def snapshot(world: dict[str, Any]) -> Any:
         list(Vehicle.objects.filter(pk=vehicle.pk).values()),
         list(MileageReading.objects.filter(vehicle=vehicle).values()),
         list(Ownership.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Appointment.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Lane.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(ServiceType.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Closure.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(OpeningHours.objects.filter(workshop_id=customer.workshop_id).values()),
     )
 
 
 def leaked(content: bytes) -> list[str]:
     text = content.decode("utf-8", errors="replace")
-    return [s for s in (SECRET_NAME, SECRET_EMAIL, SECRET_PHONE, SECRET_PLATE) if s in text]
+    secrets = (SECRET_NAME, SECRET_EMAIL, SECRET_PHONE, SECRET_PLATE)
+    # Beijing's booking references start with its code; Freiburg never shows one.
+    references = re.findall(r"BJ-\d{4}-\d{4}", text)
+    return [s for s in secrets if s in text] + references
 
 
 def ui_routes() -> list[tuple[str, list[str]]]:
