@@ -1,5 +1,7 @@
 """Workshop capacity (hours, closures, lanes, service types) and the bookings on it."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -255,3 +257,9 @@ class AppointmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def moved_to(self) -> datetime.datetime | None:
+        """The new arrival of a rescheduling."""
+        after = (self.data or {}).get("after")
+        return datetime.datetime.fromisoformat(after) if after else None
