@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-.PHONY: run test install migrate demo lint format messages check-messages bench clean
+.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ run: demo
 	@echo ""
 	@echo "  servicelane is starting on http://$(HOST):$(PORT)"
 	@echo "  log in with one of the accounts above (password: servicelane); Ctrl-C stops it."
+	@echo "  car owners book without an account at http://$(HOST):$(PORT)/book/"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --interval 1 & \
@@ -52,6 +53,10 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/seed_scale.py
+
+## bench-booking: booking throughput over HTTP (gunicorn, PostgreSQL 15) vs direct SQL
+bench-booking: install
+	$(BIN)/python bench/booking_throughput.py
 
 clean:
 	rm -rf $(VENV) staticfiles .ruff_cache
