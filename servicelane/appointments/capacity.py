@@ -69,7 +69,7 @@ def plan_for(services: Iterable[ServiceType], lanes: Iterable[Lane]) -> BookingP
     Services of one lane stay in it. Mixed services go to the general lane,
     since only there can one bay do all of it. A promise holds only when every
     service carries one (express oil service plus a diagnosis is no longer
-    express work); the longest promise and the longest lead time apply.
+    express work, and needs no notice); the longest promise and notice apply.
     """
     services = tuple(services)
     if not services:
@@ -86,12 +86,15 @@ def plan_for(services: Iterable[ServiceType], lanes: Iterable[Lane]) -> BookingP
     if not lane.active:
         raise ValidationError({"service_types": [_("This lane takes no bookings at the moment.")]})
     promises = [s.promise_hours for s in services]
+    kept = all(promises)
+    # The notice a promise needs falls away with the promise.
+    notice = [s.min_days_ahead for s in services if kept or not s.promise_hours]
     return BookingPlan(
         lane=lane,
         services=services,
         duration_minutes=sum(s.duration_minutes for s in services),
-        promise_hours=max(promises) if all(promises) else None,  # type: ignore[type-var]
-        min_days_ahead=max(s.min_days_ahead for s in services),
+        promise_hours=max(promises) if kept else None,  # type: ignore[type-var]
+        min_days_ahead=max(notice, default=0),
     )
 
 

@@ -4,9 +4,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,11 +42,8 @@ class FreeSlot:
 
 def workshop_calendar(workshop: Workshop) -> WorkshopCalendar:
     hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.filter(workshop=workshop)}
-    closures = dict(
-        Closure.objects.filter(
-            workshop=workshop, date__gte=timezone.localdate() - ONE_DAY
-        ).values_list("date", "reason")
-    )
+    # A workshop closes a handful of days a year: all of them, so past weeks show theirs too.
+    closures = dict(Closure.objects.filter(workshop=workshop).values_list("date", "reason"))
     return WorkshopCalendar(
         zone=workshop.zone,
         hours=hours,
@@ -117,9 +115,11 @@ def free_slots(
     now: dt.datetime | None = None,
     exclude_appointment_id: int | None = None,
     limit: int | None = None,
+    not_before: dt.datetime | None = None,
 ) -> list[FreeSlot]:
     """Start times where the whole plan fits: never past, closed or full."""
     now = now or timezone.now()
+    not_before = max(now, not_before) if not_before else now
     calendar = workshop_calendar(workshop)
     date_from = max(date_from, earliest_day(plan, calendar, now))
     if date_to < date_from:
@@ -135,7 +135,7 @@ def free_slots(
     )
     for lane_day in days.values():
         for start in lane_day.slot_starts():
-            if start > now and lane_day.fits(start, plan.duration_minutes):
+            if start > now and start >= not_before and lane_day.fits(start, plan.duration_minutes):
                 found.append(FreeSlot(start, start + duration, plan.lane))
                 if limit and len(found) >= limit:
                     return found
@@ -189,7 +189,7 @@ def next_free_slots(
         plan=plan,
         date_from=day,
         date_to=day + dt.timedelta(days=14),
-        now=max(timezone.now(), after - dt.timedelta(seconds=1)),
+        not_before=after,
         exclude_appointment_id=exclude_appointment_id,
         limit=count,
     )
@@ -202,7 +202,11 @@ def next_free_slots(
 def _with_details(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
     return queryset.select_related(
         "workshop", "customer", "vehicle", "lane", "advisor"
-    ).prefetch_related(Prefetch("service_types", queryset=ServiceType.objects.order_by("name_en")))
+    ).prefetch_related(
+        Prefetch(
+            "service_types", queryset=ServiceType.objects.select_related("lane").order_by("name_en")
+        )
+    )
 
 
 def appointment_list_for_user(
@@ -212,10 +216,10 @@ def appointment_list_for_user(
     if workshop is not None:
         queryset = queryset.filter(workshop=workshop)
     filters = filters or {}
-    if filters.get("date_from"):
-        queryset = queryset.filter(starts_at__gte=_day_start(filters["date_from"], workshop))
-    if filters.get("date_to"):
-        queryset = queryset.filter(starts_at__lt=_day_start(filters["date_to"] + ONE_DAY, workshop))
+    if filters.get("date_from") or filters.get("date_to"):
+        queryset = queryset.filter(
+            _local_days(queryset, filters.get("date_from"), filters.get("date_to"), workshop)
+        )
     if filters.get("lane"):
         queryset = queryset.filter(lane__kind=filters["lane"])
     if filters.get("status"):
@@ -223,9 +227,34 @@ def appointment_list_for_user(
     return _with_details(queryset).order_by("starts_at", "id")
 
 
-def _day_start(day: dt.date, workshop: Workshop | None) -> dt.datetime:
-    zone = workshop.zone if workshop else timezone.get_current_timezone()
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+def _local_days(
+    queryset: QuerySet[Appointment],
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    workshop: Workshop | None,
+) -> Q:
+    """Bookings on these days as each workshop counts days: in its own time zone."""
+    if workshop is not None:
+        zones = {workshop.time_zone: [workshop.pk]}
+    else:
+        zones = {}
+        ids = queryset.values("workshop_id")
+        for pk, zone in Workshop.objects.filter(id__in=ids).values_list("id", "time_zone"):
+            zones.setdefault(zone, []).append(pk)
+    condition = Q(pk__in=[])
+    for zone, workshop_ids in zones.items():
+        part = Q(workshop_id__in=workshop_ids)
+        if date_from:
+            part &= Q(starts_at__gte=dt.datetime.combine(date_from, dt.time.min, ZoneInfo(zone)))
+        if date_to:
+            end = dt.datetime.combine(date_to + ONE_DAY, dt.time.min, ZoneInfo(zone))
+            part &= Q(starts_at__lt=end)
+        condition |= part
+    return condition
+
+
+def _day_start(day: dt.date, workshop: Workshop) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=workshop.zone)
 
 
 def appointment_get_for_user(*, user: Any, appointment_id: int) -> Appointment:

@@ -27,6 +27,7 @@ from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import Language, WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.phones import phone_to_e164
 from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
@@ -240,6 +241,8 @@ def appointment_book(
     starts_at = _aware(starts_at, workshop)
     _check_start(workshop=workshop, plan=plan, calendar=calendar, starts_at=starts_at, now=now)
     _check_advisor(workshop, advisor)
+    if party is not None and party.language and party.language not in Language.values:
+        raise ValidationError({"language": [_("Choose English, German or Chinese.")]})
     if customer is None:
         if party is None:
             raise ValidationError({"customer": [_("Name the customer.")]})
@@ -281,7 +284,9 @@ def appointment_book(
         language=(party.language if party and party.language else customer.language)
         or Language.ENGLISH,
         contact_email=(party.email.strip().lower() if party and party.email else customer.email),
-        contact_phone=customer.phone,
+        contact_phone=phone_to_e164(party.phone, workshop.country)
+        if party and party.phone
+        else customer.phone,
         promise_hours=promise,
         promised_at=starts_at + dt.timedelta(hours=promise) if promise else None,
         created_by=actor,

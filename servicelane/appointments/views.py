@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,6 +116,8 @@ def new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, object] = {"advisor": request.user.pk}
     customer = None
     if request.GET.get("customer"):
+        if not request.GET["customer"].isdigit():
+            raise Http404(_("Not found."))
         customer = customer_get_for_user(
             user=request.user, customer_id=int(request.GET["customer"])
         )
@@ -226,9 +228,9 @@ def _act(request: HttpRequest, appointment_id: int, action: str) -> HttpResponse
                 actor=request.user, appointment=appointment, reason=request.POST.get("reason", "")
             )
         elif action == "assign":
-            advisor_id = request.POST.get("advisor") or None
-            advisor = User.objects.filter(pk=advisor_id).first() if advisor_id else None
-            if advisor_id and (advisor is None or not str(advisor_id).isdigit()):
+            advisor_id = request.POST.get("advisor", "")
+            advisor = User.objects.filter(pk=advisor_id).first() if advisor_id.isdigit() else None
+            if advisor_id and advisor is None:
                 raise ValidationError(
                     {"advisor": [_("Choose a service advisor of this workshop.")]}
                 )

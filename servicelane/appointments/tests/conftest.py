@@ -21,7 +21,7 @@ def pinned_now(time_machine):
 
 @pytest.fixture
 def fr_cap(freiburg):
-    """Freiburg: Mon–Sat 08:00–17:00, one bay per lane, 30-minute slots."""
+    """Freiburg: Mon-Sat 08:00-17:00, one bay per lane, 30-minute slots."""
     return capacity(freiburg)
 
 

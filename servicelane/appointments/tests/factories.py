@@ -47,7 +47,7 @@ def capacity(
     body_paint_bays: int = 1,
     slot_minutes: int = 30,
 ) -> Capacity:
-    """Opening hours (Mon–Sat by default), three lanes and four service types."""
+    """Opening hours (Mon-Sat by default), three lanes and four service types."""
     OpeningHours.objects.bulk_create(
         OpeningHours(workshop=workshop, weekday=d, opens=opens, closes=closes) for d in weekdays
     )

@@ -236,14 +236,6 @@ def test_the_list_filters_by_date_lane_and_status(api, advisor, freiburg, fr_cap
     assert api.get(APPOINTMENTS, {"status": "lost"}).status_code == 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG selectors.appointment_list_for_user: without ?workshop= the day filters "
-        "use UTC midnight, not the workshop's; a 07:00 Beijing booking (23:00 UTC the "
-        "day before) falls on the wrong day"
-    ),
-)
 @pytest.mark.django_db
 def test_the_date_filter_uses_the_workshops_local_day(advisor_bj, beijing):
     cap = capacity(beijing, opens=dt.time(7, 0))
@@ -282,14 +274,6 @@ def test_another_workshops_advisor_gets_404_for_a_booking(advisor_bj, freiburg, 
     assert appointment.status == "booked"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG selectors._with_details: the service_types Prefetch lacks "
-        "select_related('lane'), and ServiceTypeOut reads lane.kind: one query per "
-        "service of every listed booking"
-    ),
-)
 @pytest.mark.django_db
 def test_the_list_costs_the_same_queries_for_5_or_20_bookings(api, freiburg):
     cap = capacity(freiburg, general_bays=20)

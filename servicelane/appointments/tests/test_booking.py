@@ -6,7 +6,6 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from servicelane.appointments.choices import EventKind
 from servicelane.appointments.links import appointment_from_token, manage_token
@@ -217,28 +216,28 @@ def test_the_confirmation_goes_to_the_contact_address_with_a_calendar_entry(
     assert "END:VCALENDAR" in ics
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "locale/de/LC_MESSAGES/django.po has none of the appointment strings yet "
-        "(run makemessages, translate, compilemessages)"
-    ),
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("de", "Ihr Termin FR-2611-0001 ist gebucht"),
+        ("zh-hans", "您的预约 FR-2611-0001 已成功"),
+        ("en", "Your appointment FR-2611-0001 is booked"),
+    ],
 )
 @pytest.mark.django_db
-def test_a_german_booking_gets_a_german_subject(
-    freiburg, fr_cap, django_capture_on_commit_callbacks
+def test_the_confirmation_subject_is_in_the_bookings_language(
+    freiburg, fr_cap, django_capture_on_commit_callbacks, language, subject
 ):
-    appointment = booked_with_mail(
-        django_capture_on_commit_callbacks, freiburg, fr_cap, "diagnosis", at=NINE, language="de"
+    booked_with_mail(
+        django_capture_on_commit_callbacks,
+        freiburg,
+        fr_cap,
+        "diagnosis",
+        at=NINE,
+        language=language,
     )
 
-    english = f"Your appointment {appointment.reference} is booked"
-    with translation.override("de"):
-        german = translation.gettext("Your appointment %(ref)s is booked") % {
-            "ref": appointment.reference
-        }
-    assert german != english
-    assert mail.outbox[0].subject == german
+    assert [m.subject for m in mail.outbox] == [subject]
 
 
 @pytest.mark.django_db
@@ -282,7 +281,7 @@ def test_a_tampered_manage_token_opens_nothing(freiburg, fr_cap):
     other = book(freiburg, fr_cap, "diagnosis", at=at(10))
     token = manage_token(appointment)
 
-    payload, rest = token.split(":", 1)
+    _payload, rest = token.split(":", 1)
     forged = manage_token(other).split(":", 1)[0] + ":" + rest
 
     assert appointment_from_token(token) == appointment
@@ -311,3 +310,27 @@ def test_a_public_booking_without_a_user_is_made_through_the_web_channel(freibur
     assert appointment.channel == "web"
     assert appointment.created_by is None
     assert appointment.customer.language == "de"
+
+
+def test_express_work_mixed_with_other_work_loses_promise_and_notice_so_books_today(
+    freiburg, fr_cap, advisor
+):
+    today_10 = dt.datetime(2026, 11, 23, 10, 0)  # Freiburg local; it is 07:00 now
+
+    appointment = book(freiburg, fr_cap, "express-oil", "diagnosis", at=today_10, actor=advisor)
+
+    assert appointment.lane == fr_cap.lanes["general"]
+    assert appointment.promised_at is None
+
+
+def test_the_phone_given_with_a_booking_is_the_bookings_contact(freiburg, fr_cap):
+    known = CustomerFactory(workshop=freiburg, email="bekannt@example.de", phone="+497611111111")
+
+    appointment = book(
+        freiburg, fr_cap, "oil-service", at=at(9), email="bekannt@example.de", phone="0761 2222222"
+    )
+
+    assert appointment.customer == known
+    assert appointment.contact_phone == "+497612222222"
+    known.refresh_from_db()
+    assert known.phone == "+497611111111"  # a booking never overwrites the record

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from servicelane.appointments.choices import LaneKind
 from servicelane.appointments.models import Appointment, Closure
-from servicelane.appointments.selectors import availability
+from servicelane.appointments.selectors import availability, week_plan
 from servicelane.appointments.services import SlotUnavailable, appointment_cancel
 from servicelane.appointments.tests.conftest import TODAY, TUESDAY
 from servicelane.appointments.tests.factories import UTC, book, capacity
@@ -111,14 +111,6 @@ def test_booking_a_full_slot_raises_slot_unavailable_with_the_next_free_times(
     assert Vehicle.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG selectors.next_free_slots: passes now=after-1s to free_slots, whose "
-        "earliest_day() then adds min_days_ahead to the day of the requested slot, "
-        "so alternatives for express-oil skip the rest of that day"
-    ),
-)
 @pytest.mark.django_db
 def test_alternatives_for_a_full_next_day_express_slot_include_later_times_that_day(
     freiburg, fr_cap, advisor
@@ -190,6 +182,16 @@ def test_a_closed_day_is_not_offered_and_booking_it_names_the_reason(
     assert "closed" in message_of(error)
     assert reason in message_of(error)
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_past_weeks_plan_still_shows_its_closure(freiburg, fr_cap):
+    Closure.objects.create(workshop=freiburg, date=dt.date(2026, 11, 13), reason="Ausflug")
+
+    plan = week_plan(workshop=freiburg, monday=dt.date(2026, 11, 9))
+
+    reasons = {d["day"]: d["closed_reason"] for d in plan["days"]}
+    assert reasons[dt.date(2026, 11, 13)] == "Ausflug"
 
 
 @pytest.mark.django_db

@@ -94,16 +94,18 @@ def test_only_customers_who_agreed_are_reminded_among_several(
 
 
 @pytest.mark.parametrize(
-    ("language", "local_date", "service"),
+    ("language", "subject", "local_date", "service"),
     [
-        ("de", "25. November 2026 09:00", "Fehlerdiagnose"),
-        ("zh-hans", "2026年11月25日 09:00", "故障诊断"),
-        ("en", "Nov. 25, 2026, 9 a.m.", "Diagnosis"),
+        ("de", "Erinnerung: Ihr Termin FR-2611-0001 morgen", "25. November 2026 09:00",
+         "Fehlerdiagnose"),
+        ("zh-hans", "提醒：您明天的预约 FR-2611-0001", "2026年11月25日 09:00", "故障诊断"),
+        ("en", "Reminder: your appointment FR-2611-0001 tomorrow", "Nov. 25, 2026, 9 a.m.",
+         "Diagnosis"),
     ],
-)
+)  # fmt: skip
 @pytest.mark.django_db
 def test_the_reminder_speaks_the_customers_language(
-    freiburg, fr_cap, django_capture_on_commit_callbacks, language, local_date, service
+    freiburg, fr_cap, django_capture_on_commit_callbacks, language, subject, local_date, service
 ):
     book(
         freiburg,
@@ -116,20 +118,21 @@ def test_the_reminder_speaks_the_customers_language(
 
     assert remind(django_capture_on_commit_callbacks, AFTER_REMINDER_HOUR) == 1
 
+    assert mail.outbox[0].subject == subject
     body = mail.outbox[0].body
     assert local_date in body
     assert service in body
 
 
 @pytest.mark.django_db
-def test_beijing_reminds_at_its_own_local_hour(
-    beijing, bj_cap, django_capture_on_commit_callbacks
-):
+def test_beijing_reminds_at_its_own_local_hour(beijing, bj_cap, django_capture_on_commit_callbacks):
     appointment = book(beijing, bj_cap, "diagnosis", at=WEDNESDAY_NINE, consent_reminders=True)
     beijing_reminder = dt.datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 
     assert reminder_time(appointment) == beijing_reminder
-    assert remind(django_capture_on_commit_callbacks, beijing_reminder - dt.timedelta(seconds=1)) == 0
+    assert (
+        remind(django_capture_on_commit_callbacks, beijing_reminder - dt.timedelta(seconds=1)) == 0
+    )
     assert remind(django_capture_on_commit_callbacks, beijing_reminder) == 1
 
 
@@ -156,6 +159,6 @@ def test_a_rescheduled_booking_is_reminded_again_for_its_new_day(
     )
 
     assert remind(django_capture_on_commit_callbacks, AFTER_REMINDER_HOUR) == 0
-    assert remind(
-        django_capture_on_commit_callbacks, AFTER_REMINDER_HOUR + dt.timedelta(days=1)
-    ) == 1
+    assert (
+        remind(django_capture_on_commit_callbacks, AFTER_REMINDER_HOUR + dt.timedelta(days=1)) == 1
+    )
