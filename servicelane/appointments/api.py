@@ -21,6 +21,7 @@ from servicelane.appointments.services import (
 from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination, workshop_in_scope
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.selectors import workshop_advisors
 from servicelane.customers.selectors import customer_get_for_user
 
 router = Router(tags=["appointments"])
@@ -128,29 +129,10 @@ class AppointmentFilters(Schema):
     status: AppointmentStatus | None = None
 
 
-def service_type_ids(workshop: Workshop, given: list[int | str] | str) -> list[int]:
-    """Ids from ids or codes (``oil-service,brakes`` or ``1,4``); unknown ones are refused."""
-    if isinstance(given, str):
-        given = [part.strip() for part in given.split(",") if part.strip()]
-    by_code = dict(ServiceType.objects.filter(workshop=workshop).values_list("code", "pk"))
-    ids = []
-    for item in given:
-        text = str(item)
-        if text.isdigit():
-            ids.append(int(text))
-        elif text in by_code:
-            ids.append(by_code[text])
-        else:
-            raise ValidationError(
-                {"service_types": [_("Unknown service type: %(code)s.") % {"code": text}]}
-            )
-    return ids
-
-
 def _advisor(workshop: Workshop, advisor_id: int | None) -> User | None:
     if advisor_id is None:
         return None
-    advisor = User.objects.filter(pk=advisor_id, memberships__workshop=workshop).first()
+    advisor = workshop_advisors(workshop).filter(pk=advisor_id).first()
     if advisor is None:
         raise ValidationError({"advisor_id": [_("Choose a service advisor of this workshop.")]})
     return advisor
@@ -184,10 +166,10 @@ def list_service_types(request: HttpRequest, workshop: str | None = None) -> obj
 def get_availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> dict[str, object]:
     """Free start times for these services: never past, closed or full."""
     found = workshop_in_scope(request, Perm.APPOINTMENT_VIEW, query.workshop)
-    ids = service_type_ids(found, query.service_types)
+    ids = selectors.service_type_ids(found, query.service_types)
     plan = selectors.booking_plan(found, ids)
     slots = selectors.availability(
-        workshop=found, service_type_ids=ids, date_from=query.date_from, date_to=query.date_to
+        workshop=found, plan=plan, date_from=query.date_from, date_to=query.date_to
     )
     return {
         "workshop": found.code,
@@ -230,7 +212,7 @@ def create_appointment(request: HttpRequest, payload: AppointmentIn) -> Status:
         actor=request.user,
         workshop=workshop,
         channel=Channel.API,
-        service_type_ids=service_type_ids(workshop, payload.service_types),
+        service_type_ids=selectors.service_type_ids(workshop, payload.service_types),
         starts_at=payload.starts_at,
         party=party,
         customer=customer,
@@ -255,7 +237,7 @@ def reschedule_appointment(
     """Move to another free start time (and optionally other services)."""
     appointment = _get(request, appointment_id)
     ids = (
-        service_type_ids(appointment.workshop, payload.service_types)
+        selectors.service_type_ids(appointment.workshop, payload.service_types)
         if payload.service_types is not None
         else None
     )

@@ -14,11 +14,15 @@ from django.views.decorators.http import require_http_methods
 
 from servicelane.appointments import selectors
 from servicelane.appointments.choices import Channel
-from servicelane.appointments.forms import PublicBookingForm, SlotQueryForm
+from servicelane.appointments.forms import (
+    PublicBookingForm,
+    SlotQueryForm,
+    parse_start,
+    party_from,
+)
 from servicelane.appointments.links import appointment_from_token, manage_token
 from servicelane.appointments.models import Appointment
 from servicelane.appointments.services import (
-    BookingParty,
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
@@ -43,7 +47,7 @@ def slots_by_day(
     try:
         slots = selectors.availability(
             workshop=workshop,
-            service_type_ids=service_ids,
+            plan=selectors.booking_plan(workshop, service_ids),
             date_from=day,
             date_to=day + dt.timedelta(days=SLOT_DAYS - 1),
             exclude_appointment_id=exclude_appointment_id,
@@ -102,14 +106,34 @@ def choose_workshop(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/public/workshops.html", {"workshops": workshops})
 
 
-def _timezone_of(workshop: Workshop) -> Any:
-    timezone.activate(workshop.zone)
+def book_from_form(form: Any, **booking: Any) -> tuple[Appointment | None, int]:
+    """Book with a valid form's data; on refusal the reason lands on the form.
+
+    Returns the booking (or None) and the status the page answers with: 409
+    when the time was taken meanwhile, 400 for anything else refused.
+    """
+    data = form.cleaned_data
+    try:
+        appointment = appointment_book(
+            service_type_ids=[s.pk for s in data["service_types"]],
+            starts_at=data["starts_at"],
+            party=party_from(data),
+            notes=data["notes"],
+            **booking,
+        )
+    except SlotUnavailable as exc:
+        form.add_error("starts_at", str(exc))
+        return None, 409
+    except ValidationError as exc:
+        apply_to_form(form, exc)
+        return None, 400
+    return appointment, 200
 
 
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=workshop_id)
-    _timezone_of(workshop)
+    timezone.activate(workshop.zone)
     form = PublicBookingForm(request.POST or None, workshop=workshop)
     status = 200
     if request.method == "POST" and "show" not in request.POST:
@@ -119,33 +143,10 @@ def book(request: HttpRequest, workshop_id: int) -> HttpResponse:
             form.add_error(None, _("Your booking could not be accepted."))
             status = 400
         elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                appointment = appointment_book(
-                    actor=None,
-                    workshop=workshop,
-                    channel=Channel.WEB,
-                    service_type_ids=[s.pk for s in data["service_types"]],
-                    starts_at=data["starts_at"],
-                    party=BookingParty(
-                        last_name=data["last_name"],
-                        first_name=data["first_name"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        language=data["language"],
-                        consent_reminders=data["consent_reminders"],
-                        vin=data["vin"],
-                        plate=data["plate"],
-                    ),
-                    notes=data["notes"],
-                )
-            except SlotUnavailable as exc:
-                form.add_error("starts_at", str(exc))
-                status = 409
-            except ValidationError as exc:
-                apply_to_form(form, exc)
-                status = 400
-            else:
+            appointment, status = book_from_form(
+                form, actor=None, workshop=workshop, channel=Channel.WEB
+            )
+            if appointment is not None:
                 messages.success(
                     request,
                     _("Thank you! Your appointment is booked. Reference: %(ref)s")
@@ -162,7 +163,7 @@ def book(request: HttpRequest, workshop_id: int) -> HttpResponse:
 def slots(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The slot picker alone, for htmx as services or the day change."""
     workshop = get_object_or_404(Workshop, pk=workshop_id)
-    _timezone_of(workshop)
+    timezone.activate(workshop.zone)
     return render(request, "appointments/partials/_slots.html", slot_context(workshop, request.GET))
 
 
@@ -170,7 +171,7 @@ def _from_token(token: str) -> Appointment:
     appointment = appointment_from_token(token)
     if appointment is None:
         raise Http404(_("This link is not valid or has expired."))
-    _timezone_of(appointment.workshop)
+    timezone.activate(appointment.workshop.zone)
     return appointment
 
 
@@ -187,7 +188,6 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("Your appointment is cancelled."))
         return redirect("booking:manage", token=token)
-    appointment = _from_token(token)
     return render(
         request,
         "appointments/public/manage.html",
@@ -212,20 +212,18 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         if rate_limited(request, "public-manage"):
             return too_many(request)
         try:
-            starts_at = dt.datetime.fromisoformat(request.POST.get("starts_at", ""))
-        except ValueError:
-            error = _("Choose one of the free times.")
-            status = 400
+            appointment_reschedule(
+                actor=None,
+                appointment=appointment,
+                starts_at=parse_start(request.POST.get("starts_at")),
+            )
+        except SlotUnavailable as exc:
+            error, status = str(exc), 409
+        except ValidationError as exc:
+            error, status = " ".join(exc.messages), 400
         else:
-            try:
-                appointment_reschedule(actor=None, appointment=appointment, starts_at=starts_at)
-            except SlotUnavailable as exc:
-                error, status = str(exc), 409
-            except ValidationError as exc:
-                error, status = " ".join(exc.messages), 400
-            else:
-                messages.success(request, _("Your appointment has moved."))
-                return redirect("booking:manage", token=token)
+            messages.success(request, _("Your appointment has moved."))
+            return redirect("booking:manage", token=token)
     service_ids = [s.pk for s in appointment.service_types.all()]
     day = parse_day(request.GET.get("day"), workshop)
     context = {

@@ -25,6 +25,20 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Which status may follow which; anything else is refused with the reason.
+TRANSITIONS: dict[str, set[str]] = {
+    AppointmentStatus.BOOKED: {
+        AppointmentStatus.ARRIVED,
+        AppointmentStatus.NO_SHOW,
+        AppointmentStatus.CANCELLED,
+    },
+    # A customer marked as no-show may still turn up late.
+    AppointmentStatus.NO_SHOW: {AppointmentStatus.ARRIVED},
+    AppointmentStatus.ARRIVED: set(),
+    AppointmentStatus.CANCELLED: set(),
+}
+
+
 # Appointments in these states hold their capacity.
 HOLDING_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 

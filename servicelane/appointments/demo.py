@@ -16,8 +16,8 @@ from servicelane.appointments.models import (
     ServiceType,
 )
 from servicelane.appointments.selectors import workshop_calendar
+from servicelane.appointments.services import appointment_reference
 from servicelane.core.models import User, Workshop
-from servicelane.core.sequences import next_number
 from servicelane.vehicles.models import Ownership
 
 # (code, English, German, Chinese, lane, minutes, promise hours, days ahead)
@@ -121,12 +121,10 @@ def build_bookings(
             start = rng.choice(starts[: max(1, len(starts) // 2)] if spot % 2 else starts)
             end = start + dt.timedelta(minutes=service.duration_minutes)
             lane_day.add((start, end))
-            month = now.astimezone(workshop.zone).strftime("%y%m")
-            number = next_number(workshop=workshop, key=f"appointment-{month}")
             customer = ownership.customer
             appointment = Appointment.objects.create(
                 workshop=workshop,
-                reference=f"{workshop.code}-{month}-{number:04d}",
+                reference=appointment_reference(workshop, now),
                 customer=customer,
                 vehicle=ownership.vehicle,
                 lane=lane,

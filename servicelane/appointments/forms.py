@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -7,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from servicelane.appointments.models import Closure, Lane, ServiceType
 from servicelane.appointments.selectors import bookable_service_types
-from servicelane.core.choices import Language, WorkshopRole
+from servicelane.appointments.services import BookingParty
+from servicelane.core.choices import Language
 from servicelane.core.models import User, Workshop
+from servicelane.core.selectors import workshop_advisors
 from servicelane.customers.models import Customer
 
 
@@ -41,17 +44,33 @@ class SlotQueryForm(forms.Form):
         self.fields["day"].initial = timezone.now().astimezone(workshop.zone).date()
 
 
+def parse_start(raw: str | None) -> dt.datetime:
+    """A start time as the slot picker sends it (ISO 8601)."""
+    try:
+        return dt.datetime.fromisoformat(raw or "")
+    except ValueError as exc:
+        raise forms.ValidationError(_("Choose one of the free times.")) from exc
+
+
+def party_from(data: dict[str, Any]) -> BookingParty:
+    """Who books and for which car, from a booking form's cleaned data."""
+    return BookingParty(
+        last_name=data["last_name"],
+        first_name=data["first_name"],
+        email=data["email"],
+        phone=data["phone"],
+        language=data["language"],
+        consent_reminders=data["consent_reminders"],
+        vin=data["vin"],
+        plate=data["plate"],
+    )
+
+
 class StartTimeMixin(forms.Form):
     starts_at = forms.CharField(label=_("Arrival"), required=False)
 
-    def clean_starts_at(self) -> dt.datetime | None:
-        raw = self.cleaned_data.get("starts_at") or ""
-        if not raw:
-            raise forms.ValidationError(_("Choose one of the free times."))
-        try:
-            return dt.datetime.fromisoformat(raw)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Choose one of the free times.")) from exc
+    def clean_starts_at(self) -> dt.datetime:
+        return parse_start(self.cleaned_data.get("starts_at"))
 
 
 class VehicleFieldsMixin(forms.Form):
@@ -129,9 +148,7 @@ class PhoneBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["customer"].queryset = Customer.objects.filter(workshop=self.workshop)
         self.fields["customer"].widget = forms.HiddenInput()
-        self.fields["advisor"].queryset = User.objects.filter(
-            memberships__workshop=self.workshop, memberships__role=WorkshopRole.ADVISOR
-        ).order_by("full_name")
+        self.fields["advisor"].queryset = workshop_advisors(self.workshop)
         self.fields["language"].initial = self.workshop.default_language
 
     def clean(self) -> dict[str, object]:

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.appointments.choices import (
+    TRANSITIONS,
     AppointmentStatus,
     Channel,
     EventKind,
@@ -225,6 +226,18 @@ class Appointment(WorkshopOwned):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def can_arrive(self) -> bool:
+        return AppointmentStatus.ARRIVED in TRANSITIONS[self.status]
+
+    @property
+    def can_be_no_show(self) -> bool:
+        """Only once the arrival time has passed."""
+        return (
+            AppointmentStatus.NO_SHOW in TRANSITIONS[self.status]
+            and self.starts_at <= timezone.now()
+        )
 
     @property
     def is_open(self) -> bool:

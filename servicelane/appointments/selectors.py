@@ -16,6 +16,7 @@ from servicelane.appointments.capacity import (
     LaneDay,
     WorkshopCalendar,
     plan_for,
+    public_holidays,
 )
 from servicelane.appointments.choices import HOLDING_STATUSES
 from servicelane.appointments.models import (
@@ -59,6 +60,25 @@ def bookable_service_types(workshop: Workshop) -> QuerySet[ServiceType]:
         .select_related("lane")
         .order_by("lane__kind", "duration_minutes", "name_en")
     )
+
+
+def service_type_ids(workshop: Workshop, given: list[int | str] | str) -> list[int]:
+    """Ids from ids or codes (``oil-service,brakes`` or ``1,4``); unknown ones are refused."""
+    if isinstance(given, str):
+        given = [part.strip() for part in given.split(",") if part.strip()]
+    by_code = dict(ServiceType.objects.filter(workshop=workshop).values_list("code", "pk"))
+    ids = []
+    for item in given:
+        text = str(item)
+        if text.isdigit():
+            ids.append(int(text))
+        elif text in by_code:
+            ids.append(by_code[text])
+        else:
+            raise ValidationError(
+                {"service_types": [_("Unknown service type: %(code)s.") % {"code": text}]}
+            )
+    return ids
 
 
 def booking_plan(workshop: Workshop, service_type_ids: Iterable[int]) -> BookingPlan:
@@ -145,12 +165,12 @@ def free_slots(
 def availability(
     *,
     workshop: Workshop,
-    service_type_ids: Iterable[int],
+    plan: BookingPlan,
     date_from: dt.date,
     date_to: dt.date,
     exclude_appointment_id: int | None = None,
 ) -> list[FreeSlot]:
-    """Free start times for booking these services in ``workshop``.
+    """Free start times for a booking plan (see ``booking_plan``) in ``workshop``.
 
     The one selector behind the API, the public page and the advisor's form.
     """
@@ -164,7 +184,6 @@ def availability(
                 ]
             }
         )
-    plan = booking_plan(workshop, service_type_ids)
     return free_slots(
         workshop=workshop,
         plan=plan,
@@ -251,6 +270,16 @@ def _local_days(
             part &= Q(starts_at__lt=end)
         condition |= part
     return condition
+
+
+def upcoming_holidays(workshop: Workshop, count: int = 12) -> list[tuple[dt.date, str]]:
+    """The workshop's next public holidays, named in the active language."""
+    today = timezone.now().astimezone(workshop.zone).date()
+    found = {
+        **public_holidays(workshop.country, workshop.subdivision, today.year),
+        **public_holidays(workshop.country, workshop.subdivision, today.year + 1),
+    }
+    return sorted((day, name) for day, name in found.items() if day >= today)[:count]
 
 
 def _day_start(day: dt.date, workshop: Workshop) -> dt.datetime:

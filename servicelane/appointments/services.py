@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicelane.appointments import selectors
 from servicelane.appointments.capacity import BookingPlan, LaneDay, WorkshopCalendar
-from servicelane.appointments.choices import AppointmentStatus, Channel, EventKind
+from servicelane.appointments.choices import TRANSITIONS, AppointmentStatus, Channel, EventKind
 from servicelane.appointments.models import (
     Appointment,
     AppointmentEvent,
@@ -24,29 +24,17 @@ from servicelane.appointments.models import (
 from servicelane.appointments.notifications import send_appointment_message
 from servicelane.appointments.tasks import schedule_reminder
 from servicelane.core.audit import audit_record, diff, snapshot
-from servicelane.core.choices import Language, WorkshopRole
-from servicelane.core.models import Membership, User, Workshop
+from servicelane.core.choices import Language
+from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.phones import phone_to_e164
+from servicelane.core.selectors import workshop_advisors
 from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
 from servicelane.customers.services import customer_match_or_create
 from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.services import vehicle_match_or_register
-
-# Which status may follow which; anything else is refused with the reason.
-TRANSITIONS: dict[str, set[str]] = {
-    AppointmentStatus.BOOKED: {
-        AppointmentStatus.ARRIVED,
-        AppointmentStatus.NO_SHOW,
-        AppointmentStatus.CANCELLED,
-    },
-    # A customer marked as no-show may still turn up late.
-    AppointmentStatus.NO_SHOW: {AppointmentStatus.ARRIVED},
-    AppointmentStatus.ARRIVED: set(),
-    AppointmentStatus.CANCELLED: set(),
-}
 
 
 class SlotUnavailable(Exception):
@@ -173,8 +161,11 @@ def _reserve(
         )
 
 
-def _new_reference(workshop: Workshop, now: dt.datetime) -> str:
-    """``FR-2611-0042``: workshop, year and month of booking, running number."""
+def appointment_reference(workshop: Workshop, now: dt.datetime) -> str:
+    """``FR-2611-0042``: workshop, year and month of booking, running number.
+
+    Call inside the booking's transaction: the number is the counter's next.
+    """
     month = now.astimezone(workshop.zone).strftime("%y%m")
     number = next_number(workshop=workshop, key=f"appointment-{month}")
     return f"{workshop.code}-{month}-{number:04d}"
@@ -196,9 +187,7 @@ def _after_commit_notify(appointment: Appointment, kind: str) -> None:
 def _check_advisor(workshop: Workshop, advisor: User | None) -> None:
     if advisor is None:
         return
-    if not Membership.objects.filter(
-        user=advisor, workshop=workshop, role=WorkshopRole.ADVISOR
-    ).exists():
+    if not workshop_advisors(workshop).filter(pk=advisor.pk).exists():
         raise ValidationError({"advisor": [_("Choose a service advisor of this workshop.")]})
 
 
@@ -271,7 +260,7 @@ def appointment_book(
     promise = plan.promise_hours
     appointment = Appointment.objects.create(
         workshop=workshop,
-        reference=_new_reference(workshop, now),
+        reference=appointment_reference(workshop, now),
         customer=customer,
         vehicle=vehicle,
         lane=plan.lane,

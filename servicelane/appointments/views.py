@@ -1,6 +1,7 @@
 """The advisor's screens: calendar, arrivals, phone booking; the manager's capacity."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicelane.appointments import selectors
-from servicelane.appointments.booking_views import parse_day, slot_context, slots_by_day
-from servicelane.appointments.capacity import holidays_supported, public_holidays
+from servicelane.appointments.booking_views import (
+    book_from_form,
+    parse_day,
+    slot_context,
+    slots_by_day,
+)
+from servicelane.appointments.capacity import holidays_supported
 from servicelane.appointments.choices import Channel, Weekday
 from servicelane.appointments.forms import (
     ClosureForm,
@@ -20,15 +26,14 @@ from servicelane.appointments.forms import (
     OpeningHoursForm,
     PhoneBookingForm,
     ServiceTypeForm,
+    parse_start,
 )
-from servicelane.appointments.models import Closure, Lane, OpeningHours, ServiceType
+from servicelane.appointments.models import Appointment, Closure, Lane, OpeningHours, ServiceType
 from servicelane.appointments.services import (
     LANE_FIELDS,
     SERVICE_TYPE_FIELDS,
-    BookingParty,
     SlotUnavailable,
     appointment_assign,
-    appointment_book,
     appointment_cancel,
     appointment_mark_arrived,
     appointment_mark_no_show,
@@ -40,8 +45,9 @@ from servicelane.appointments.services import (
     service_type_save,
 )
 from servicelane.core.errors import apply_to_form
-from servicelane.core.models import User, Workshop
+from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.viewutils import require_perm
 from servicelane.customers.selectors import customer_get_for_user
@@ -102,7 +108,6 @@ def arrivals(request: HttpRequest) -> HttpResponse:
         "today": today,
         "arrivals": selectors.appointments_on(workshop=workshop, day=today),
         "can_book": access_for(request.user).can(Perm.APPOINTMENT_BOOK, workshop.pk),
-        "now": timezone.now(),
     }
     if request.htmx:
         return render(request, "appointments/partials/_arrivals.html", context)
@@ -128,36 +133,16 @@ def new(request: HttpRequest) -> HttpResponse:
     form = PhoneBookingForm(request.POST or None, workshop=workshop, initial=initial)
     status = 200
     if request.method == "POST" and "show" not in request.POST and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment = appointment_book(
-                actor=request.user,
-                workshop=workshop,
-                channel=Channel.PHONE,
-                service_type_ids=[s.pk for s in data["service_types"]],
-                starts_at=data["starts_at"],
-                customer=data["customer"],
-                party=BookingParty(
-                    last_name=data["last_name"],
-                    first_name=data["first_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    language=data["language"],
-                    consent_reminders=data["consent_reminders"],
-                    vin=data["vin"],
-                    plate=data["plate"],
-                ),
-                advisor=data["advisor"],
-                parking_spot=data["parking_spot"],
-                notes=data["notes"],
-            )
-        except SlotUnavailable as exc:
-            form.add_error("starts_at", str(exc))
-            status = 409
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-            status = 400
-        else:
+        appointment, status = book_from_form(
+            form,
+            actor=request.user,
+            workshop=workshop,
+            channel=Channel.PHONE,
+            customer=form.cleaned_data["customer"],
+            advisor=form.cleaned_data["advisor"],
+            parking_spot=form.cleaned_data["parking_spot"],
+        )
+        if appointment is not None:
             messages.success(
                 request,
                 _("Appointment %(ref)s booked.") % {"ref": appointment.reference},
@@ -200,9 +185,7 @@ def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
             "appointment": appointment,
             "events": appointment.events.select_related("actor"),
             "can_book": can_book,
-            "advisors": User.objects.filter(
-                memberships__workshop=workshop, memberships__role="advisor"
-            ).order_by("full_name"),
+            "advisors": workshop_advisors(workshop),
             "day": day,
             "slot_days": slots_by_day(workshop, service_ids, day, appointment.pk)
             if can_book and appointment.is_open
@@ -213,47 +196,22 @@ def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, appointment_id: int, action: str) -> HttpResponse:
+def _change(
+    request: HttpRequest, appointment_id: int, change: Callable[[Appointment], object]
+) -> HttpResponse:
+    """Apply one service call to a booking; the outcome is shown as a message."""
     appointment = selectors.appointment_get_for_user(
         user=request.user, appointment_id=appointment_id
     )
-    access_for(request.user).require(Perm.APPOINTMENT_BOOK, appointment.workshop_id)
     try:
-        if action == "arrived":
-            appointment_mark_arrived(actor=request.user, appointment=appointment)
-        elif action == "no_show":
-            appointment_mark_no_show(actor=request.user, appointment=appointment)
-        elif action == "cancel":
-            appointment_cancel(
-                actor=request.user, appointment=appointment, reason=request.POST.get("reason", "")
-            )
-        elif action == "assign":
-            advisor_id = request.POST.get("advisor", "")
-            advisor = User.objects.filter(pk=advisor_id).first() if advisor_id.isdigit() else None
-            if advisor_id and advisor is None:
-                raise ValidationError(
-                    {"advisor": [_("Choose a service advisor of this workshop.")]}
-                )
-            appointment_assign(
-                actor=request.user,
-                appointment=appointment,
-                advisor=advisor,
-                parking_spot=request.POST.get("parking_spot", ""),
-            )
-        elif action == "reschedule":
-            try:
-                starts_at = dt.datetime.fromisoformat(request.POST.get("starts_at", ""))
-            except ValueError as exc:
-                raise ValidationError(_("Choose one of the free times.")) from exc
-            appointment_reschedule(actor=request.user, appointment=appointment, starts_at=starts_at)
+        change(appointment)
     except SlotUnavailable as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Saved."))
-    target = request.POST.get("next", "")
-    if target == "arrivals":
+    if request.POST.get("next") == "arrivals":
         return redirect("appointments:arrivals")
     return redirect("appointments:detail", appointment_id=appointment.pk)
 
@@ -261,31 +219,66 @@ def _act(request: HttpRequest, appointment_id: int, action: str) -> HttpResponse
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
 def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _act(request, appointment_id, "arrived")
+    return _change(
+        request,
+        appointment_id,
+        lambda a: appointment_mark_arrived(actor=request.user, appointment=a),
+    )
 
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
 def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _act(request, appointment_id, "no_show")
+    return _change(
+        request,
+        appointment_id,
+        lambda a: appointment_mark_no_show(actor=request.user, appointment=a),
+    )
 
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
 def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _act(request, appointment_id, "cancel")
+    reason = request.POST.get("reason", "")
+    return _change(
+        request,
+        appointment_id,
+        lambda a: appointment_cancel(actor=request.user, appointment=a, reason=reason),
+    )
 
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
 def assign(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _act(request, appointment_id, "assign")
+    advisor_id = request.POST.get("advisor", "")
+
+    def assign_to(appointment: Appointment) -> None:
+        advisor = None
+        if advisor_id:
+            advisors = workshop_advisors(appointment.workshop)
+            advisor = advisors.filter(pk=advisor_id).first() if advisor_id.isdigit() else None
+            if advisor is None:
+                raise ValidationError(_("Choose a service advisor of this workshop."))
+        appointment_assign(
+            actor=request.user,
+            appointment=appointment,
+            advisor=advisor,
+            parking_spot=request.POST.get("parking_spot", ""),
+        )
+
+    return _change(request, appointment_id, assign_to)
 
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
 def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _act(request, appointment_id, "reschedule")
+    return _change(
+        request,
+        appointment_id,
+        lambda a: appointment_reschedule(
+            actor=request.user, appointment=a, starts_at=parse_start(request.POST.get("starts_at"))
+        ),
+    )
 
 
 # --- capacity (managers) ------------------------------------------------------
@@ -332,10 +325,6 @@ def capacity(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Opening hours saved."))
             return redirect("appointments:capacity")
     today = timezone.now().astimezone(workshop.zone).date()
-    upcoming = {
-        **public_holidays(workshop.country, workshop.subdivision, today.year),
-        **public_holidays(workshop.country, workshop.subdivision, today.year + 1),
-    }
     return render(
         request,
         "appointments/capacity.html",
@@ -346,7 +335,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
             "closure_form": ClosureForm(),
             "lanes": Lane.objects.filter(workshop=workshop),
             "service_types": ServiceType.objects.filter(workshop=workshop).select_related("lane"),
-            "holidays": sorted((d, n) for d, n in upcoming.items() if d >= today)[:12],
+            "holidays": selectors.upcoming_holidays(workshop),
             "holidays_supported": holidays_supported(workshop.country, workshop.subdivision),
         },
         status=400 if request.method == "POST" else 200,

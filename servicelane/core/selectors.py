@@ -1,6 +1,9 @@
 from typing import Any
 
-from servicelane.core.models import Workshop
+from django.db.models import QuerySet
+
+from servicelane.core.choices import WorkshopRole
+from servicelane.core.models import User, Workshop
 
 
 def dashboard_figures(*, user: Any, workshop: Workshop | None) -> dict[str, Any]:
@@ -12,3 +15,10 @@ def dashboard_figures(*, user: Any, workshop: Workshop | None) -> dict[str, Any]
         "customers": customer_count_for_user(user=user),
         "vehicles": vehicle_count_for_user(user=user),
     }
+
+
+def workshop_advisors(workshop: Workshop) -> QuerySet[User]:
+    """The service advisors of a workshop, by name."""
+    return User.objects.filter(
+        memberships__workshop=workshop, memberships__role=WorkshopRole.ADVISOR
+    ).order_by("full_name", "email")

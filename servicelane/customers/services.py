@@ -70,6 +70,10 @@ def customer_create(*, actor: User, workshop: Workshop, **data: Any) -> Customer
     workshop's, decides how a local number is read); consent times are stamped.
     """
     access_for(actor).require(Perm.CUSTOMER_CHANGE, workshop.pk)
+    return _create(workshop=workshop, data=data, actor=actor)
+
+
+def _create(*, workshop: Workshop, data: dict[str, Any], actor: User | None) -> Customer:
     customer = Customer(workshop=workshop)
     data.setdefault("language", workshop.default_language)
     _apply(customer, data, workshop)
@@ -146,10 +150,9 @@ def customer_match_or_create(
             match.consent_reminders_at = timezone.now()
             match.save(update_fields=["consent_reminders", "consent_reminders_at", "updated_at"])
         return match
-    customer = Customer(workshop=workshop)
-    _apply(
-        customer,
-        {
+    return _create(
+        workshop=workshop,
+        data={
             "last_name": last_name,
             "first_name": first_name,
             "email": email,
@@ -157,14 +160,5 @@ def customer_match_or_create(
             "language": language or workshop.default_language,
             "consent_reminders": consent_reminders,
         },
-        workshop,
-    )
-    customer.save()
-    audit_record(
         actor=actor,
-        action="created",
-        target=customer,
-        workshop_id=workshop.pk,
-        changes=diff({}, snapshot(customer, AUDITED_FIELDS)),
     )
-    return customer

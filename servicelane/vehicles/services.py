@@ -83,6 +83,24 @@ def vehicle_register(
     the same car: it is linked to this workshop with its history, never duplicated.
     """
     access_for(actor).require(Perm.VEHICLE_CHANGE, workshop.pk)
+    vehicle, created = _register_by_vin(actor=actor, workshop=workshop, vin=vin, data=data)
+    if owner is not None:
+        vehicle_set_owner(actor=actor, vehicle=vehicle, workshop=workshop, customer=owner)
+    if km is not None:
+        vehicle_record_mileage(
+            actor=actor,
+            vehicle=vehicle,
+            km=km,
+            read_on=timezone.localdate(),
+            source=MileageSource.RECEPTION,
+        )
+    return vehicle, created
+
+
+def _register_by_vin(
+    *, actor: User | None, workshop: Workshop, vin: str, data: dict[str, Any]
+) -> tuple[Vehicle, bool]:
+    # vehicle_register's rules without its permission check: callers decide who may.
     try:
         decoded = decode_vin(vin)
     except ValidationError as exc:
@@ -118,16 +136,6 @@ def vehicle_register(
         workshop_id=workshop.pk,
         changes=diff(before, snapshot(vehicle, VEHICLE_FIELDS)),
     )
-    if owner is not None:
-        vehicle_set_owner(actor=actor, vehicle=vehicle, workshop=workshop, customer=owner)
-    if km is not None:
-        vehicle_record_mileage(
-            actor=actor,
-            vehicle=vehicle,
-            km=km,
-            read_on=timezone.localdate(),
-            source=MileageSource.RECEPTION,
-        )
     return vehicle, created
 
 
@@ -290,37 +298,9 @@ def vehicle_match_or_register(
     vin = (vin or "").strip()
     plate = (plate or "").strip().upper()
     if vin:
-        try:
-            decoded = decode_vin(vin)
-        except ValidationError as exc:
-            raise ValidationError({"vin": exc.messages}) from exc
-        vehicle = Vehicle.objects.select_for_update().filter(vin=decoded.vin).first()
-        if vehicle is not None and vehicle.network_id != workshop.network_id:
-            raise ValidationError({"vin": [_("This VIN belongs to another network.")]})
-        if vehicle is None:
-            vehicle = Vehicle(
-                network_id=workshop.network_id,
-                vin=decoded.vin,
-                manufacturer=decoded.manufacturer,
-                vin_check_digit_ok=decoded.check_digit_ok,
-                plate=plate,
-            )
-            vehicle.full_clean(exclude=["network"])
-            try:
-                with transaction.atomic():
-                    vehicle.save()
-            except IntegrityError as exc:
-                raise ValidationError(
-                    {"vin": [_("This VIN was registered at the same moment.")]}
-                ) from exc
-            audit_record(
-                actor=actor,
-                action="created",
-                target=vehicle,
-                workshop_id=workshop.pk,
-                changes=diff({}, snapshot(vehicle, VEHICLE_FIELDS)),
-            )
-        WorkshopVehicle.objects.get_or_create(workshop=workshop, vehicle=vehicle)
+        vehicle, _created = _register_by_vin(
+            actor=actor, workshop=workshop, vin=vin, data={"plate": plate} if plate else {}
+        )
     elif plate:
         vehicle = (
             Vehicle.objects.filter(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from servicelane.appointments.choices import LaneKind
 from servicelane.appointments.models import Appointment, Closure
-from servicelane.appointments.selectors import availability, week_plan
+from servicelane.appointments.selectors import availability, booking_plan, week_plan
 from servicelane.appointments.services import SlotUnavailable, appointment_cancel
 from servicelane.appointments.tests.conftest import TODAY, TUESDAY
 from servicelane.appointments.tests.factories import UTC, book, capacity
@@ -20,7 +20,10 @@ from servicelane.vehicles.models import Vehicle
 def offered(workshop, cap, *codes, day, to=None):
     """Local start times ("09:30") offered on ``day``, or the days offered up to ``to``."""
     slots = availability(
-        workshop=workshop, service_type_ids=cap.ids(*codes), date_from=day, date_to=to or day
+        workshop=workshop,
+        plan=booking_plan(workshop, cap.ids(*codes)),
+        date_from=day,
+        date_to=to or day,
     )
     local = [s.starts_at.astimezone(workshop.zone) for s in slots]
     if to is not None:
@@ -266,7 +269,7 @@ def test_an_aware_start_time_is_kept_as_the_instant_it_names(beijing, bj_cap, ad
 def test_beijing_availability_runs_from_its_local_opening_to_closing(beijing, bj_cap):
     slots = availability(
         workshop=beijing,
-        service_type_ids=bj_cap.ids("diagnosis"),
+        plan=booking_plan(beijing, bj_cap.ids("diagnosis")),
         date_from=TUESDAY,
         date_to=TUESDAY,
     )
