@@ -3,11 +3,13 @@
 from ninja import NinjaAPI
 
 from servicelane.appointments import api as appointments_api
+from servicelane.billing.api import router as billing_router
 from servicelane.core.api import router as core_router
 from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
 from servicelane.customers.api import router as customers_router
 from servicelane.vehicles.api import router as vehicles_router
 from servicelane.vehicles.api import types_router as vehicle_types_router
+from servicelane.workorders.api import router as workorders_router
 
 api = NinjaAPI(
     title="servicelane API",
@@ -28,4 +30,6 @@ api.add_router("/vehicle-types", vehicle_types_router)
 api.add_router("/service-types", appointments_api.service_types_router)
 api.add_router("/availability", appointments_api.availability_router)
 api.add_router("/appointments", appointments_api.router)
+api.add_router("/repair-orders", workorders_router)
+api.add_router("/invoices", billing_router)
 appointments_api.install(api)

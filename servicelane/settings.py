@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "servicelane.customers",
     "servicelane.vehicles",
     "servicelane.appointments",
+    "servicelane.workorders",
+    "servicelane.billing",
 ]
 
 MIDDLEWARE = [
@@ -233,3 +235,15 @@ LOGGING = {
 
 # --- servicelane ----------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+
+# Repair orders
+# An express or body & paint promise holds when the customer checks in no later
+# than this many minutes after the booked time.
+PROMISE_GRACE_MINUTES = env_int("PROMISE_GRACE_MINUTES", 10)
+# How long the customer's estimate link works after it is sent.
+ESTIMATE_LINK_HOURS = env_int("ESTIMATE_LINK_HOURS", 72)
+# How long the progress link works after the car is handed over.
+PROGRESS_LINK_DAYS_AFTER = env_int("PROGRESS_LINK_DAYS_AFTER", 14)
+# Largest photo accepted before resizing, and the longest side kept.
+PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 15)
+PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 1600)

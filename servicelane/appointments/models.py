@@ -107,6 +107,15 @@ class ServiceType(WorkshopOwned):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(720)]
     )
+    operation_codes = models.CharField(
+        _("labour operations"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Codes of the network's labour operations this service consists of, "
+            "separated by spaces; they become the job's lines at check-in."
+        ),
+    )
     promise_hours = models.PositiveSmallIntegerField(
         _("promised within (hours)"),
         null=True,

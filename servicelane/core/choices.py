@@ -20,3 +20,12 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     GERMAN = "de", _("German")
     CHINESE = "zh-hans", _("Simplified Chinese")
+
+
+class QualificationLevel(models.IntegerChoices):
+    """Technician training levels; some work needs at least a given level."""
+
+    INDUCTION = 1, _("Induction")
+    MECHATRONIC = 2, _("Mechatronic")
+    TECHNICIAN = 3, _("Technician")
+    SENIOR = 4, _("Senior technician")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicelane.core.choices import Language, NetworkRole, WorkshopRole
+from servicelane.core.choices import Language, NetworkRole, QualificationLevel, WorkshopRole
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Enter a two-letter country code (ISO 3166), e.g. DE or CN.")
@@ -184,6 +184,13 @@ class Membership(models.Model):
         Workshop, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("workshop")
     )
     role = models.CharField(_("role"), max_length=20, choices=WorkshopRole.choices)
+    level = models.PositiveSmallIntegerField(
+        _("qualification level"),
+        choices=QualificationLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("For technicians: the training level reached."),
+    )
 
     class Meta:
         verbose_name = _("workshop membership")

@@ -15,29 +15,86 @@ class Perm(StrEnum):
     APPOINTMENT_VIEW = "appointment.view"
     APPOINTMENT_BOOK = "appointment.book"
     CAPACITY_MANAGE = "capacity.manage"
+    RO_VIEW = "repair_order.view"
+    RO_RECEIVE = "repair_order.receive"
+    INSPECTION_RECORD = "repair_order.inspect"
+    JOB_ASSIGN = "job.assign"
+    JOB_CLOCK = "job.clock"
+    JOB_REPORT = "job.report"
+    QC_TECHNICIAN = "qc.technician"
+    QC_FOREMAN = "qc.foreman"
+    QC_ADVISOR = "qc.advisor"
+    INVOICE_VIEW = "invoice.view"
+    INVOICE_ISSUE = "invoice.issue"
+    PAYMENT_RECORD = "payment.record"
 
 
 _ALL_VEHICLE = {Perm.VEHICLE_VIEW, Perm.VEHICLE_CHANGE, Perm.MILEAGE_RECORD}
 _BOOKING = {Perm.APPOINTMENT_VIEW, Perm.APPOINTMENT_BOOK}
+# The advisor runs the order at the counter: reception, estimate, last check, handover.
+_ADVISING = {
+    Perm.RO_VIEW,
+    Perm.RO_RECEIVE,
+    Perm.INSPECTION_RECORD,
+    Perm.JOB_ASSIGN,
+    Perm.JOB_REPORT,
+    Perm.QC_ADVISOR,
+    Perm.INVOICE_VIEW,
+    Perm.INVOICE_ISSUE,
+}
+# Technicians see the car and their jobs, not the order's customer data.
+_BAY = {Perm.INSPECTION_RECORD, Perm.JOB_CLOCK, Perm.JOB_REPORT, Perm.QC_TECHNICIAN}
 
 WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
     WorkshopRole.ADVISOR: frozenset(
-        {Perm.CUSTOMER_VIEW, Perm.CUSTOMER_CHANGE, Perm.WORKSHOP_VIEW, *_ALL_VEHICLE, *_BOOKING}
+        {
+            Perm.CUSTOMER_VIEW,
+            Perm.CUSTOMER_CHANGE,
+            Perm.WORKSHOP_VIEW,
+            *_ALL_VEHICLE,
+            *_BOOKING,
+            *_ADVISING,
+        }
     ),
     # Technicians work on the car, not with the customer's personal data.
     WorkshopRole.TECHNICIAN: frozenset(
-        {Perm.VEHICLE_VIEW, Perm.MILEAGE_RECORD, Perm.WORKSHOP_VIEW}
+        {Perm.VEHICLE_VIEW, Perm.MILEAGE_RECORD, Perm.WORKSHOP_VIEW, *_BAY}
     ),
     # The foreman plans bays and people around the bookings; the parts clerk
     # prepares parts for them.
     WorkshopRole.FOREMAN: frozenset(
-        {Perm.CUSTOMER_VIEW, Perm.WORKSHOP_VIEW, Perm.APPOINTMENT_VIEW, *_ALL_VEHICLE}
+        {
+            Perm.CUSTOMER_VIEW,
+            Perm.WORKSHOP_VIEW,
+            Perm.APPOINTMENT_VIEW,
+            *_ALL_VEHICLE,
+            Perm.RO_VIEW,
+            Perm.INSPECTION_RECORD,
+            Perm.JOB_ASSIGN,
+            Perm.JOB_REPORT,
+            Perm.QC_FOREMAN,
+        }
     ),
     WorkshopRole.PARTS_CLERK: frozenset(
-        {Perm.CUSTOMER_VIEW, Perm.VEHICLE_VIEW, Perm.WORKSHOP_VIEW, Perm.APPOINTMENT_VIEW}
+        {
+            Perm.CUSTOMER_VIEW,
+            Perm.VEHICLE_VIEW,
+            Perm.WORKSHOP_VIEW,
+            Perm.APPOINTMENT_VIEW,
+            Perm.RO_VIEW,
+        }
     ),
     WorkshopRole.CASHIER: frozenset(
-        {Perm.CUSTOMER_VIEW, Perm.CUSTOMER_CHANGE, Perm.VEHICLE_VIEW, Perm.WORKSHOP_VIEW}
+        {
+            Perm.CUSTOMER_VIEW,
+            Perm.CUSTOMER_CHANGE,
+            Perm.VEHICLE_VIEW,
+            Perm.WORKSHOP_VIEW,
+            Perm.RO_VIEW,
+            Perm.INVOICE_VIEW,
+            Perm.INVOICE_ISSUE,
+            Perm.PAYMENT_RECORD,
+        }
     ),
     WorkshopRole.MANAGER: frozenset(
         {
@@ -47,6 +104,9 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CAPACITY_MANAGE,
             *_ALL_VEHICLE,
             *_BOOKING,
+            *_ADVISING,
+            Perm.QC_FOREMAN,
+            Perm.PAYMENT_RECORD,
         }
     ),
 }
@@ -61,9 +121,18 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VEHICLE_CHANGE,
             Perm.WORKSHOP_VIEW,
             Perm.APPOINTMENT_VIEW,
+            Perm.RO_VIEW,
+            Perm.INVOICE_VIEW,
         }
     ),
     NetworkRole.NETWORK_SUPPORT: frozenset(
-        {Perm.CUSTOMER_VIEW, Perm.VEHICLE_VIEW, Perm.WORKSHOP_VIEW, Perm.APPOINTMENT_VIEW}
+        {
+            Perm.CUSTOMER_VIEW,
+            Perm.VEHICLE_VIEW,
+            Perm.WORKSHOP_VIEW,
+            Perm.APPOINTMENT_VIEW,
+            Perm.RO_VIEW,
+            Perm.INVOICE_VIEW,
+        }
     ),
 }

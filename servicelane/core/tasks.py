@@ -1,5 +1,7 @@
 """Background tasks of the core: sending e-mail off the request."""
 
+import base64
+
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
@@ -17,11 +19,13 @@ def send_email(
 
     Rendering happens before enqueueing, in the recipient's language; the
     worker only delivers, so a slow or unreachable mail server never delays a
-    page. ``attachments`` are ``[filename, text, mimetype]`` triples.
+    page. ``attachments`` are ``[filename, text, mimetype]`` triples; binary
+    files (PDFs) travel as ``[filename, base64 text, mimetype, "base64"]``.
     """
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
+    for filename, content, mimetype, *encoding in attachments or []:
+        data = base64.b64decode(content) if encoding == ["base64"] else content
+        message.attach(filename, data, mimetype)
     return message.send()
