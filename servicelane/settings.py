@@ -103,7 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too: the in-memory test database refuses concurrent
     # writers outright, and the booking race is tested with real threads.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_DATABASE_NAME", str(VAR_DIR / "test.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits count in the cache: with several server processes, point every

@@ -33,6 +33,10 @@ urlpatterns = [
     path("vehicles/", include("servicelane.vehicles.urls")),
     path("appointments/", include("servicelane.appointments.urls")),
     path("book/", include("servicelane.appointments.booking_urls")),
+    path("repair-orders/", include("servicelane.workorders.urls")),
+    path("bay/", include("servicelane.workorders.bay_urls")),
+    path("c/", include("servicelane.workorders.customer_urls")),
+    path("invoices/", include("servicelane.billing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

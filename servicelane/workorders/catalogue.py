@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables read best one row per line)
 """The network's standard labour operations, menu prices and checklists.
 
 Demo data and tests both start from this set; a real network loads its own

@@ -3,7 +3,7 @@ workshop floor: advisor, technicians of two levels, foreman, cashier."""
 
 import pytest
 
-from servicelane.appointments.tests.conftest import NOW  # noqa: F401 (the pinned day)
+from servicelane.appointments.tests.conftest import NOW
 from servicelane.appointments.tests.factories import capacity
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
@@ -15,6 +15,12 @@ from servicelane.workorders.tests.factories import technician_of, with_operation
 def pinned_now(time_machine):
     time_machine.move_to(NOW, tick=False)
     return NOW
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Photos and PDFs written by a test stay in its own directory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
