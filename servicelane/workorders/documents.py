@@ -1,13 +1,23 @@
 """The estimate as a PDF, in the customer's language."""
 
+from django.db.models import Prefetch
+
 from servicelane.core.pdf import render_pdf
-from servicelane.workorders.models import Estimate
+from servicelane.workorders.models import Estimate, Job, JobLine
 from servicelane.workorders.services import totals
+
+
+def estimate_jobs(estimate: Estimate) -> list[Job]:
+    """The estimate's jobs with their lines (and the operations the lines name)."""
+    lines = JobLine.objects.select_related("operation").order_by("kind", "id")
+    return list(
+        estimate.jobs.prefetch_related(Prefetch("lines", queryset=lines)).order_by("position", "id")
+    )
 
 
 def estimate_context(estimate: Estimate) -> dict:
     repair_order = estimate.repair_order
-    jobs = list(estimate.jobs.prefetch_related("lines").order_by("position"))
+    jobs = estimate_jobs(estimate)
     return {
         "estimate": estimate,
         "repair_order": repair_order,

@@ -1,4 +1,8 @@
-"""Signed, expiring links for the customer: approve an estimate, follow the repair."""
+"""Signed, expiring links for the customer: approve an estimate, follow the repair.
+
+The tokens only name the row; whether an estimate may still be answered (expiry,
+single use) is decided on the row itself, so a link can never outlive its estimate.
+"""
 
 import datetime as dt
 
@@ -35,15 +39,20 @@ def estimate_from_token(token: str) -> Estimate | None:
     except (KeyError, TypeError, ValueError):
         return None
     return (
-        Estimate.objects.select_related("repair_order__workshop", "repair_order__vehicle")
+        Estimate.objects.select_related(
+            "repair_order__workshop", "repair_order__vehicle", "repair_order__customer"
+        )
         .filter(pk=estimate_id, repair_order_id=ro_id)
         .first()
     )
 
 
+def estimate_path(estimate: Estimate) -> str:
+    return reverse("customer:estimate", kwargs={"token": estimate_token(estimate)})
+
+
 def estimate_url(estimate: Estimate) -> str:
-    path = reverse("customer:estimate", kwargs={"token": estimate_token(estimate)})
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{estimate_path(estimate)}"
 
 
 def progress_token(repair_order: RepairOrder) -> str:
@@ -72,6 +81,9 @@ def repair_order_from_token(token: str) -> RepairOrder | None:
     return repair_order
 
 
+def progress_path(repair_order: RepairOrder) -> str:
+    return reverse("customer:progress", kwargs={"token": progress_token(repair_order)})
+
+
 def progress_url(repair_order: RepairOrder) -> str:
-    path = reverse("customer:progress", kwargs={"token": progress_token(repair_order)})
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{progress_path(repair_order)}"

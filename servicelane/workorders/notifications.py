@@ -1,7 +1,8 @@
-"""Messages to the customer about their repair order, in the order's language."""
+"""Messages to the customer about their repair order, in the order's language and the
+workshop's time zone (the customer reads "until Thursday 14:00" as the workshop means it)."""
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from servicelane.core.pdf import as_attachment
@@ -16,7 +17,10 @@ def send_progress_link(repair_order_id: int) -> None:
     repair_order = RepairOrder.objects.select_related("workshop", "vehicle").get(pk=repair_order_id)
     if not repair_order.contact_email:
         return
-    with translation.override(repair_order.language):
+    with (
+        translation.override(repair_order.language),
+        timezone.override(repair_order.workshop.zone),
+    ):
         subject = _("Your car is with us: repair order %(number)s") % {
             "number": repair_order.number
         }
@@ -30,12 +34,15 @@ def send_progress_link(repair_order_id: int) -> None:
 def send_estimate(estimate_id: int) -> None:
     """The estimate as PDF with the link to approve or decline each job."""
     estimate = Estimate.objects.select_related(
-        "repair_order__workshop", "repair_order__vehicle"
+        "repair_order__workshop", "repair_order__vehicle", "repair_order__customer"
     ).get(pk=estimate_id)
     repair_order = estimate.repair_order
     if not repair_order.contact_email:
         return
-    with translation.override(repair_order.language):
+    with (
+        translation.override(repair_order.language),
+        timezone.override(repair_order.workshop.zone),
+    ):
         if estimate.supplementary:
             subject = _("Additional work found on your car (%(number)s): your approval please") % {
                 "number": repair_order.number
@@ -46,7 +53,13 @@ def send_estimate(estimate_id: int) -> None:
             }
         body = render_to_string(
             "workorders/emails/estimate.txt",
-            {"estimate": estimate, "repair_order": repair_order, "url": estimate_url(estimate)},
+            {
+                "estimate": estimate,
+                "repair_order": repair_order,
+                "vehicle": repair_order.vehicle,
+                "url": estimate_url(estimate),
+                "progress_url": progress_url(repair_order),
+            },
         )
     pdf = estimate_pdf(estimate)
     send_email.enqueue(

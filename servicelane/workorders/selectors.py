@@ -180,3 +180,31 @@ def job_time_summary(job: Job) -> dict[str, Any]:
 
 def agreed_jobs(repair_order: RepairOrder) -> list[Job]:
     return [j for j in repair_order.jobs.all() if j.status in AGREED_JOB_STATUSES]
+
+
+def repair_order_for_qc(*, user: Any, pk: Any, level: Any) -> RepairOrder:
+    """An order for the quality check of ``level``, in a workshop where the user may do that
+    level; 404 otherwise. The car and its jobs, never the customer."""
+    from servicelane.workorders.choices import QCLevel
+    from servicelane.workorders.services import QC_PERMS
+
+    try:
+        perm = QC_PERMS[QCLevel(int(level))]
+    except (TypeError, ValueError) as exc:
+        raise Http404(_("Not found.")) from exc
+    return get_for_user(
+        RepairOrder.objects.select_related(
+            "workshop", "vehicle", "vehicle__vehicle_type"
+        ).prefetch_related(
+            Prefetch("jobs", queryset=Job.objects.select_related("technician")),
+            Prefetch(
+                "quality_checks",
+                queryset=QualityCheck.objects.select_related("checked_by").prefetch_related(
+                    "rework_jobs"
+                ),
+            ),
+        ),
+        user,
+        perm,
+        pk=pk,
+    )

@@ -15,6 +15,7 @@ from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.models import Appointment
 from servicelane.appointments.services import appointment_mark_arrived
 from servicelane.core.audit import audit_record, diff, snapshot
+from servicelane.core.choices import QualificationLevel
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.sequences import next_number
@@ -260,6 +261,8 @@ def _new_job(
         status=status,
         promised=promised,
         deferred_from=deferred_from,
+        # The lines' operations raise it to what the work needs.
+        level=QualificationLevel.INDUCTION,
         decided_at=timezone.now() if status == JobStatus.APPROVED else None,
     )
     for operation in operations:

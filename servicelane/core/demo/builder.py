@@ -31,6 +31,8 @@ from servicelane.vehicles.models import (
 )
 from servicelane.vehicles.plates import normalise_plate
 from servicelane.vehicles.vin import vin_check_digit
+from servicelane.workorders.catalogue import ensure_catalogue
+from servicelane.workorders.demo import build_repair_orders
 
 CUSTOMERS_PER_WORKSHOP = 200
 BATCH = 2000
@@ -96,6 +98,7 @@ class DemoBuilder:
             for s, c, n, e, f, d in data.VEHICLE_TYPES
         )
         self._network_staff(network)
+        ensure_catalogue(network)
         for index, spec in enumerate(data.WORKSHOPS):
             fields = {k: v for k, v in spec.items() if k != "key"}
             workshop = Workshop.objects.create(network=network, **fields)
@@ -103,6 +106,7 @@ class DemoBuilder:
             self._customers_and_vehicles(workshop, spec["key"], types, serial_base=index * 10**5)
             advisor = User.objects.get(email=staff_email(WorkshopRole.ADVISOR, spec["key"]))
             build_bookings(workshop, spec["key"], advisor, self.rng)
+            build_repair_orders(workshop, spec["key"], self.rng, self._password_hash)
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:
         # One hash for all accounts: hashing is slow on purpose, and they share a password.

@@ -1,0 +1,127 @@
+"""Input of the bay screens. The forms only collect it; the services decide."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servicelane.workorders.models import ChecklistPoint, Job
+
+OTHER = "other"
+
+
+class PauseForm(forms.Form):
+    """Why the clock stops: a common reason to tap, or words of one's own."""
+
+    REASONS = [
+        ("waiting_parts", _("Waiting for parts")),
+        ("break", _("Break")),
+        ("end_of_shift", _("End of shift")),
+        (OTHER, _("Other")),
+    ]
+
+    # Not required here: the pause service refuses a pause without a reason, in one place.
+    reason = forms.ChoiceField(
+        label=_("Reason for the pause"),
+        choices=REASONS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    detail = forms.CharField(
+        label=_("Details"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reason") == OTHER and not (data.get("detail") or "").strip():
+            self.add_error("detail", _("Say why you pause."))
+        return data
+
+    def reason_text(self) -> str:
+        """The reason as it is recorded on the clock entry."""
+        code = self.cleaned_data.get("reason") or ""
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        if not code:
+            return detail
+        if code == OTHER:
+            return detail
+        label = str(dict(self.REASONS)[code])
+        return f"{label}: {detail}" if detail else label
+
+
+class FoundWorkForm(forms.Form):
+    """Work found under the car: it goes to the advisor for a supplementary estimate."""
+
+    title = forms.CharField(label=_("What needs doing?"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("What you found"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PhotoForm(forms.Form):
+    """A photo from the tablet's camera."""
+
+    image = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    shared = forms.BooleanField(label=_("Show to the customer"), required=False, initial=True)
+
+
+class QualityCheckForm(forms.Form):
+    """One level of the quality check: every point a checkbox, a note, the jobs to redo."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+    result = forms.ChoiceField(choices=[(PASS, _("Passed")), (FAIL, _("Failed: rework"))])
+    note = forms.CharField(
+        label=_("What must be redone"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rework_job_ids = forms.TypedMultipleChoiceField(
+        label=_("Jobs to redo"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        points: Iterable[ChecklistPoint],
+        jobs: Iterable[Job],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = list(points)
+        for point in self.points:
+            self.fields[self.point_field(point)] = forms.BooleanField(
+                label=point.text, required=False
+            )
+        self.fields["rework_job_ids"].choices = [
+            (job.pk, f"{job.position}. {job.title}") for job in jobs
+        ]
+
+    @staticmethod
+    def point_field(point: ChecklistPoint) -> str:
+        return f"point_{point.pk}"
+
+    def point_fields(self) -> list[forms.BoundField]:
+        return [self[self.point_field(p)] for p in self.points]
+
+    @property
+    def passed(self) -> bool:
+        return self.cleaned_data["result"] == self.PASS
+
+    def answers(self) -> dict[str, bool]:
+        return {str(p.pk): bool(self.cleaned_data.get(self.point_field(p))) for p in self.points}

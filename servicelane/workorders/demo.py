@@ -1,0 +1,249 @@
+"""Repair orders for the demo workshops, one in each step, made through the services."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from servicelane.appointments.choices import AppointmentStatus, Channel, EventKind, LaneKind
+from servicelane.appointments.models import Appointment, AppointmentEvent, Lane, ServiceType
+from servicelane.appointments.services import appointment_reference
+from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.models import Membership, User, Workshop
+from servicelane.vehicles.models import MileageReading, Ownership
+from servicelane.workorders import services
+from servicelane.workorders.catalogue import SERVICE_OPERATIONS
+from servicelane.workorders.choices import QC_CHECKLIST, ChecklistKind, QCLevel, Rating
+from servicelane.workorders.models import ChecklistTemplate, RepairOrder
+
+EXTRA_TECHNICIANS = {
+    "freiburg": [
+        ("senior-technician", "Katrin Vogel", QualificationLevel.SENIOR),
+        ("junior-technician", "Niklas Braun", QualificationLevel.INDUCTION),
+    ],
+    "beijing": [
+        ("senior-technician", "孙丽", QualificationLevel.SENIOR),
+        ("junior-technician", "周鹏", QualificationLevel.INDUCTION),
+    ],
+}
+
+CONCERNS = {
+    "de": [
+        "Quietschendes Geräusch beim Bremsen, vor allem morgens.",
+        "Motorkontrollleuchte leuchtet seit gestern.",
+        "Klimaanlage riecht muffig.",
+        "Ölservice fällig laut Anzeige.",
+    ],
+    "zh-hans": [
+        "刹车时有尖锐的异响，早上尤其明显。",
+        "发动机故障灯从昨天开始一直亮着。",
+        "空调有异味。",
+        "仪表提示需要保养。",
+    ],
+}
+
+
+def _staff(workshop: Workshop, role: str) -> User:
+    return Membership.objects.filter(workshop=workshop, role=role).select_related("user")[0].user
+
+
+def _technicians(workshop: Workshop, key: str, password_hash: str) -> None:
+    Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN).update(
+        level=QualificationLevel.TECHNICIAN
+    )
+    for local, name, level in EXTRA_TECHNICIANS[key]:
+        user = User.objects.create(
+            email=f"{local}@{key}.demo",
+            full_name=name,
+            language=workshop.default_language,
+            password=password_hash,
+        )
+        Membership.objects.create(
+            user=user, workshop=workshop, role=WorkshopRole.TECHNICIAN, level=level
+        )
+
+
+def _owners(workshop: Workshop, count: int) -> list[Ownership]:
+    """Owners without a booking this week, newest first."""
+    return list(
+        Ownership.objects.filter(workshop=workshop, ended_on__isnull=True)
+        .exclude(vehicle__appointments__workshop=workshop)
+        .select_related("customer", "vehicle")
+        .order_by("-id")[:count]
+    )
+
+
+def _walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) -> RepairOrder:
+    last = (
+        MileageReading.objects.filter(vehicle=ownership.vehicle).order_by("-km").first()
+    )
+    km = max(km, last.km + 800) if last else km
+    return services.repair_order_check_in(
+        actor=advisor,
+        workshop=advisor_workshop(advisor),
+        customer=ownership.customer,
+        vehicle=ownership.vehicle,
+        mileage=km,
+        mileage_confirmed=True,
+        fuel_level=2,
+        concerns=concern,
+        documents_seen=["registration"],
+        parking_spot=kw.pop("parking_spot", "W1"),
+        **kw,
+    )
+
+
+def advisor_workshop(advisor: User) -> Workshop:
+    return Membership.objects.filter(user=advisor).select_related("workshop")[0].workshop
+
+
+def _approve(ro: RepairOrder, advisor: User) -> None:
+    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    services.estimate_answer(
+        estimate=estimate,
+        decisions={job.pk: True for job in estimate.jobs.all()},
+        signed_name=ro.customer.display_name,
+        ip="192.0.2.10",
+    )
+
+
+def _qc(ro: RepairOrder, people: dict[str, User], levels: tuple[int, ...]) -> None:
+    who = {
+        QCLevel.TECHNICIAN: people["technician"],
+        QCLevel.FOREMAN: people["foreman"],
+        QCLevel.ADVISOR: people["advisor"],
+    }
+    for level in levels:
+        points = services.checklist_points(ro.workshop, QC_CHECKLIST[level])
+        services.quality_check_record(
+            actor=who[level],
+            repair_order=ro,
+            level=level,
+            passed=True,
+            answers={str(p.pk): True for p in points},
+        )
+
+
+def _work(ro: RepairOrder, technician: User, *, finish: bool = True) -> None:
+    for job in ro.jobs.filter(status="approved").order_by("position"):
+        services.job_clock_on(actor=technician, job=job)
+        if not finish:
+            return
+        services.job_finish(actor=technician, job=job)
+
+
+def _late_express(workshop: Workshop, advisor: User, ownership: Ownership, now) -> Appointment:
+    """An express booking from three hours ago: its one-hour promise can no longer be kept."""
+    service = ServiceType.objects.filter(workshop=workshop, lane__kind=LaneKind.EXPRESS).exclude(
+        promise_hours=None
+    )[0]
+    starts = now.replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+    appointment = Appointment.objects.create(
+        workshop=workshop,
+        reference=appointment_reference(workshop, now),
+        customer=ownership.customer,
+        vehicle=ownership.vehicle,
+        lane=Lane.objects.get(workshop=workshop, kind=LaneKind.EXPRESS),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=service.duration_minutes),
+        status=AppointmentStatus.BOOKED,
+        channel=Channel.WEB,
+        advisor=advisor,
+        parking_spot="E1",
+        language=ownership.customer.language,
+        contact_email=ownership.customer.email,
+        contact_phone=ownership.customer.phone,
+        promise_hours=service.promise_hours,
+        promised_at=starts + dt.timedelta(hours=service.promise_hours),
+        created_by=advisor,
+        created_at=now - dt.timedelta(days=2),
+    )
+    appointment.service_types.set([service])
+    AppointmentEvent.objects.create(
+        appointment=appointment, kind=EventKind.BOOKED, actor=advisor, at=now
+    )
+    return appointment
+
+
+def build_repair_orders(
+    workshop: Workshop, key: str, rng: random.Random, password_hash: str
+) -> list[RepairOrder]:
+    """One order waiting for approval, one in the bay, one at quality check, one ready,
+    and an express order finished late (its labour free)."""
+    for service_type in ServiceType.objects.filter(workshop=workshop):
+        service_type.operation_codes = SERVICE_OPERATIONS.get(service_type.code, "")
+        service_type.save(update_fields=["operation_codes"])
+    _technicians(workshop, key, password_hash)
+    people = {
+        role: _staff(workshop, role)
+        for role in (WorkshopRole.ADVISOR, WorkshopRole.TECHNICIAN, WorkshopRole.FOREMAN)
+    }
+    advisor, technician = people["advisor"], people["technician"]
+    concerns = CONCERNS.get(workshop.default_language, CONCERNS["de"])
+    owners = _owners(workshop, 5)
+    now = timezone.now()
+    quick = ChecklistTemplate.objects.get(network_id=workshop.network_id, kind=ChecklistKind.QUICK)
+    orders = []
+
+    # 1. Inspected together with the owner; the estimate waits for their answer.
+    ro = _walk_in(advisor, owners[0], concerns[0], 48_200 + rng.randint(0, 5000))
+    results = {
+        p.pk: {"rating": Rating.GREEN}
+        if p.operation_code != "BRAKES-FRONT"
+        else {"rating": Rating.RED, "note": "2 mm"}
+        for p in quick.points.all()
+    }
+    services.inspection_record(actor=advisor, repair_order=ro, template=quick, results=results)
+    services.job_line_add(
+        actor=advisor,
+        job=ro.jobs.get(source="concern"),
+        kind="labour",
+        operation_code="DIAGNOSIS",
+    )
+    services.estimate_send(actor=advisor, repair_order=ro)
+    orders.append(ro)
+
+    # 2. Approved, a technician is on it.
+    ro = _walk_in(advisor, owners[1], concerns[3], 61_000 + rng.randint(0, 5000))
+    services.job_line_add(
+        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="OIL-SERVICE"
+    )
+    _approve(ro, advisor)
+    junior = User.objects.get(email=f"junior-technician@{key}.demo")
+    _work(ro, junior, finish=False)
+    orders.append(ro)
+
+    # 3. Done; the technician's check passed, the foreman's is next.
+    ro = _walk_in(advisor, owners[2], concerns[2], 33_500 + rng.randint(0, 5000))
+    services.job_line_add(
+        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="MICRO-FILTER"
+    )
+    _approve(ro, advisor)
+    _work(ro, technician)
+    _qc(ro, people, (QCLevel.TECHNICIAN,))
+    orders.append(ro)
+
+    # 4. Ready for the cashier and the handover.
+    ro = _walk_in(advisor, owners[3], concerns[1], 87_300 + rng.randint(0, 5000))
+    services.job_line_add(
+        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="DIAGNOSIS"
+    )
+    _approve(ro, advisor)
+    _work(ro, technician)
+    _qc(ro, people, tuple(QCLevel.values))
+    orders.append(ro)
+
+    # 5. Express oil service booked for three hours ago, finished only now: labour free.
+    appointment = _late_express(workshop, advisor, owners[4], now)
+    ro = services.repair_order_check_in(
+        actor=advisor,
+        appointment=appointment,
+        mileage=29_900 + rng.randint(0, 5000),
+        mileage_confirmed=True,
+        fuel_level=3,
+        now=appointment.starts_at,
+    )
+    _work(ro, technician)
+    _qc(ro, people, tuple(QCLevel.values))
+    orders.append(ro)
+    return orders

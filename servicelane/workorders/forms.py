@@ -1,0 +1,260 @@
+"""Forms of the advisor's repair order screens: they only collect input, the services decide."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servicelane.core.choices import QualificationLevel
+from servicelane.workorders.choices import Document, FuelLevel, Rating
+from servicelane.workorders.models import ChecklistPoint, Job, LabourOperation
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class ReceptionForm(forms.Form):
+    """What the advisor records with the customer at the car."""
+
+    mileage = forms.IntegerField(
+        label=_("Mileage (km)"),
+        widget=forms.NumberInput(attrs={"autofocus": True, "inputmode": "numeric"}),
+    )
+    mileage_confirmed = forms.BooleanField(
+        label=_("Confirm this reading: the odometer really shows less"), required=False
+    )
+    fuel_level = forms.TypedChoiceField(
+        label=_("Fuel level"),
+        choices=FuelLevel.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "choice-row"}),
+    )
+    concerns = forms.CharField(
+        label=_("Customer's concerns (in their words)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    documents_seen = forms.MultipleChoiceField(
+        label=_("Documents seen"),
+        choices=Document.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-row"}),
+    )
+    parking_spot = forms.CharField(label=_("Parking spot"), max_length=20, required=False)
+
+    @property
+    def asks_confirmation(self) -> bool:
+        """The confirm box appears once the reading was refused (or ticked already)."""
+        return bool(self.errors.get("mileage")) or bool(self.data.get("mileage_confirmed"))
+
+
+class DeferredChoiceMixin(forms.Form):
+    deferred_jobs = forms.TypedMultipleChoiceField(
+        label=_("Recommended at earlier visits: take up again"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def set_deferred(self, jobs: Iterable[Job]) -> None:
+        self.deferred = list(jobs)
+        self.fields["deferred_jobs"].choices = [(job.pk, job.title) for job in self.deferred]
+
+
+class CheckInForm(DeferredChoiceMixin, ReceptionForm):
+    """Check-in of a booked car: the booking gives the customer, the car and the services."""
+
+
+class WalkInForm(DeferredChoiceMixin, ReceptionForm):
+    """A customer without a booking: the car is one of theirs."""
+
+    vehicle = forms.TypedChoiceField(label=_("Car"), coerce=int)
+    field_order = ["vehicle"]
+
+    def __init__(self, *args: Any, vehicles: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].choices = [(v.pk, str(v)) for v in vehicles]
+
+
+class ReceptionEditForm(ReceptionForm):
+    estimated_completion_at = forms.DateTimeField(
+        label=_("Estimated completion"),
+        required=False,
+        input_formats=DATETIME_LOCAL_FORMATS,
+        widget=DateTimeLocalInput(),
+    )
+    contact_email = forms.EmailField(label=_("E-mail for this visit"), required=False)
+    contact_phone = forms.CharField(label=_("Phone for this visit"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mileage"].widget.attrs.pop("autofocus", None)
+
+
+class CbsForm(forms.Form):
+    file = forms.FileField(label=_("CBS document (JSON file)"), required=False)
+    text = forms.CharField(
+        label=_("…or paste it here"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > 512 * 1024:
+                self.add_error("file", _("This file is too large for a CBS document."))
+            else:
+                data["document"] = upload.read()
+        elif (data.get("text") or "").strip():
+            data["document"] = data["text"]
+        else:
+            self.add_error("text", _("Choose a file or paste the document."))
+        return data
+
+
+class PhotoForm(forms.Form):
+    # A plain file field: the service checks that it is a photo and resizes it.
+    image = forms.FileField(
+        label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    shared = forms.BooleanField(label=_("Show to the customer"), required=False, initial=True)
+
+
+class InspectionForm(forms.Form):
+    """Every point of one checklist: a rating and, when not green, what was found."""
+
+    def __init__(self, *args: Any, points: Iterable[ChecklistPoint], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = list(points)
+        for point in self.points:
+            self.fields[f"rating_{point.pk}"] = forms.ChoiceField(
+                label=point.text,
+                choices=Rating.choices,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "rating"}),
+            )
+            self.fields[f"note_{point.pk}"] = forms.CharField(
+                label=_("Note"), max_length=300, required=False
+            )
+            # Where the service's refusal of this point is shown.
+            self.fields[f"point_{point.pk}"] = forms.Field(required=False)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "point": point,
+                "rating": self[f"rating_{point.pk}"],
+                "note": self[f"note_{point.pk}"],
+                "errors": self.errors.get(f"point_{point.pk}", []),
+            }
+            for point in self.points
+        ]
+
+    def results(self) -> dict[int, dict[str, str]]:
+        return {
+            point.pk: {
+                "rating": self.cleaned_data.get(f"rating_{point.pk}") or "",
+                "note": self.cleaned_data.get(f"note_{point.pk}") or "",
+            }
+            for point in self.points
+        }
+
+
+def operation_label(operation: LabourOperation, price: Any, menu: bool, currency: str) -> str:
+    hours = f"{operation.hours:.2f} h"
+    kind = _("menu price") if menu else hours
+    return f"{operation.code} · {operation.name} · {price} {currency} ({kind})"
+
+
+class JobForm(forms.Form):
+    title = forms.CharField(label=_("Job"), max_length=200)
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    operations = forms.MultipleChoiceField(
+        label=_("Labour operations"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Minimum qualification"),
+        choices=[("", _("From the operations")), *QualificationLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, operation_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["operations"].choices = operation_choices
+
+
+class LabourLineForm(forms.Form):
+    operation_code = forms.ChoiceField(label=_("Operation"))
+    discount_percent = forms.DecimalField(label=_("Discount (%)"), required=False)
+    discount_reason = forms.CharField(
+        label=_("Reason for the discount"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, operation_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["operation_code"].choices = [("", "—"), *operation_choices]
+
+
+class PartLineForm(forms.Form):
+    code = forms.CharField(label=_("Part number"), max_length=40, required=False)
+    description = forms.CharField(label=_("Part"), max_length=200)
+    # No bounds here: the service refuses a quantity of zero or less with its reason.
+    quantity = forms.DecimalField(label=_("Quantity"), initial=1)
+    unit_price = forms.DecimalField(label=_("Unit price (net)"))
+    discount_percent = forms.DecimalField(label=_("Discount (%)"), required=False)
+    discount_reason = forms.CharField(
+        label=_("Reason for the discount"), max_length=200, required=False
+    )
+
+
+class EstimateSendForm(forms.Form):
+    estimated_completion_at = forms.DateTimeField(
+        label=_("Estimated completion"),
+        required=False,
+        input_formats=DATETIME_LOCAL_FORMATS,
+        widget=DateTimeLocalInput(),
+    )
+
+
+class HandoverForm(forms.Form):
+    signed_name = forms.CharField(
+        label=_("Customer's name (typed as signature)"), max_length=200, required=False
+    )
+    mileage_out = forms.IntegerField(label=_("Mileage at handover (km)"), required=False)
+
+    def __init__(self, *args: Any, points: Iterable[ChecklistPoint], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = list(points)
+        for point in self.points:
+            self.fields[f"point_{point.pk}"] = forms.BooleanField(label=point.text, required=False)
+        self.fields["answers"] = forms.Field(required=False, widget=forms.HiddenInput)
+
+    def point_fields(self) -> list[forms.BoundField]:
+        return [self[f"point_{point.pk}"] for point in self.points]
+
+    def answers(self) -> dict[str, bool]:
+        return {str(p.pk): bool(self.cleaned_data.get(f"point_{p.pk}")) for p in self.points}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the order cancelled?"), max_length=200)
