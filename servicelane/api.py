@@ -9,6 +9,7 @@ from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_erro
 from servicelane.customers.api import router as customers_router
 from servicelane.vehicles.api import router as vehicles_router
 from servicelane.vehicles.api import types_router as vehicle_types_router
+from servicelane.workorders.api import checklists_router, jobs_router, operations_router
 from servicelane.workorders.api import router as workorders_router
 
 api = NinjaAPI(
@@ -31,5 +32,8 @@ api.add_router("/service-types", appointments_api.service_types_router)
 api.add_router("/availability", appointments_api.availability_router)
 api.add_router("/appointments", appointments_api.router)
 api.add_router("/repair-orders", workorders_router)
+api.add_router("/jobs", jobs_router)
+api.add_router("/labour-operations", operations_router)
+api.add_router("/checklists", checklists_router)
 api.add_router("/invoices", billing_router)
 appointments_api.install(api)

@@ -23,6 +23,8 @@ from servicelane.appointments.demo import build_capacity
 from servicelane.appointments.models import Appointment, Closure, Lane, OpeningHours, ServiceType
 from servicelane.appointments.selectors import booking_plan, free_slots
 from servicelane.appointments.services import appointment_book
+from servicelane.billing.models import Invoice, Payment
+from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.tests.factories import NetworkFactory, member, network_staff
 from servicelane.customers.models import Customer
@@ -30,6 +32,18 @@ from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
 from servicelane.vehicles.tests.factories import vehicle_of
+from servicelane.workorders import services as ro_services
+from servicelane.workorders.catalogue import ensure_catalogue
+from servicelane.workorders.models import (
+    ClockEntry,
+    Estimate,
+    Job,
+    JobLine,
+    Photo,
+    QualityCheck,
+    RepairOrder,
+)
+from servicelane.workorders.tests.factories import pass_qc, technician_of
 
 SECRET_NAME = "Zwetschgenbaum"
 SECRET_EMAIL = "geheim.kundin@beijing.example"
@@ -85,6 +99,7 @@ def other_world(beijing, advisor_bj):
         vehicle=vehicle,
     )
     return {
+        **beijing_repair_orders(beijing, advisor_bj, customer, vehicle),
         "customer": customer,
         "vehicle": vehicle,
         "user": advisor_bj,
@@ -94,6 +109,67 @@ def other_world(beijing, advisor_bj):
         "closure": Closure.objects.create(
             workshop=beijing, date=today + datetime.timedelta(days=30), reason="盘点"
         ),
+    }
+
+
+def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, Any]:
+    """An order invoiced and paid, and one still open with a draft line and a photo."""
+    ensure_catalogue(beijing.network)
+    tech = technician_of(beijing, level=4, email="tech@beijing.test")
+    foreman = member(beijing, WorkshopRole.FOREMAN, email="foreman@beijing.test")
+    done = ro_services.repair_order_check_in(
+        actor=advisor_bj, workshop=beijing, customer=customer, vehicle=vehicle, mileage=13000
+    )
+    ro_services.job_add(
+        actor=advisor_bj, repair_order=done, title="刹车", operation_codes=["BRAKES-FRONT"]
+    )
+    estimate = ro_services.estimate_send(actor=advisor_bj, repair_order=done)
+    ro_services.estimate_answer(
+        estimate=estimate,
+        decisions={j.pk: True for j in estimate.jobs.all()},
+        signed_name="林女士",
+        ip="192.0.2.1",
+    )
+    for job in done.jobs.all():
+        ro_services.job_clock_on(actor=tech, job=job)
+        ro_services.job_finish(actor=tech, job=job)
+    pass_qc(done, tech, foreman, advisor_bj)
+    invoice = invoice_issue(actor=advisor_bj, repair_order=done)
+    cashier = member(beijing, WorkshopRole.CASHIER, email="cashier@beijing.test")
+    payment_record(actor=cashier, invoice=invoice, method="card", amount="10.00")
+    open_order = ro_services.repair_order_check_in(
+        actor=advisor_bj,
+        workshop=beijing,
+        customer=customer,
+        vehicle=vehicle,
+        mileage=13100,
+        concerns="异响",
+    )
+    job = open_order.jobs.get()
+    line = ro_services.job_line_add(
+        actor=advisor_bj, job=job, kind="part", description="刹车片", quantity=1, unit_price=300
+    )
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
+    photo = ro_services.photo_add(
+        actor=advisor_bj,
+        repair_order=open_order,
+        upload=SimpleUploadedFile("p.png", buffer.getvalue(), "image/png"),
+        caption="前保险杠",
+    )
+    return {
+        "repair_order": open_order,
+        "done_order": done,
+        "job": job,
+        "line": line,
+        "photo": photo,
+        "estimate": estimate,
+        "invoice": invoice,
     }
 
 
@@ -107,6 +183,16 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "lane_id": world["lane"].pk,
         "service_type_id": world["service_type"].pk,
         "closure_id": world["closure"].pk,
+        "pk": world["repair_order"].pk,
+        "repair_order_id": world["repair_order"].pk,
+        "ro_pk": world["done_order"].pk,
+        "job_id": world["job"].pk,
+        "line_id": world["line"].pk,
+        "photo_id": world["photo"].pk,
+        "seq": world["estimate"].sequence,
+        "sequence": world["estimate"].sequence,
+        "level": 1,
+        "invoice_id": world["invoice"].pk,
         # Django admin routes
         "object_id": world["customer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Customer).pk,
@@ -116,6 +202,16 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "uidb64": "MQ",
         "token": "set-password",
     }
+
+
+# Where one parameter name means another record in one part of the site.
+NAMESPACE_VALUES = {"billing": lambda world: {"pk": world["invoice"].pk}}
+
+
+def values_for(name: str, world: dict[str, Any]) -> dict[str, Any]:
+    namespace = name.split(":")[0]
+    extra = NAMESPACE_VALUES.get(namespace)
+    return {**route_values(world), **(extra(world) if extra else {})}
 
 
 def snapshot(world: dict[str, Any]) -> Any:
@@ -131,6 +227,17 @@ def snapshot(world: dict[str, Any]) -> Any:
         list(ServiceType.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Closure.objects.filter(workshop_id=customer.workshop_id).values()),
         list(OpeningHours.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(RepairOrder.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Job.objects.filter(repair_order__workshop_id=customer.workshop_id).values()),
+        list(JobLine.objects.filter(job__repair_order__workshop_id=customer.workshop_id).values()),
+        list(Photo.objects.filter(repair_order__workshop_id=customer.workshop_id).values()),
+        list(Estimate.objects.filter(repair_order__workshop_id=customer.workshop_id).values()),
+        list(
+            ClockEntry.objects.filter(job__repair_order__workshop_id=customer.workshop_id).values()
+        ),
+        list(QualityCheck.objects.filter(repair_order__workshop_id=customer.workshop_id).values()),
+        list(Invoice.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Payment.objects.filter(invoice__workshop_id=customer.workshop_id).values()),
     )
 
 
@@ -138,7 +245,7 @@ def leaked(content: bytes) -> list[str]:
     text = content.decode("utf-8", errors="replace")
     secrets = (SECRET_NAME, SECRET_EMAIL, SECRET_PHONE, SECRET_PLATE)
     # Beijing's booking references start with its code; Freiburg never shows one.
-    references = re.findall(r"BJ-\d{4}-\d{4}", text)
+    references = re.findall(r"BJ-\d{4}-\d{4}|BJ-R\d{2}-\d{5}", text)
     return [s for s in secrets if s in text] + references
 
 
@@ -200,13 +307,13 @@ def refused(response: Any) -> bool:
 
 @pytest.mark.django_db
 def test_ui_routes_hide_and_protect_other_workshops_records(freiburg, other_world):
-    values = route_values(other_world)
     routes = ui_routes()
     assert any(name == "customers:detail" for name, _ in routes)  # the walk found our routes
     for user in outsiders(freiburg):
         client = Client()
         client.force_login(user)
         for name, params in routes:
+            values = values_for(name, other_world)
             missing = [p for p in params if p not in values]
             assert not missing, f"add a value for {missing} to route_values() for {name}"
             url = reverse(name, kwargs={p: values[p] for p in params})
@@ -286,7 +393,7 @@ def test_registering_a_vin_known_elsewhere_links_the_car_without_revealing_its_o
     )
     assert snapshot(other_world) == before
     mileage = client.get(f"/api/v1/vehicles/{vin}/mileage").json()
-    assert [r["km"] for r in mileage] == [12000]  # the car's history spans workshops
+    assert [r["km"] for r in mileage] == [13100, 13000, 12000]  # history spans workshops
 
 
 @pytest.mark.django_db

@@ -219,8 +219,9 @@ def next_free_slots(
 
 
 def _with_details(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    # The repair order opened at check-in, if any: the screens link to it.
     return queryset.select_related(
-        "workshop", "customer", "vehicle", "lane", "advisor"
+        "workshop", "customer", "vehicle", "lane", "advisor", "repair_order"
     ).prefetch_related(
         Prefetch(
             "service_types", queryset=ServiceType.objects.select_related("lane").order_by("name_en")

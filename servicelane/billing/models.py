@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicelane.billing.choices import InvoiceKind, PaymentMethod
+from servicelane.billing.choices import InvoiceKind, PaymentMethod, PaymentState
 from servicelane.core.choices import Language
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.workorders.choices import LineKind
@@ -91,6 +91,12 @@ class Invoice(WorkshopOwned):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
+
+    @property
+    def payment_state_label(self) -> str:
+        """The payment state's label, where the list selector annotated ``payment_state``."""
+        state = getattr(self, "payment_state", None)
+        return str(PaymentState(state).label) if state else ""
 
 
 class InvoiceLine(models.Model):

@@ -23,9 +23,9 @@ from django.db.models.functions import Coalesce
 from servicelane.billing.choices import InvoiceKind, PaymentState
 from servicelane.billing.filters import InvoiceFilter
 from servicelane.billing.models import Invoice, Payment
-from servicelane.core.money import ZERO
+from servicelane.core.money import ZERO, round_money
 from servicelane.core.permissions import Perm
-from servicelane.core.tenancy import get_for_user
+from servicelane.core.tenancy import access_for, get_for_user
 
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -102,7 +102,7 @@ def invoice_balance(invoice: Invoice) -> dict[str, Any]:
     paid = getattr(invoice, "paid_amount", None)
     if paid is None:
         paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
-    paid = Decimal(paid)
+    paid = round_money(Decimal(paid))
     credited = getattr(invoice, "is_credited", None)
     if credited is None:
         credited = Invoice.objects.filter(credited_invoice_id=invoice.pk).exists()
@@ -116,3 +116,17 @@ def invoice_balance(invoice: Invoice) -> dict[str, Any]:
     else:
         state = PaymentState.OPEN
     return {"paid": paid, "outstanding": outstanding, "state": state}
+
+
+def invoice_actions(user: Any, invoice: Invoice) -> dict[str, bool]:
+    """Which buttons to offer on an invoice; the services check the same rules again."""
+    access = access_for(user)
+    balance = invoice_balance(invoice)
+    is_invoice = invoice.kind == InvoiceKind.INVOICE
+    open_invoice = is_invoice and balance["state"] != PaymentState.CREDITED
+    return {
+        "can_pay": open_invoice
+        and balance["outstanding"] > 0
+        and access.can(Perm.PAYMENT_RECORD, invoice.workshop_id),
+        "can_credit": open_invoice and access.can(Perm.INVOICE_ISSUE, invoice.workshop_id),
+    }

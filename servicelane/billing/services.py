@@ -108,7 +108,9 @@ def parse_amount(value: Any, field: str = "amount") -> Decimal:
     if isinstance(value, Decimal | int):
         amount = Decimal(value)
     else:
-        text = str(value if value is not None else "").strip().replace(" ", "").replace("\u00a0", "")
+        text = (
+            str(value if value is not None else "").strip().replace(" ", "").replace("\u00a0", "")
+        )
         if "," in text and "." in text:
             # The separator that comes last is the decimal one.
             thousands = "," if text.rfind(".") > text.rfind(",") else "."
@@ -124,11 +126,12 @@ def parse_amount(value: Any, field: str = "amount") -> Decimal:
         raise ValidationError({field: [_("Enter an amount such as 120.50.")]})
     if amount <= 0:
         raise ValidationError({field: [_("The amount must be more than zero.")]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: [_("Enter the amount to the cent (two decimals at most).")]})
     if amount > MAX_PAYMENT:
         raise ValidationError({field: [_("This amount is too large.")]})
-    return amount.quantize(Decimal("0.01"))
+    cents = amount.quantize(Decimal("0.01"))
+    if amount != cents:
+        raise ValidationError({field: [_("Enter the amount to the cent (two decimals at most).")]})
+    return cents
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -183,11 +186,7 @@ def invoice_issue(*, actor: User, repair_order: RepairOrder) -> Invoice:
     customer, vehicle = repair_order.customer, repair_order.vehicle
     language = repair_order.language or workshop.default_language
     with translation.override(language):
-        rows = [
-            (job, line, _line_description(line))
-            for job in jobs
-            for line in job.lines.all()
-        ]
+        rows = [(job, line, _line_description(line)) for job in jobs for line in job.lines.all()]
         notes = _promise_notes(repair_order, jobs)
     net = sum((line.net_amount for _job, line, _d in rows), ZERO)
     vat = percent_of(net, workshop.vat_rate)
@@ -384,9 +383,7 @@ def payment_record(
         raise ValidationError(errors)
     balance = invoice_balance(invoice)
     if balance["outstanding"] <= 0:
-        raise ValidationError(
-            _("Invoice %(number)s is paid in full.") % {"number": invoice.number}
-        )
+        raise ValidationError(_("Invoice %(number)s is paid in full.") % {"number": invoice.number})
     if value > balance["outstanding"]:
         raise ValidationError(
             {

@@ -22,8 +22,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("customers", _("Customers"), reverse("customers:list")))
     if access.can(Perm.APPOINTMENT_VIEW):
         items.append(("appointments", _("Appointments"), reverse("appointments:day")))
+    if access.can(Perm.RO_VIEW):
+        items.append(("workorders", _("Repair orders"), reverse("workorders:list")))
     if access.can(Perm.VEHICLE_VIEW):
         items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
+    if access.can(Perm.JOB_CLOCK):
+        items.append(("my_jobs", _("My jobs"), reverse("bay:my_jobs")))
+    if any(access.can(p) for p in (Perm.QC_TECHNICIAN, Perm.QC_FOREMAN, Perm.QC_ADVISOR)):
+        items.append(("qc_queue", _("Quality checks"), reverse("bay:qc_queue")))
     items.append(("api", _("API"), "/api/v1/docs"))
     if user.is_staff:
         items.append(("admin", _("Configuration"), reverse("admin:index")))

@@ -24,6 +24,7 @@ MAX_ITEMS = 50
 # Items due within this many days or km count as due soon.
 SOON_DAYS = 30
 SOON_KM = 2000
+MAX_KM = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _item(raw: Any, n: int, today: dt.date, mileage: int) -> ParsedItem:
     due_km = None
     if raw.get("due_km") not in (None, ""):
         value = raw["due_km"]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_KM:
             raise ValidationError(
                 {"items": [_("%(where)s: due_km must be a whole number of km.") % {"where": where}]}
             )

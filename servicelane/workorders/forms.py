@@ -137,10 +137,27 @@ class PhotoForm(forms.Form):
 class InspectionForm(forms.Form):
     """Every point of one checklist: a rating and, when not green, what was found."""
 
-    def __init__(self, *args: Any, points: Iterable[ChecklistPoint], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        points: Iterable[ChecklistPoint],
+        photos: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.points = list(points)
+        photo_choices = [("", "—")] + [
+            (p.pk, p.caption or _("Photo %(n)s") % {"n": n}) for n, p in enumerate(photos, 1)
+        ]
         for point in self.points:
+            if len(photo_choices) > 1:
+                self.fields[f"photo_{point.pk}"] = forms.TypedChoiceField(
+                    label=_("Photo"),
+                    choices=photo_choices,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
             self.fields[f"rating_{point.pk}"] = forms.ChoiceField(
                 label=point.text,
                 choices=Rating.choices,
@@ -159,23 +176,25 @@ class InspectionForm(forms.Form):
                 "point": point,
                 "rating": self[f"rating_{point.pk}"],
                 "note": self[f"note_{point.pk}"],
+                "photo": self[f"photo_{point.pk}"] if f"photo_{point.pk}" in self.fields else None,
                 "errors": self.errors.get(f"point_{point.pk}", []),
             }
             for point in self.points
         ]
 
-    def results(self) -> dict[int, dict[str, str]]:
+    def results(self) -> dict[int, dict[str, Any]]:
         return {
             point.pk: {
                 "rating": self.cleaned_data.get(f"rating_{point.pk}") or "",
                 "note": self.cleaned_data.get(f"note_{point.pk}") or "",
+                "photo": self.cleaned_data.get(f"photo_{point.pk}"),
             }
             for point in self.points
         }
 
 
 def operation_label(operation: LabourOperation, price: Any, menu: bool, currency: str) -> str:
-    hours = f"{operation.hours:.2f} h"
+    hours = _("%(hours)s h") % {"hours": f"{operation.hours:.2f}"}
     kind = _("menu price") if menu else hours
     return f"{operation.code} · {operation.name} · {price} {currency} ({kind})"
 

@@ -65,6 +65,9 @@ QC_PERMS = {
     QCLevel.ADVISOR: Perm.QC_ADVISOR,
 }
 
+MAX_QUANTITY = Decimal("9999")
+MAX_UNIT_PRICE = Decimal("999999")
+
 RECEPTION_FIELDS = [
     "mileage",
     "fuel_level",
@@ -139,9 +142,30 @@ def _local(moment: dt.datetime, workshop: Workshop) -> str:
     return formats.date_format(timezone.localtime(moment, workshop.zone), "DATETIME_FORMAT")
 
 
+def _ids(values: Iterable[Any], field: str, message: str) -> set[int]:
+    """Record ids as a form or a program sent them; anything but whole numbers is refused
+    with ``message``, never a server error."""
+    try:
+        return {int(v) for v in values}
+    except (TypeError, ValueError):
+        raise ValidationError({field: [message]}) from None
+
+
 def _highest_mileage(vehicle: Vehicle) -> int | None:
     reading = MileageReading.objects.filter(vehicle=vehicle).order_by("-km").first()
     return reading.km if reading else None
+
+
+def _record_mileage(
+    *, actor: User, vehicle: Vehicle, workshop: Workshop, km: int, source: str, now: dt.datetime
+) -> None:
+    """The reading dated by the workshop's calendar. The vehicle service refuses dates after
+    today in the active time zone, which is UTC in an API call or a task: an early morning
+    check-in in Beijing would be a reading "in the future"."""
+    with timezone.override(workshop.zone):
+        vehicle_record_mileage(
+            actor=actor, vehicle=vehicle, km=km, read_on=timezone.localdate(now), source=source
+        )
 
 
 def _check_mileage(vehicle: Vehicle, km: Any, confirmed: bool) -> int:
@@ -211,7 +235,9 @@ def _operations(network_id: int, codes: Iterable[str]) -> list[LabourOperation]:
 def labour_price(operation: LabourOperation, workshop: Workshop) -> tuple[Decimal, Decimal, bool]:
     """(quantity, unit price, menu?) of a labour line: the network's menu price where one
     exists in the workshop's currency, else flat-rate units at the workshop's rate."""
-    menu = operation.menu_prices.filter(currency=workshop.currency).first()
+    # Read through .all() so a list of operations priced at once can prefetch the menu
+    # prices (one per currency) instead of one query per operation.
+    menu = next((m for m in operation.menu_prices.all() if m.currency == workshop.currency), None)
     if menu is not None:
         return Decimal("1"), menu.price, True
     unit_price = (workshop.labour_rate / TIME_UNITS_PER_HOUR).quantize(Decimal("0.01"))
@@ -354,10 +380,12 @@ def repair_order_check_in(
         grace = dt.timedelta(minutes=settings.PROMISE_GRACE_MINUTES)
         if now <= appointment.starts_at + grace:
             promise_hours, promised_at = appointment.promise_hours, appointment.promised_at
-    number = next_number(workshop=workshop, key=f"ro-{now.year}")
+    # Numbered per workshop and local year: 1 January in Beijing is still 31 December in UTC.
+    local_now = timezone.localtime(now, workshop.zone)
+    number = next_number(workshop=workshop, key=f"ro-{local_now.year}")
     repair_order = RepairOrder.objects.create(
         workshop=workshop,
-        number=f"{workshop.code}-R{now:%y}-{number:05d}",
+        number=f"{workshop.code}-R{local_now:%y}-{number:05d}",
         appointment=appointment,
         customer=customer,
         vehicle=vehicle,
@@ -376,12 +404,13 @@ def repair_order_check_in(
         checked_in_at=now,
         created_by=actor,
     )
-    vehicle_record_mileage(
+    _record_mileage(
         actor=actor,
         vehicle=vehicle,
+        workshop=workshop,
         km=km,
-        read_on=timezone.localtime(now, workshop.zone).date(),
         source=MileageSource.RECEPTION,
+        now=now,
     )
     if appointment is not None:
         _jobs_from_booking(repair_order, appointment, promised=promised_at is not None)
@@ -439,7 +468,7 @@ def _jobs_from_booking(
 
 
 def _take_up_deferred(repair_order: RepairOrder, job_ids: Iterable[int]) -> None:
-    ids = {int(i) for i in job_ids}
+    ids = _ids(job_ids, "deferred_job_ids", _("Unknown deferred job."))
     if not ids:
         return
     deferred = {j.pk: j for j in deferred_jobs_of(repair_order.vehicle, repair_order.workshop)}
@@ -485,16 +514,19 @@ def repair_order_update_reception(
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
     before = snapshot(repair_order, RECEPTION_FIELDS)
-    if "mileage" in changes and int(changes["mileage"] or 0) != repair_order.mileage:
-        changes["mileage"] = _check_mileage(
-            repair_order.vehicle, changes["mileage"], mileage_confirmed
-        )
-        vehicle_record_mileage(
+    if "mileage" in changes:
+        # A whole number in range first (typed text is refused, never a 500); checked
+        # against the car's history only when it changes.
+        changes["mileage"] = _check_mileage(repair_order.vehicle, changes["mileage"], True)
+    if "mileage" in changes and changes["mileage"] != repair_order.mileage:
+        _check_mileage(repair_order.vehicle, changes["mileage"], mileage_confirmed)
+        _record_mileage(
             actor=actor,
             vehicle=repair_order.vehicle,
+            workshop=repair_order.workshop,
             km=changes["mileage"],
-            read_on=timezone.localdate(timezone.now(), repair_order.workshop.zone),
             source=MileageSource.RECEPTION,
+            now=timezone.now(),
         )
     fuel, docs = _check_choices(
         changes.get("fuel_level", repair_order.fuel_level),
@@ -514,6 +546,8 @@ def repair_order_update_reception(
             "advisor",
             "created_by",
             "language",
+            # Null when the visit carries no promise; not the advisor's to change.
+            "promise_hours",
         ]
     )
     repair_order.save()
@@ -622,16 +656,18 @@ def inspection_record(
         raise ValidationError({"template": [_("Unknown checklist.")]})
     points = list(template.points.all())
     errors: dict[str, list[str]] = {}
-    photo_ids = {p for p in repair_order.photos.values_list("pk", flat=True)}
+    photo_ids = {str(p) for p in repair_order.photos.values_list("pk", flat=True)}
     for point in points:
         answer = results.get(point.pk) or results.get(str(point.pk)) or {}
+        if not isinstance(answer, Mapping):
+            answer = {}  # not the shape we read: the point counts as unrated
         rating = answer.get("rating")
         if rating not in Rating.values:
             errors[f"point_{point.pk}"] = [_("Rate this point.")]
         elif rating != Rating.GREEN and not str(answer.get("note", "")).strip():
             errors[f"point_{point.pk}"] = [_("Say what was found.")]
         photo = answer.get("photo")
-        if photo and int(photo) not in photo_ids:
+        if photo and str(photo) not in photo_ids:
             errors[f"point_{point.pk}"] = [_("Unknown photo.")]
     if errors:
         raise ValidationError(errors)
@@ -660,9 +696,12 @@ def inspection_record(
         )
         if answer["rating"] != Rating.GREEN:
             operation = operations.get(point.operation_code)
+            # The job goes on the customer's estimate: the point in the customer's language.
+            with translation.override(repair_order.language):
+                text = point.text
             _new_job(
                 repair_order,
-                title=point.text_en if not note else f"{point.text_en}: {note}",
+                title=text if not note else f"{text}: {note}",
                 description=note,
                 source=JobSource.INSPECTION,
                 operations=[operation] if operation else [],
@@ -745,19 +784,18 @@ def _job_for_pricing(actor: User, job: Job) -> Job:
     return job
 
 
-def _decimal(
-    value: Any, field: str, *, minimum: Decimal, maximum: Decimal | None = None
-) -> Decimal:
+def _decimal(value: Any, field: str, *, minimum: Decimal, maximum: Decimal) -> Decimal:
+    """A number typed by a person, within bounds the database columns can hold."""
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({field: [_("Enter a number.")]}) from None
-    if not number.is_finite() or number < minimum or (maximum is not None and number > maximum):
-        if minimum > 0:
+    if not number.is_finite() or number < minimum or number > maximum:
+        if number.is_finite() and number < minimum and minimum > 0:
             message = _("Enter a number greater than zero.")
-        else:
+        elif number.is_finite() and number < minimum:
             message = _("Enter a number that is not negative.")
-        if maximum is not None:
+        else:
             message = _("Enter a number between %(min)s and %(max)s.") % {
                 "min": minimum,
                 "max": maximum,
@@ -803,8 +841,12 @@ def job_line_add(
             kind=LineKind.PART,
             code=(code or "").strip().upper()[:40],
             description=description[:200],
-            quantity=_decimal(quantity, "quantity", minimum=Decimal("0.01")),
-            unit_price=_decimal(unit_price, "unit_price", minimum=Decimal(0)),
+            quantity=_decimal(
+                quantity, "quantity", minimum=Decimal("0.01"), maximum=MAX_QUANTITY
+            ),
+            unit_price=_decimal(
+                unit_price, "unit_price", minimum=Decimal(0), maximum=MAX_UNIT_PRICE
+            ),
         )
     else:
         raise ValidationError({"kind": [_("Choose labour or part.")]})
@@ -844,6 +886,8 @@ def job_remove(*, actor: User, job: Job) -> None:
     job = _job_for_pricing(actor, job)
     _event(job.repair_order, EventKind.JOB_CHANGED, actor, job=job.position, removed=True)
     job.delete()
+    # It may have been all that kept a finished car from quality check.
+    _advance_to_quality_check(job.repair_order, actor)
 
 
 # ---------------------------------------------------------------- estimate
@@ -882,6 +926,11 @@ def estimate_send(
             % {"jobs": ", ".join(unpriced)}
         )
     if estimated_completion_at is not None:
+        if timezone.is_naive(estimated_completion_at):
+            # A time typed without zone is the workshop's local time.
+            estimated_completion_at = estimated_completion_at.replace(
+                tzinfo=repair_order.workshop.zone
+            )
         if estimated_completion_at <= timezone.now():
             raise ValidationError({"estimated_completion_at": [_("This time is in the past.")]})
         repair_order.estimated_completion_at = estimated_completion_at
@@ -953,7 +1002,10 @@ def estimate_answer(
     if len(signed_name) < 2:
         errors["signed_name"] = [_("Type your full name to sign.")]
     jobs = list(estimate.jobs.filter(status=JobStatus.PENDING))
-    decisions = {int(k): v for k, v in decisions.items()}
+    try:
+        decisions = {int(k): v for k, v in decisions.items()}
+    except (TypeError, ValueError):
+        raise ValidationError({"decisions": [_("Unknown job.")]}) from None
     missing = [j.position for j in jobs if j.pk not in decisions]
     if missing:
         errors["decisions"] = [
@@ -1178,11 +1230,20 @@ def job_finish(*, actor: User, job: Job) -> Job:
 
 
 def _advance_to_quality_check(repair_order: RepairOrder, actor: User | None) -> None:
-    """When nothing agreed is left to do and no answer is awaited, the car goes to QC."""
+    """When nothing agreed is left to do and no answer is awaited, the car goes to QC.
+
+    Work found during the repair and not yet put to the customer (a draft) holds the car
+    too: once in quality check, an approved job could no longer be clocked."""
     if repair_order.status != ROStatus.IN_PROGRESS:
         return
     jobs = list(repair_order.jobs.values_list("status", flat=True))
-    open_work = {JobStatus.APPROVED, JobStatus.IN_PROGRESS, JobStatus.PAUSED, JobStatus.PENDING}
+    open_work = {
+        JobStatus.DRAFT,
+        JobStatus.APPROVED,
+        JobStatus.IN_PROGRESS,
+        JobStatus.PAUSED,
+        JobStatus.PENDING,
+    }
     if any(status in open_work for status in jobs):
         return
     _move(repair_order, ROStatus.QUALITY_CHECK, actor)
@@ -1261,7 +1322,7 @@ def quality_check_record(
             ]
     rework = []
     if not passed:
-        ids = {int(i) for i in rework_job_ids}
+        ids = _ids(rework_job_ids, "rework_job_ids", _("Choose the done job(s) to be redone."))
         rework = list(repair_order.jobs.filter(pk__in=ids, status=JobStatus.DONE))
         if not rework or len(rework) != len(ids):
             errors["rework_job_ids"] = [_("Choose the done job(s) to be redone.")]
@@ -1322,8 +1383,9 @@ def apply_promise_rule(repair_order: RepairOrder) -> bool:
         return False
     workshop = repair_order.workshop
     with translation.override(repair_order.language):
+        # No full stop after a date: English times end in "a.m." already.
         reason = _(
-            "Promise missed: promised for %(promised)s, ready at %(ready)s. Labour free of charge."
+            "Promise missed (promised for %(promised)s, ready at %(ready)s): labour free of charge."
         ) % {
             "promised": _local(repair_order.promised_at, workshop),
             "ready": _local(repair_order.ready_at, workshop),
@@ -1368,6 +1430,8 @@ def invoiceable_jobs(repair_order: RepairOrder) -> list[Job]:
 
 def repair_order_mark_invoiced(*, actor: User, repair_order: RepairOrder, number: str) -> None:
     """Called by billing inside its transaction when an invoice is issued."""
+    # The state machine judges the order as it is now, not as the caller last read it.
+    repair_order.refresh_from_db(fields=["status"])
     _move(repair_order, ROStatus.INVOICED, actor, invoice=number)
     _event(repair_order, EventKind.INVOICED, actor, invoice=number)
 
@@ -1458,12 +1522,13 @@ def repair_order_hand_over(
         work_done=[{"job": j.position, "title": j.title, "source": j.source} for j in done],
     )
     if km != repair_order.mileage:
-        vehicle_record_mileage(
+        _record_mileage(
             actor=actor,
             vehicle=repair_order.vehicle,
+            workshop=repair_order.workshop,
             km=km,
-            read_on=timezone.localdate(now, repair_order.workshop.zone),
             source=MileageSource.SERVICE,
+            now=now,
         )
     repair_order.delivered_at = now
     repair_order.save(update_fields=["delivered_at"])

@@ -1,0 +1,77 @@
+"""Invoices for tests, made through the services from orders the workorders factories build."""
+
+import itertools
+import random
+from decimal import Decimal
+
+from servicelane.billing.models import Invoice
+from servicelane.billing.services import invoice_issue
+from servicelane.core.demo.builder import make_vin
+from servicelane.core.models import User, Workshop
+from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.vehicles.services import vehicle_register
+from servicelane.workorders import services
+from servicelane.workorders.models import RepairOrder
+from servicelane.workorders.tests.factories import (
+    approve_all,
+    pass_qc,
+    priced_job,
+    ready_order,
+    work_all,
+)
+
+_serials = itertools.count(910_000)
+
+
+def ready_with_parts(
+    workshop: Workshop,
+    advisor: User,
+    technician: User,
+    foreman: User,
+    *,
+    language: str = "de",
+    last_name: str = "Kundin",
+    part_price: str = "100.00",
+) -> RepairOrder:
+    """A walk-in in the customer's language: front brakes (18 TU) plus a part at a round
+    price, approved, done and through all three checks."""
+    customer = CustomerFactory(
+        workshop=workshop,
+        first_name="Eva",
+        last_name=last_name,
+        language=language,
+        street="Kaiser-Joseph-Straße 1",
+        postal_code="79098",
+        city="Freiburg",
+    )
+    vehicle, _ = vehicle_register(
+        actor=advisor,
+        workshop=workshop,
+        vin=make_vin(random.Random(9), "WBA", next(_serials)),
+        plate="FR-EK 19",
+        owner=customer,
+    )
+    ro = services.repair_order_check_in(
+        actor=advisor, workshop=workshop, customer=customer, vehicle=vehicle, mileage=51_234
+    )
+    job = priced_job(ro, advisor)
+    services.job_line_add(
+        actor=advisor,
+        job=job,
+        kind="part",
+        code="34116860912",
+        description="Brake disc set",
+        quantity=1,
+        unit_price=Decimal(part_price),
+    )
+    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    work_all(ro, technician)
+    pass_qc(ro, technician, foreman, advisor)
+    ro.refresh_from_db()
+    return ro
+
+
+def issued(workshop: Workshop, advisor: User, technician: User, foreman: User) -> Invoice:
+    """An invoice for a fresh ready order."""
+    ro = ready_order(workshop, advisor, technician, foreman)
+    return invoice_issue(actor=advisor, repair_order=ro)
