@@ -13,6 +13,7 @@ class PaymentForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount"),
         max_length=30,
+        localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     reference = forms.CharField(

@@ -22,7 +22,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CHECKED_IN: {S.INSPECTION, S.ESTIMATE_SENT, S.IN_PROGRESS, S.READY, S.CANCELLED},
     S.INSPECTION: {S.ESTIMATE_SENT, S.IN_PROGRESS, S.READY, S.CANCELLED},
     S.ESTIMATE_SENT: {S.APPROVED, S.IN_PROGRESS, S.READY, S.CANCELLED},
-    S.APPROVED: {S.IN_PROGRESS, S.ESTIMATE_SENT},
+    S.APPROVED: {S.IN_PROGRESS, S.ESTIMATE_SENT, S.CANCELLED},
     # Work found during the repair goes out as a supplementary estimate while
     # the order stays in progress.
     S.IN_PROGRESS: {S.QUALITY_CHECK},

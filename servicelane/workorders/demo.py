@@ -8,6 +8,8 @@ from django.utils import timezone
 from servicelane.appointments.choices import AppointmentStatus, Channel, EventKind, LaneKind
 from servicelane.appointments.models import Appointment, AppointmentEvent, Lane, ServiceType
 from servicelane.appointments.services import appointment_reference
+from servicelane.billing.choices import PaymentMethod
+from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.vehicles.models import MileageReading, Ownership
@@ -64,19 +66,18 @@ def _technicians(workshop: Workshop, key: str, password_hash: str) -> None:
 
 
 def _owners(workshop: Workshop, count: int) -> list[Ownership]:
-    """Owners without a booking this week, newest first."""
-    return list(
-        Ownership.objects.filter(workshop=workshop, ended_on__isnull=True)
-        .exclude(vehicle__appointments__workshop=workshop)
-        .select_related("customer", "vehicle")
-        .order_by("-id")[:count]
+    """Owners without a booking this week first, newest first; a small demo reuses some."""
+    current = Ownership.objects.filter(workshop=workshop, ended_on__isnull=True).select_related(
+        "customer", "vehicle"
     )
+    free = list(current.exclude(vehicle__appointments__workshop=workshop).order_by("-id")[:count])
+    booked = [o for o in current.order_by("-id")[: count * 3] if o not in free]
+    chosen = (free + booked)[:count]
+    return [chosen[i % len(chosen)] for i in range(count)]
 
 
 def _walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) -> RepairOrder:
-    last = (
-        MileageReading.objects.filter(vehicle=ownership.vehicle).order_by("-km").first()
-    )
+    last = MileageReading.objects.filter(vehicle=ownership.vehicle).order_by("-km").first()
     km = max(km, last.km + 800) if last else km
     return services.repair_order_check_in(
         actor=advisor,
@@ -169,7 +170,7 @@ def build_repair_orders(
     workshop: Workshop, key: str, rng: random.Random, password_hash: str
 ) -> list[RepairOrder]:
     """One order waiting for approval, one in the bay, one at quality check, one ready,
-    and an express order finished late (its labour free)."""
+    an express order finished late (its labour free) and one delivered."""
     for service_type in ServiceType.objects.filter(workshop=workshop):
         service_type.operation_codes = SERVICE_OPERATIONS.get(service_type.code, "")
         service_type.save(update_fields=["operation_codes"])
@@ -180,7 +181,7 @@ def build_repair_orders(
     }
     advisor, technician = people["advisor"], people["technician"]
     concerns = CONCERNS.get(workshop.default_language, CONCERNS["de"])
-    owners = _owners(workshop, 5)
+    owners = _owners(workshop, 6)
     now = timezone.now()
     quick = ChecklistTemplate.objects.get(network_id=workshop.network_id, kind=ChecklistKind.QUICK)
     orders = []
@@ -245,5 +246,30 @@ def build_repair_orders(
     )
     _work(ro, technician)
     _qc(ro, people, tuple(QCLevel.values))
+    orders.append(ro)
+
+    # 6. Invoiced, paid and handed over this morning.
+    ro = _walk_in(advisor, owners[5], concerns[3], 54_000 + rng.randint(0, 5000))
+    services.job_line_add(
+        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="OIL-SERVICE"
+    )
+    _approve(ro, advisor)
+    _work(ro, technician)
+    _qc(ro, people, tuple(QCLevel.values))
+    invoice = invoice_issue(actor=advisor, repair_order=ro)
+    payment_record(
+        actor=_staff(workshop, WorkshopRole.CASHIER),
+        invoice=invoice,
+        method=PaymentMethod.CARD,
+        amount=invoice.gross_total,
+    )
+    points = services.checklist_points(workshop, ChecklistKind.HANDOVER)
+    services.repair_order_hand_over(
+        actor=advisor,
+        repair_order=ro,
+        signed_name=ro.customer.display_name,
+        mileage_out=ro.mileage + 3,
+        answers={str(p.pk): True for p in points},
+    )
     orders.append(ro)
     return orders

@@ -254,3 +254,17 @@ def test_an_amount_that_is_neither_number_nor_text_answers_400(invoice, till):
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["amount"]
+
+
+def test_list_query_count_does_not_grow_with_the_invoices(
+    api, freiburg, advisor, tech, foreman, invoice, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as one:
+        api.get(URL)
+    baseline = len(one.captured_queries)
+    for _ in range(3):
+        invoice_issue(actor=advisor, repair_order=ready_order(freiburg, advisor, tech, foreman))
+
+    with django_assert_max_num_queries(baseline):
+        response = api.get(URL)
+    assert response.json()["count"] == 4

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from servicelane.billing.models import Invoice
+from servicelane.billing.models import Invoice, Payment
 from servicelane.core.auth import api_token_issue
 from servicelane.workorders.choices import ROStatus
 from servicelane.workorders.models import RepairOrder
@@ -53,10 +53,7 @@ def _race(headers: dict[str, str], bodies: list[dict[str, object]]) -> list[obje
 
 @pytest.fixture
 def headers(advisor) -> dict[str, str]:
-    _, token = api_token_issue(user=advisor)
-    headers = {"Authorization": f"Bearer {token}"}
-    assert Client(headers=headers).get("/api/v1/me").status_code == 200  # stamp the token now
-    return headers
+    return _bearer(advisor)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -96,3 +93,49 @@ def test_one_order_invoiced_from_several_tills_at_once_is_invoiced_once(
         "/api/v1/invoices", {"repair_order": other.pk}, content_type="application/json"
     )
     assert response.json()["number"] == "FR-2026-00002"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tills_taking_the_whole_amount_at_once_take_it_once(
+    freiburg, advisor, tech, foreman, cashier, catalogue
+):
+    _require_file_database()
+    ro = ready_order(freiburg, advisor, tech, foreman)
+    response = Client(headers=_bearer(advisor)).post(
+        "/api/v1/invoices", {"repair_order": ro.pk}, content_type="application/json"
+    )
+    invoice = response.json()
+    till = _bearer(cashier)
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def pay(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            answer = Client(headers=till).post(
+                f"/api/v1/invoices/{invoice['id']}/payments",
+                {"method": "card", "amount": invoice["gross_total"]},
+                content_type="application/json",
+            )
+            results[index] = (answer.status_code, answer.json())
+        except Exception as exc:  # reported below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    statuses = sorted(r[0] if isinstance(r, tuple) else repr(r) for r in results)
+    assert statuses == [201, 400], results
+    assert Payment.objects.count() == 1
+
+
+def _bearer(user) -> dict[str, str]:
+    _, token = api_token_issue(user=user)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert Client(headers=headers).get("/api/v1/me").status_code == 200  # stamp the token now
+    return headers

@@ -158,7 +158,6 @@ def test_a_discount_outside_0_to_100_percent_is_refused(ro, advisor, percent):
         ({"quantity": "-1"}, {"quantity": ["Enter a number greater than zero."]}),
         ({"quantity": "0"}, {"quantity": ["Enter a number greater than zero."]}),
         ({"quantity": "two"}, {"quantity": ["Enter a number."]}),
-        ({"quantity": "NaN"}, {"quantity": ["Enter a number greater than zero."]}),
         ({"unit_price": "-84.50"}, {"unit_price": ["Enter a number that is not negative."]}),
         ({"unit_price": ""}, {"unit_price": ["Enter the part's price."]}),
         ({"description": "  "}, {"description": ["Describe the part."]}),
@@ -171,6 +170,20 @@ def test_a_part_line_with_bad_numbers_is_refused(ro, advisor, fields, errors):
         part(job, advisor, **fields)
 
     assert exc.value.message_dict == errors
+    assert not job.lines.filter(kind=LineKind.PART).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("quantity", "NaN"), ("quantity", "Infinity"), ("quantity", "1e12"), ("unit_price", "1e15")],
+)
+def test_a_part_line_with_a_number_no_till_can_hold_is_refused(ro, advisor, field, value):
+    job = priced_job(ro, advisor)
+
+    with pytest.raises(ValidationError) as exc:
+        part(job, advisor, **{field: value})
+
+    assert list(exc.value.message_dict) == [field]
     assert not job.lines.filter(kind=LineKind.PART).exists()
 
 

@@ -280,11 +280,6 @@ def test_an_order_with_clocked_work_cannot_be_cancelled_even_when_paused(freibur
     assert ro.status == S.IN_PROGRESS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="choices.TRANSITIONS lets an approved order go only to in progress or estimate sent, "
-    "so an order nobody has clocked on yet cannot be cancelled once the customer approved",
-)
 def test_a_customer_who_approved_may_still_cancel_before_any_work_is_clocked(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
