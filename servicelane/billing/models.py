@@ -109,7 +109,7 @@ class InvoiceLine(models.Model):
     code = models.CharField(_("code / part number"), max_length=40, blank=True)
     description = models.CharField(_("description"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-    unit_price = models.DecimalField(_("unit price (net)"), max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(_("unit price (net)"), max_digits=14, decimal_places=4)
     discount_percent = models.DecimalField(
         _("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0")
     )

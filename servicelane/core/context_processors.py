@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("my_jobs", _("My jobs"), reverse("bay:my_jobs")))
     if any(access.can(p) for p in (Perm.QC_TECHNICIAN, Perm.QC_FOREMAN, Perm.QC_ADVISOR)):
         items.append(("qc_queue", _("Quality checks"), reverse("bay:qc_queue")))
+    if access.can(Perm.INVOICE_VIEW):
+        items.append(("billing", _("Invoices"), reverse("billing:list")))
     items.append(("api", _("API"), "/api/v1/docs"))
     if user.is_staff:
         items.append(("admin", _("Configuration"), reverse("admin:index")))

@@ -531,10 +531,12 @@ class JobLine(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    # Four places: a flat-rate unit costs the hourly rate / 12 (140.00 → 11.6667), and
+    # 18 units must still come to 210.00.
     unit_price = models.DecimalField(
         _("unit price (net)"),
-        max_digits=10,
-        decimal_places=2,
+        max_digits=14,
+        decimal_places=4,
         validators=[MinValueValidator(Decimal("0"))],
     )
     time_units = models.PositiveIntegerField(_("flat-rate time units"), default=0)

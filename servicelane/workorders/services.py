@@ -240,7 +240,7 @@ def labour_price(operation: LabourOperation, workshop: Workshop) -> tuple[Decima
     menu = next((m for m in operation.menu_prices.all() if m.currency == workshop.currency), None)
     if menu is not None:
         return Decimal("1"), menu.price, True
-    unit_price = (workshop.labour_rate / TIME_UNITS_PER_HOUR).quantize(Decimal("0.01"))
+    unit_price = (workshop.labour_rate / TIME_UNITS_PER_HOUR).quantize(Decimal("0.0001"))
     return Decimal(operation.time_units), unit_price, False
 
 

@@ -2,16 +2,18 @@
 
 import pytest
 
+from servicelane.billing.tests.factories import menu_ready_order
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
 from servicelane.workorders.tests.conftest import *  # noqa: F403 (pytest fixtures)
-from servicelane.workorders.tests.factories import ready_order, technician_of
+from servicelane.workorders.tests.factories import technician_of
 
 
 @pytest.fixture
 def ready(freiburg, advisor, tech, foreman, catalogue):
-    """A Freiburg walk-in whose brake job is done and passed all three checks."""
-    return ready_order(freiburg, advisor, tech, foreman)
+    """A Freiburg walk-in whose oil service (89.00 EUR + 19 % VAT = 105.91) is done and
+    passed all three checks."""
+    return menu_ready_order(freiburg, advisor, tech, foreman)
 
 
 @pytest.fixture

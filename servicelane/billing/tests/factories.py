@@ -17,6 +17,7 @@ from servicelane.workorders.tests.factories import (
     pass_qc,
     priced_job,
     ready_order,
+    walk_in,
     work_all,
 )
 
@@ -31,10 +32,10 @@ def ready_with_parts(
     *,
     language: str = "de",
     last_name: str = "Kundin",
-    part_price: str = "100.00",
+    part_price: str = "221.06",
 ) -> RepairOrder:
-    """A walk-in in the customer's language: front brakes (18 TU) plus a part at a round
-    price, approved, done and through all three checks."""
+    """A walk-in in the customer's language: an oil service at the network's menu price
+    (89.00 EUR, 450.00 CNY) plus a part, approved, done and through all three checks."""
     customer = CustomerFactory(
         workshop=workshop,
         first_name="Eva",
@@ -54,16 +55,30 @@ def ready_with_parts(
     ro = services.repair_order_check_in(
         actor=advisor, workshop=workshop, customer=customer, vehicle=vehicle, mileage=51_234
     )
-    job = priced_job(ro, advisor)
+    job = priced_job(ro, advisor, "OIL-SERVICE", title="Oil service")
     services.job_line_add(
         actor=advisor,
         job=job,
         kind="part",
-        code="34116860912",
-        description="Brake disc set",
+        code="11428575211",
+        description="Oil filter kit",
         quantity=1,
         unit_price=Decimal(part_price),
     )
+    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    work_all(ro, technician)
+    pass_qc(ro, technician, foreman, advisor)
+    ro.refresh_from_db()
+    return ro
+
+
+def menu_ready_order(
+    workshop: Workshop, advisor: User, technician: User, foreman: User
+) -> RepairOrder:
+    """A walk-in whose oil service (menu price: 89.00 EUR net, 105.91 with 19 % VAT) is done
+    and passed all three checks."""
+    ro = walk_in(workshop, advisor)
+    priced_job(ro, advisor, "OIL-SERVICE", title="Oil service")
     approve_all(services.estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, technician)
     pass_qc(ro, technician, foreman, advisor)

@@ -33,13 +33,13 @@ def test_issue_answers_201_with_the_invoice(api, ready):
     assert body["seller_vat_id"] == "DE123456789"
     assert body["vat_rate"] == "19.00"
     assert (body["net_total"], body["vat_total"], body["gross_total"]) == (
-        "210.06",
-        "39.91",
-        "249.97",
+        "89.00",
+        "16.91",
+        "105.91",
     )
     assert body["state"] == "open"
-    assert body["outstanding"] == "249.97"
-    assert [line["code"] for line in body["lines"]] == ["BRAKES-FRONT"]
+    assert body["outstanding"] == "105.91"
+    assert [line["code"] for line in body["lines"]] == ["OIL-SERVICE"]
     assert body["payments"] == []
 
 
@@ -134,7 +134,7 @@ def test_editing_an_issued_invoice_is_refused_with_a_pointer_to_credit_notes(api
     assert response.status_code == 405
     assert "credit note" in response.json()["detail"]
     invoice.refresh_from_db()
-    assert str(invoice.gross_total) == "249.97"
+    assert str(invoice.gross_total) == "105.91"
     assert Invoice.objects.count() == 1
 
 
@@ -159,7 +159,7 @@ def test_credit_note(api, invoice):
     assert body["kind"] == "credit_note"
     assert body["number"] == "FR-2026-00002"
     assert body["credited_invoice_number"] == invoice.number
-    assert body["gross_total"] == "-249.97"
+    assert body["gross_total"] == "-105.91"
     assert body["reason"] == "Wrong customer"
     assert again.status_code == 400
     assert "already corrected" in again.json()["detail"]
@@ -169,27 +169,27 @@ def test_credit_note(api, invoice):
 def test_partial_payments_and_overpayment(invoice, till):
     first = till.post(
         f"{URL}/{invoice.pk}/payments",
-        {"method": "cash", "amount": "49.97"},
+        {"method": "cash", "amount": "5.91"},
         content_type="application/json",
     )
     over = till.post(
         f"{URL}/{invoice.pk}/payments",
-        {"method": "card", "amount": 200.01},
+        {"method": "card", "amount": 100.01},
         content_type="application/json",
     )
     rest = till.post(
         f"{URL}/{invoice.pk}/payments",
-        {"method": "transfer", "amount": 200, "reference": "SEPA 99"},
+        {"method": "transfer", "amount": 100, "reference": "SEPA 99"},
         content_type="application/json",
     )
 
     assert first.status_code == 201
-    assert (first.json()["state"], first.json()["outstanding"]) == ("partly_paid", "200.00")
+    assert (first.json()["state"], first.json()["outstanding"]) == ("partly_paid", "100.00")
     assert over.status_code == 400
     assert "still owed" in over.json()["errors"]["amount"][0]
     assert rest.status_code == 201
     body = rest.json()
-    assert (body["state"], body["paid"], body["outstanding"]) == ("paid", "249.97", "0.00")
+    assert (body["state"], body["paid"], body["outstanding"]) == ("paid", "105.91", "0.00")
     assert [p["method"] for p in body["payments"]] == ["cash", "transfer"]
     assert Payment.objects.count() == 2
 

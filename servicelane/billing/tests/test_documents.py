@@ -50,8 +50,8 @@ def test_invoice_shows_the_legal_data_vat_and_lines_in_german(invoice, cashier):
     assert invoice.vehicle_vin in text
     assert "FR-EK 19" in text
     assert "51.234 km" in text
-    assert "Bremsbeläge und -scheiben vorn ersetzen" in text
-    assert "Brake disc set" in text
+    assert "Motoröl- und Filterwechsel" in text
+    assert "Oil filter kit" in text
     assert "310,06 EUR" in text  # net
     assert "19 %" in text  # the rate
     assert "58,91 EUR" in text  # VAT
@@ -93,7 +93,7 @@ def test_beijing_invoice_is_in_chinese_with_yuan_and_13_percent(beijing, bj_peop
     assert 'lang="zh-hans"' in html
     assert "税号: 91110105MA01ABCD2X" in text  # "VAT ID" in Chinese
     assert "BJ-2026-00001" in text
-    assert "更换前制动片及制动盘" in text  # the operation's Chinese name
+    assert "更换机油及机滤" in text  # the operation's Chinese name
     assert "13 %" in text
     assert "CNY" in text
     assert invoice_pdf(invoice).startswith(b"%PDF")

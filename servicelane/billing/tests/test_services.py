@@ -61,12 +61,12 @@ def test_invoice_from_a_ready_order_copies_seller_buyer_car_and_lines(
     assert invoice.service_date == dt.date(2026, 11, 23)
     lines = list(invoice.lines.order_by("position"))
     assert [(line.kind, line.code) for line in lines] == [
-        ("labour", "BRAKES-FRONT"),
-        ("part", "34116860912"),
+        ("labour", "OIL-SERVICE"),
+        ("part", "11428575211"),
     ]
     # The operation's name in the customer's language, not the English master name.
-    assert lines[0].description == "Bremsbeläge und -scheiben vorn ersetzen"
-    assert lines[0].job_title == "1. Brakes"
+    assert lines[0].description == "Motoröl- und Filterwechsel"
+    assert lines[0].job_title == "1. Oil service"
     ro.refresh_from_db()
     assert ro.status == ROStatus.INVOICED
     assert ro.events.filter(kind=EventKind.INVOICED, data__invoice=invoice.number).exists()
@@ -82,15 +82,52 @@ def test_vat_is_the_workshops_19_percent_rounded_to_the_cent(
 
     invoice = invoice_issue(actor=advisor, repair_order=ro)
 
-    # 18 flat-rate units at 140.00 / 12 = 11.67 → 210.06, plus the part at 100.00.
+    # The oil service at the network's menu price, plus the part at 221.06.
     assert [line.net_amount for line in invoice.lines.order_by("position")] == [
-        Decimal("210.06"),
-        Decimal("100.00"),
+        Decimal("89.00"),
+        Decimal("221.06"),
     ]
     assert invoice.vat_rate == Decimal("19.00")
     assert invoice.net_total == Decimal("310.06")
     assert invoice.vat_total == Decimal("58.91")  # 58.9114
     assert invoice.gross_total == Decimal("368.97")
+
+
+def _parts_only_order(workshop, advisor, tech, foreman, *prices: str):
+    """A ready order with one job made of typed-in parts at the given net prices."""
+    ro = walk_in(workshop, advisor)
+    job = ro_services.job_add(actor=advisor, repair_order=ro, title="Parts", operation_codes=())
+    for price in prices:
+        ro_services.job_line_add(
+            actor=advisor, job=job, kind="part", description="Part", unit_price=price
+        )
+    approve_all(ro_services.estimate_send(actor=advisor, repair_order=ro))
+    work_all(ro, tech)
+    pass_qc(ro, tech, foreman, advisor)
+    ro.refresh_from_db()
+    return ro
+
+
+@pytest.mark.parametrize(
+    ("prices", "net", "vat", "gross"),
+    [
+        (("10.50",), "10.50", "2.00", "12.50"),  # 1.995: half a cent goes up
+        (("99.90", "10.01"), "109.91", "20.88", "130.79"),  # 20.8829
+        (("0.05",), "0.05", "0.01", "0.06"),  # 0.0095
+    ],
+)
+def test_vat_is_rounded_commercially_on_the_net_total(
+    freiburg, advisor, tech, foreman, catalogue, prices, net, vat, gross
+):
+    ro = _parts_only_order(freiburg, advisor, tech, foreman, *prices)
+
+    invoice = invoice_issue(actor=advisor, repair_order=ro)
+
+    assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
+        Decimal(net),
+        Decimal(vat),
+        Decimal(gross),
+    )
 
 
 def test_only_done_work_is_invoiced_declined_work_is_not(

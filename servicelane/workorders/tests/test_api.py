@@ -191,7 +191,7 @@ def test_a_walk_in_goes_from_reception_to_handover_through_the_api(
     operations = {o["code"]: o for o in api.get("/api/v1/labour-operations").json()}
     assert operations["OIL-SERVICE"]["menu_price"] is True
     assert operations["OIL-SERVICE"]["price"] == "89.00"
-    assert operations["BRAKES-FRONT"]["unit_price"] == "11.67"  # 140.00 an hour / 12
+    assert operations["BRAKES-FRONT"]["unit_price"] == "11.6667"  # 140.00 an hour / 12
     line = post(
         api,
         f"{JOBS}/{concern['id']}/lines",
@@ -219,8 +219,8 @@ def test_a_walk_in_goes_from_reception_to_handover_through_the_api(
     detail = api.get(ro_url).json()
     assert detail["status"] == "estimate_sent"
     assert {j["status"] for j in detail["jobs"]} == {"pending"}
-    assert detail["pending_totals"]["net"] == "299.56"  # 89.50 + 18 × 11.67
-    assert detail["pending_totals"]["gross"] == "356.48"  # + 19 % VAT
+    assert detail["pending_totals"]["net"] == "299.50"  # 89.50 + 18 × 11.6667
+    assert detail["pending_totals"]["gross"] == "356.41"  # + 19 % VAT
 
     # The customer approves everything through the link
     approve_all(Estimate.objects.get(repair_order_id=order["id"]))
@@ -315,7 +315,7 @@ def test_declined_work_leaves_without_invoice_and_is_offered_at_the_next_visit(
     assert [(d["id"], d["title"], d["repair_order_number"]) for d in deferred] == [
         (job.pk, "Rear brakes", ro.number)
     ]
-    assert deferred[0]["net_total"] == "210.06"
+    assert deferred[0]["net_total"] == "210.00"
 
     # The next visit takes it up again.
     second = post(
@@ -760,7 +760,7 @@ def test_checklists_and_operations_come_from_the_network(api, freiburg, catalogu
     fluid = next(o for o in brakes if o["code"] == "BRAKE-FLUID")
     assert (fluid["menu_price"], fluid["price"], fluid["currency"]) == (True, "69.00", "EUR")
     front = next(o for o in brakes if o["code"] == "BRAKES-FRONT")
-    assert (front["quantity"], front["unit_price"], front["price"]) == ("18", "11.67", "210.06")
+    assert (front["quantity"], front["unit_price"], front["price"]) == ("18", "11.6667", "210.00")
 
 
 # --- lists and query counts ----------------------------------------------------------

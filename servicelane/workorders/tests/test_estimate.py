@@ -69,16 +69,16 @@ def test_menu_price_for_standard_maintenance_and_flat_rate_with_the_workshops_ra
         Decimal("1"),
         Decimal("89.00"),
     )
-    # No menu price: 18 flat-rate units (1.5 h) at 140.00 an hour, 11.67 a unit.
+    # No menu price: 18 flat-rate units (1.5 h) at 140.00 an hour, 11.6667 a unit.
     assert (brakes.code, brakes.menu_price, brakes.quantity, brakes.unit_price) == (
         "BRAKES-FRONT",
         False,
         Decimal("18"),
-        Decimal("11.67"),
+        Decimal("11.6667"),
     )
     assert brakes.time_units == 18
-    assert brakes.net_amount == Decimal("210.06")
-    assert job.net_total() == Decimal("299.06")
+    assert brakes.net_amount == Decimal("210.00")  # exactly 1.5 h at the rate
+    assert job.net_total() == Decimal("299.00")
 
 
 def test_the_same_operations_in_beijing_are_priced_in_yuan_at_its_rate(beijing, advisor_bj):
@@ -102,10 +102,10 @@ def test_the_estimate_carries_its_totals_with_the_workshops_vat(ro, advisor):
 
     estimate = services.estimate_send(actor=advisor, repair_order=ro)
 
-    # 89.00 + 210.06 + 2 × 42.25 = 383.56 net; 19 % VAT 72.88.
-    assert (estimate.net_total, estimate.gross_total) == (Decimal("383.56"), Decimal("456.44"))
+    # 89.00 + 210.00 + 2 × 42.25 = 383.50 net; 19 % VAT 72.87.
+    assert (estimate.net_total, estimate.gross_total) == (Decimal("383.50"), Decimal("456.37"))
     assert estimate.expires_at == estimate.sent_at + dt.timedelta(hours=72)
-    assert ro.events.get(kind=EventKind.ESTIMATE_SENT).data["gross"] == "456.44"
+    assert ro.events.get(kind=EventKind.ESTIMATE_SENT).data["gross"] == "456.37"
 
 
 def test_an_unknown_operation_is_refused(ro, advisor):

@@ -81,15 +81,15 @@ def test_amber_and_red_points_become_draft_jobs_priced_from_their_operation(
     # The customer reads the estimate in German.
     assert tyres.title == "Reifen und Profiltiefe: 3 mm left at the front"
     assert tyres.description == "3 mm left at the front"
-    # Tyres: flat rate, 8 units at the Freiburg rate of 140 an hour (11.67 a unit).
+    # Tyres: flat rate, 8 units at the Freiburg rate of 140 an hour (11.6667 a unit).
     (line,) = tyres.lines.all()
     assert (line.code, line.quantity, line.unit_price, line.menu_price) == (
         "TYRES-CHANGE",
         Decimal("8"),
-        Decimal("11.67"),
+        Decimal("11.6667"),
         False,
     )
-    assert line.net_amount == Decimal("93.36")
+    assert line.net_amount == Decimal("93.33")
     # Brake fluid has a menu price.
     (line,) = fluid.lines.all()
     assert (line.code, line.quantity, line.unit_price, line.menu_price) == (

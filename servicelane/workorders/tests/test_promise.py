@@ -87,10 +87,10 @@ def test_ready_after_the_promised_time_makes_the_promised_labour_free(
     # In the customer's language (German dates), printed on the invoice from the line.
     assert "24. November 2026 10:00" in oil.discount_reason
     assert "24. November 2026 10:30" in oil.discount_reason
-    # The extra job keeps its price: 2 units at 11.67.
+    # The extra job keeps its price: 2 units at 11.6667.
     wipers = labour(ro, promised=False)
     assert (wipers.discount_percent, wipers.discount_reason) == (Decimal("0"), "")
-    assert services.totals(services.invoiceable_jobs(ro), ro.workshop)["net"] == Decimal("23.34")
+    assert services.totals(services.invoiceable_jobs(ro), ro.workshop)["net"] == Decimal("23.33")
     event = ro.events.get(kind=EventKind.PROMISE_BROKEN)
     assert (event.data["minutes_late"], event.data["lines"]) == (30, 1)
     audit = AuditEntry.objects.get(action="promise_broken", target_id=str(ro.pk))
