@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # Refuse decompression bombs early: no camera delivers more than this.
 Image.MAX_IMAGE_PIXELS = 60_000_000
@@ -28,6 +28,9 @@ def resized_jpeg(upload) -> tuple[ContentFile, int, int]:
                 ]
             }
         )
+    # WeasyPrint switches Pillow to accept truncated images when it is imported; a photo
+    # cut off in transfer must still be refused here.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -38,6 +41,8 @@ def resized_jpeg(upload) -> tuple[ContentFile, int, int]:
         raise ValidationError(
             {"image": [_("This file is not a photo we can read (JPEG, PNG, WebP).")]}
         ) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     side = settings.PHOTO_MAX_SIDE
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()

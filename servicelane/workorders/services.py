@@ -841,9 +841,7 @@ def job_line_add(
             kind=LineKind.PART,
             code=(code or "").strip().upper()[:40],
             description=description[:200],
-            quantity=_decimal(
-                quantity, "quantity", minimum=Decimal("0.01"), maximum=MAX_QUANTITY
-            ),
+            quantity=_decimal(quantity, "quantity", minimum=Decimal("0.01"), maximum=MAX_QUANTITY),
             unit_price=_decimal(
                 unit_price, "unit_price", minimum=Decimal(0), maximum=MAX_UNIT_PRICE
             ),

@@ -257,7 +257,7 @@ def test_a_walk_in_goes_from_reception_to_handover_through_the_api(
     detail = api.get(ro_url).json()
     assert detail["status"] == "ready"
     assert detail["quality_check"]["passed_levels"] == [1, 2, 3]
-    assert detail["totals"]["gross"] == "356.48"
+    assert detail["totals"]["gross"] == "356.41"
     assert len(detail["cbs_items"]) == 2 and len(detail["photos"]) == 1
     assert [e["kind"] for e in detail["events"]][:2] == ["checked_in", "reception"]
     assert "qc_passed" in {e["kind"] for e in detail["events"]}
@@ -273,7 +273,7 @@ def test_a_walk_in_goes_from_reception_to_handover_through_the_api(
 
     invoice = post(api, "/api/v1/invoices", {"repair_order": order["id"]})
     assert invoice.status_code == 201, invoice.json()
-    assert invoice.json()["gross_total"] == "356.48"
+    assert invoice.json()["gross_total"] == "356.41"
     handover = post(
         api,
         f"{ro_url}/handover",
