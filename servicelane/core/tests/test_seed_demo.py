@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.customers.models import Customer
 from servicelane.customers.services import customer_update
@@ -24,8 +25,15 @@ def test_the_demo_has_two_workshops_one_user_per_role_and_prints_the_logins():
         ("FR", "DE", "EUR", 19),
         ("BJ", "CN", "CNY", 13),
     }
-    assert Membership.objects.filter(workshop__code="FR").count() == 6
-    assert Membership.objects.filter(workshop__code="BJ").count() == 6
+    # One user per role, and two more technicians of the lowest and highest levels.
+    for code in ("FR", "BJ"):
+        memberships = Membership.objects.filter(workshop__code=code)
+        assert set(memberships.values_list("role", flat=True)) == set(WorkshopRole.values)
+        assert sorted(memberships.filter(role="technician").values_list("level", flat=True)) == [
+            1,
+            3,
+            4,
+        ]
     assert "advisor@freiburg.demo" in output
     assert "advisor@beijing.demo" in output
     assert "admin@network.demo" in output
