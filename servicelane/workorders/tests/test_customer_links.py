@@ -253,11 +253,11 @@ def test_missing_decision_or_name_shows_inline_errors_and_changes_nothing(
     html = one_missing.content.decode()
     fieldset = re.search(rf'<fieldset[^>]*id="job-{wipers.pk}"', html).group(0)
     assert "has-error" in fieldset  # the unanswered job is marked where it is
-    assert f"missing: {wipers.position}" in html
+    assert f"(es fehlen: {wipers.position})" in html  # in the customer's German
     assert re.search(rf'value="approve"[^>]*id="id_job_{brakes.pk}_0"[^>]*checked', html)
     assert 'value="Eva Kundin"' in html  # what was typed is kept
     assert no_name.status_code == 400
-    assert "Type your full name to sign." in no_name.content.decode()
+    assert "Geben Sie zum Unterschreiben Ihren vollständigen Namen ein." in no_name.content.decode()
     assert nonsense.status_code == 400
     estimate.refresh_from_db()
     assert estimate.status == EstimateStatus.SENT and estimate.signed_name == ""
