@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from servicelane.billing.choices import InvoiceKind, PaymentState
 from servicelane.billing.filters import InvoiceFilter
 from servicelane.billing.models import Invoice, Payment
+from servicelane.core.errors import filter_errors
 from servicelane.core.money import ZERO, round_money
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
@@ -56,10 +57,6 @@ def with_payment_state(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _filter_errors(filterset: Any) -> dict[str, list[str]]:
-    return {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
-
-
 def invoice_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
     """Invoices and credit notes the user may see (``Perm.INVOICE_VIEW``), newest first,
     filtered by number/customer (``q``), ``kind``, payment ``state`` and issue dates."""
@@ -70,7 +67,7 @@ def invoice_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> Q
     )
     filterset = InvoiceFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
-        raise ValidationError(_filter_errors(filterset))
+        raise ValidationError(filter_errors(filterset))
     return filterset.qs
 
 

@@ -1,5 +1,7 @@
 """Turning domain errors into per-field messages for forms and the API."""
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseForm
 
@@ -11,6 +13,11 @@ def error_dict(exc: ValidationError) -> dict[str, list[str]]:
             for k, v in exc.error_dict.items()
         }
     return {"__all__": [str(m) for m in exc.messages]}
+
+
+def filter_errors(filterset: Any) -> dict[str, list[str]]:
+    """A django-filter FilterSet's errors, per field, as services raise them."""
+    return {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
 
 
 def apply_to_form(form: BaseForm, exc: ValidationError) -> None:

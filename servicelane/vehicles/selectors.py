@@ -3,15 +3,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
+from servicelane.core.errors import filter_errors
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.vehicles.filters import VehicleFilter
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle, VehicleType
 from servicelane.vehicles.vin import normalise_vin
-
-
-def _filter_errors(filterset: Any) -> dict[str, list[str]]:
-    return {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
 
 
 def current_ownerships_prefetch(user: Any) -> Prefetch:
@@ -34,7 +31,7 @@ def vehicle_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -
     )
     filterset = VehicleFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
-        raise ValidationError(_filter_errors(filterset))
+        raise ValidationError(filter_errors(filterset))
     return filterset.qs
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from servicelane.core.choices import WorkshopRole
+from servicelane.core.errors import filter_errors
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
@@ -31,10 +32,6 @@ from servicelane.workorders.models import (
 from servicelane.workorders.services import qc_next_level
 
 
-def _filter_errors(filterset: Any) -> dict[str, list[str]]:
-    return {f: [e["message"] for e in errs] for f, errs in filterset.errors.get_json_data().items()}
-
-
 def repair_order_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
     queryset = (
         RepairOrder.objects.visible_to(user, Perm.RO_VIEW)
@@ -43,7 +40,7 @@ def repair_order_list_for_user(*, user: Any, filters: dict[str, Any] | None = No
     )
     filterset = RepairOrderFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
-        raise ValidationError(_filter_errors(filterset))
+        raise ValidationError(filter_errors(filterset))
     return filterset.qs
 
 

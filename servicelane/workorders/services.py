@@ -15,8 +15,8 @@ from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.models import Appointment
 from servicelane.appointments.services import appointment_mark_arrived
 from servicelane.core.audit import audit_record, diff, snapshot
-from servicelane.core.choices import QualificationLevel
-from servicelane.core.models import User, Workshop
+from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
@@ -763,8 +763,6 @@ def job_add(
 
 
 def _set_level(job: Job, level: Any) -> None:
-    from servicelane.core.choices import QualificationLevel
-
     try:
         level = int(level)
     except (TypeError, ValueError):
@@ -1063,9 +1061,6 @@ def estimate_answer(
 
 
 def _qualified(workshop_id: int, technician: User, level: int) -> bool:
-    from servicelane.core.choices import WorkshopRole
-    from servicelane.core.models import Membership
-
     membership = Membership.objects.filter(
         workshop_id=workshop_id, user=technician, role=WorkshopRole.TECHNICIAN
     ).first()
@@ -1075,8 +1070,6 @@ def _qualified(workshop_id: int, technician: User, level: int) -> bool:
 
 
 def _check_level(job: Job, technician: User) -> None:
-    from servicelane.core.choices import QualificationLevel
-
     if not _qualified(job.repair_order.workshop_id, technician, job.level):
         raise ValidationError(
             {
@@ -1251,18 +1244,22 @@ def _advance_to_quality_check(repair_order: RepairOrder, actor: User | None) -> 
 
 
 def qc_round(repair_order: RepairOrder) -> int:
-    last = repair_order.quality_checks.order_by("-round").values_list("round", flat=True).first()
-    failed = repair_order.quality_checks.filter(round=last or 1, passed=False).exists()
-    return (last or 1) + (1 if failed else 0)
+    """The current round of checks: a failure in the last one starts the next."""
+    checks = list(repair_order.quality_checks.all())  # the prefetched ones on lists
+    if not checks:
+        return 1
+    last = max(check.round for check in checks)
+    failed = any(check.round == last and not check.passed for check in checks)
+    return last + 1 if failed else last
 
 
 def qc_passed_levels(repair_order: RepairOrder) -> set[int]:
     round_ = qc_round(repair_order)
-    return set(
-        repair_order.quality_checks.filter(round=round_, passed=True).values_list(
-            "level", flat=True
-        )
-    )
+    return {
+        check.level
+        for check in repair_order.quality_checks.all()
+        if check.round == round_ and check.passed
+    }
 
 
 def qc_next_level(repair_order: RepairOrder) -> int | None:
