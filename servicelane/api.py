@@ -7,6 +7,9 @@ from servicelane.billing.api import router as billing_router
 from servicelane.core.api import router as core_router
 from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
 from servicelane.customers.api import router as customers_router
+from servicelane.followup.api import router as surveys_router
+from servicelane.servicebook.api import items_router as maintenance_items_router
+from servicelane.servicebook.api import router as service_book_router
 from servicelane.vehicles.api import router as vehicles_router
 from servicelane.vehicles.api import types_router as vehicle_types_router
 from servicelane.workorders.api import checklists_router, jobs_router, operations_router
@@ -36,4 +39,7 @@ api.add_router("/jobs", jobs_router)
 api.add_router("/labour-operations", operations_router)
 api.add_router("/checklists", checklists_router)
 api.add_router("/invoices", billing_router)
+api.add_router("/service-book", service_book_router)
+api.add_router("/maintenance-items", maintenance_items_router)
+api.add_router("/surveys", surveys_router)
 appointments_api.install(api)

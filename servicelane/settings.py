@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "servicelane.appointments",
     "servicelane.workorders",
     "servicelane.billing",
+    "servicelane.servicebook",
+    "servicelane.followup",
 ]
 
 MIDDLEWARE = [
@@ -249,3 +251,20 @@ PROGRESS_LINK_DAYS_AFTER = env_int("PROGRESS_LINK_DAYS_AFTER", 14)
 # Largest photo accepted before resizing, and the longest side kept.
 PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 15)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 1600)
+
+# Service book and follow-up
+# Cars with no mileage history are assumed to drive this much a year.
+DEFAULT_KM_PER_YEAR = env_int("DEFAULT_KM_PER_YEAR", 15000)
+# The daily reminder batch: items due within this many days, warranties ending
+# within this many days; it runs at this UTC time.
+SERVICE_REMINDER_HORIZON_DAYS = env_int("SERVICE_REMINDER_HORIZON_DAYS", 30)
+WARRANTY_REMINDER_DAYS = env_int("WARRANTY_REMINDER_DAYS", 60)
+SERVICE_REMINDER_HOUR_UTC = env_int("SERVICE_REMINDER_HOUR_UTC", 6)
+# How long the owner's service book link and the survey link work.
+SERVICE_BOOK_LINK_DAYS = env_int("SERVICE_BOOK_LINK_DAYS", 30)
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
+# Where service entries for teleservice cars wait for the car to fetch them.
+TELESERVICE_BACKEND = env(
+    "TELESERVICE_BACKEND", "servicelane.servicebook.transfer.OutboxBackend"
+)
+TELESERVICE_OUTBOX_DIR = env("TELESERVICE_OUTBOX_DIR", str(VAR_DIR / "teleservice"))

@@ -37,6 +37,10 @@ urlpatterns = [
     path("bay/", include("servicelane.workorders.bay_urls")),
     path("c/", include("servicelane.workorders.customer_urls")),
     path("invoices/", include("servicelane.billing.urls")),
+    path("service-book/", include("servicelane.servicebook.urls")),
+    path("follow-up/", include("servicelane.followup.urls")),
+    path("c/service-book/", include("servicelane.servicebook.owner_urls")),
+    path("c/survey/", include("servicelane.followup.survey_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

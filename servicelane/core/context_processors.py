@@ -26,6 +26,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("workorders", _("Repair orders"), reverse("workorders:list")))
     if access.can(Perm.VEHICLE_VIEW):
         items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
+    if access.can(Perm.SERVICE_BOOK_VIEW):
+        items.append(("servicebook", _("Service book"), reverse("servicebook:search")))
+    if access.can(Perm.REMINDER_VIEW):
+        items.append(("reminders", _("Reminders"), reverse("followup:reminders")))
+    if access.can(Perm.SURVEY_VIEW):
+        items.append(("surveys", _("Surveys"), reverse("followup:surveys")))
     if access.can(Perm.JOB_CLOCK):
         items.append(("my_jobs", _("My jobs"), reverse("bay:my_jobs")))
     if any(access.can(p) for p in (Perm.QC_TECHNICIAN, Perm.QC_FOREMAN, Perm.QC_ADVISOR)):

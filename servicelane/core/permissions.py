@@ -27,6 +27,10 @@ class Perm(StrEnum):
     INVOICE_VIEW = "invoice.view"
     INVOICE_ISSUE = "invoice.issue"
     PAYMENT_RECORD = "payment.record"
+    SERVICE_BOOK_VIEW = "service_book.view"
+    SERVICE_BOOK_WRITE = "service_book.write"
+    REMINDER_VIEW = "reminder.view"
+    SURVEY_VIEW = "survey.view"
 
 
 _ALL_VEHICLE = {Perm.VEHICLE_VIEW, Perm.VEHICLE_CHANGE, Perm.MILEAGE_RECORD}
@@ -42,6 +46,9 @@ _ADVISING = {
     Perm.INVOICE_VIEW,
     Perm.INVOICE_ISSUE,
 }
+# The service book is read by every role and written where the work is signed off.
+_SERVICE_BOOK = {Perm.SERVICE_BOOK_VIEW, Perm.SERVICE_BOOK_WRITE}
+_FOLLOW_UP_READ = {Perm.SERVICE_BOOK_VIEW, Perm.REMINDER_VIEW, Perm.SURVEY_VIEW}
 # Technicians see the car and their jobs, not the order's customer data.
 _BAY = {Perm.INSPECTION_RECORD, Perm.JOB_CLOCK, Perm.JOB_REPORT, Perm.QC_TECHNICIAN}
 
@@ -54,11 +61,19 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             *_ALL_VEHICLE,
             *_BOOKING,
             *_ADVISING,
+            *_SERVICE_BOOK,
+            Perm.REMINDER_VIEW,
         }
     ),
     # Technicians work on the car, not with the customer's personal data.
     WorkshopRole.TECHNICIAN: frozenset(
-        {Perm.VEHICLE_VIEW, Perm.MILEAGE_RECORD, Perm.WORKSHOP_VIEW, *_BAY}
+        {
+            Perm.VEHICLE_VIEW,
+            Perm.MILEAGE_RECORD,
+            Perm.WORKSHOP_VIEW,
+            Perm.SERVICE_BOOK_VIEW,
+            *_BAY,
+        }
     ),
     # The foreman plans bays and people around the bookings; the parts clerk
     # prepares parts for them.
@@ -73,12 +88,14 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.JOB_ASSIGN,
             Perm.JOB_REPORT,
             Perm.QC_FOREMAN,
+            *_SERVICE_BOOK,
         }
     ),
     WorkshopRole.PARTS_CLERK: frozenset(
         {
             Perm.CUSTOMER_VIEW,
             Perm.VEHICLE_VIEW,
+            Perm.SERVICE_BOOK_VIEW,
             Perm.WORKSHOP_VIEW,
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
@@ -94,6 +111,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.INVOICE_VIEW,
             Perm.INVOICE_ISSUE,
             Perm.PAYMENT_RECORD,
+            Perm.SERVICE_BOOK_VIEW,
         }
     ),
     WorkshopRole.MANAGER: frozenset(
@@ -107,6 +125,9 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             *_ADVISING,
             Perm.QC_FOREMAN,
             Perm.PAYMENT_RECORD,
+            *_SERVICE_BOOK,
+            Perm.REMINDER_VIEW,
+            Perm.SURVEY_VIEW,
         }
     ),
 }
@@ -123,6 +144,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
             Perm.INVOICE_VIEW,
+            *_FOLLOW_UP_READ,
         }
     ),
     NetworkRole.NETWORK_SUPPORT: frozenset(
@@ -133,6 +155,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
             Perm.INVOICE_VIEW,
+            *_FOLLOW_UP_READ,
         }
     ),
 }

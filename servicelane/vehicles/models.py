@@ -81,6 +81,7 @@ class Vehicle(models.Model):
     )
     first_registration = models.DateField(_("first registration"), null=True, blank=True)
     teleservice = models.BooleanField(_("teleservice capable"), default=False)
+    warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

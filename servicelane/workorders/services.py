@@ -21,6 +21,8 @@ from servicelane.core.permissions import Perm
 from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
+from servicelane.followup.services import survey_open
+from servicelane.servicebook.services import entries_from_handover
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
@@ -1527,6 +1529,8 @@ def repair_order_hand_over(
         )
     repair_order.delivered_at = now
     repair_order.save(update_fields=["delivered_at"])
+    entries_from_handover(repair_order=repair_order, handover=handover, actor=actor)
+    survey_open(repair_order=repair_order, handover=handover)
     _move(repair_order, ROStatus.DELIVERED, actor)
     _event(
         repair_order, EventKind.DELIVERED, actor, signed_name=handover.signed_name, mileage_out=km

@@ -1,0 +1,206 @@
+"""Reads of the service book. Every workshop of the network reads every car's book."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
+from servicelane.servicebook.choices import EntryKind
+from servicelane.servicebook.models import MaintenanceInterval, MaintenanceItem, ServiceEntry
+from servicelane.servicebook.prediction import (
+    CarReading,
+    DueItem,
+    Interval,
+    Point,
+    due_items,
+    km_per_day,
+)
+from servicelane.vehicles.models import MileageReading, Vehicle
+from servicelane.vehicles.vin import normalise_vin
+
+
+def service_book_networks(user: Any) -> list[int]:
+    """Networks whose service book the user reads: those of their workshops with the right."""
+    access = access_for(user)
+    return sorted(
+        {access.network_of_workshop[w] for w in access.workshops_with(Perm.SERVICE_BOOK_VIEW)}
+    )
+
+
+def service_book_vehicle(*, user: Any, vin: str) -> Vehicle:
+    """The car with this VIN, if it is in a network the user reads; else 404."""
+    vehicle = (
+        Vehicle.objects.select_related("vehicle_type", "network")
+        .filter(vin=normalise_vin(vin or ""), network_id__in=service_book_networks(user))
+        .first()
+    )
+    if vehicle is None:
+        raise Http404(_("No car with this VIN in the network."))
+    return vehicle
+
+
+def entries_of(vehicle: Vehicle, kind: str | None = None) -> QuerySet[ServiceEntry]:
+    """The car's current entries, newest first, with their author workshop."""
+    entries = ServiceEntry.objects.current().filter(vehicle=vehicle).select_related("workshop")
+    return entries.filter(kind=kind) if kind else entries
+
+
+def entry_history(entry: ServiceEntry) -> list[ServiceEntry]:
+    """The entry and every version it corrected, newest first."""
+    chain = [entry]
+    while chain[-1].replaces_id:
+        chain.append(
+            ServiceEntry.objects.select_related("workshop", "created_by").get(
+                pk=chain[-1].replaces_id
+            )
+        )
+    return chain
+
+
+def entry_for_user(*, user: Any, entry_id: Any) -> ServiceEntry:
+    try:
+        return ServiceEntry.objects.select_related(
+            "vehicle", "vehicle__vehicle_type", "workshop", "created_by"
+        ).get(pk=int(entry_id), vehicle__network_id__in=service_book_networks(user))
+    except (ServiceEntry.DoesNotExist, TypeError, ValueError):
+        raise Http404(_("Not found.")) from None
+
+
+def rollback_suspected(vehicle: Vehicle) -> bool:
+    """A flagged entry or reading: someone confirmed a mileage lower than the history."""
+    return (
+        ServiceEntry.objects.current().filter(vehicle=vehicle, flagged=True).exists()
+        or MileageReading.objects.filter(vehicle=vehicle, flagged=True).exists()
+    )
+
+
+def maintenance_items(network_id: int) -> dict[str, MaintenanceItem]:
+    return {
+        item.code: item
+        for item in MaintenanceItem.objects.filter(network_id=network_id, active=True)
+    }
+
+
+class IntervalTable:
+    """The intervals of a network, with each vehicle type's exceptions, loaded once."""
+
+    def __init__(self, network_id: int) -> None:
+        self.defaults = {
+            item.code: Interval(item.interval_months, item.interval_km)
+            for item in MaintenanceItem.objects.filter(network_id=network_id, active=True)
+        }
+        self.exceptions: dict[int, dict[str, Interval | None]] = defaultdict(dict)
+        for row in MaintenanceInterval.objects.filter(item__network_id=network_id).select_related(
+            "item"
+        ):
+            own = Interval(
+                row.interval_months if row.interval_months is not None else row.item.interval_months,
+                row.interval_km if row.interval_km is not None else row.item.interval_km,
+            )
+            self.exceptions[row.vehicle_type_id][row.item.code] = own if row.applies else None
+        self._cache: dict[int | None, dict[str, Interval]] = {}
+
+    def for_type(self, vehicle_type_id: int | None) -> dict[str, Interval]:
+        if vehicle_type_id not in self._cache:
+            merged: dict[str, Interval | None] = {
+                **self.defaults,
+                **self.exceptions.get(vehicle_type_id or 0, {}),
+            }
+            self._cache[vehicle_type_id] = {k: v for k, v in merged.items() if v is not None}
+        return self._cache[vehicle_type_id]
+
+
+class FleetFacts:
+    """What prediction needs for a set of cars, read in a handful of queries."""
+
+    def __init__(self, vehicle_ids: Iterable[int]) -> None:
+        ids = list(vehicle_ids)
+        self.points: dict[int, list[Point]] = defaultdict(list)
+        self.last_services: dict[int, dict[str, Point]] = defaultdict(dict)
+        self.car_readings: dict[int, dict[str, CarReading]] = defaultdict(dict)
+        self.latest_author: dict[int, tuple[dt.date, int]] = {}
+        for vehicle_id, day, km in MileageReading.objects.filter(
+            vehicle_id__in=ids, flagged=False
+        ).values_list("vehicle_id", "read_on", "km"):
+            self.points[vehicle_id].append(Point(day, km))
+        entries = (
+            ServiceEntry.objects.current()
+            .filter(vehicle_id__in=ids, flagged=False)
+            .values_list("vehicle_id", "kind", "performed_on", "mileage", "items", "workshop_id")
+        )
+        for vehicle_id, kind, day, km, items, workshop_id in entries:
+            point = Point(day, km)
+            self.points[vehicle_id].append(point)
+            if self.latest_author.get(vehicle_id, (dt.date.min, 0))[0] <= day:
+                self.latest_author[vehicle_id] = (day, workshop_id)
+            if kind != EntryKind.SERVICE:
+                continue
+            done = self.last_services[vehicle_id]
+            for code in items:
+                if code not in done or done[code].day < day:
+                    done[code] = point
+        self._car_readings(ids)
+
+    def _car_readings(self, ids: list[int]) -> None:
+        """The newest Condition Based Service reading per item, as read at reception."""
+        from servicelane.workorders.models import CbsItem
+
+        rows = (
+            CbsItem.objects.filter(repair_order__vehicle_id__in=ids)
+            .order_by("read_at")
+            .values_list("repair_order__vehicle_id", "code", "read_at", "due_date", "due_km")
+        )
+        for vehicle_id, code, read_at, due_date, due_km in rows:
+            self.car_readings[vehicle_id][code] = CarReading(read_at.date(), due_date, due_km)
+
+    def due_items(
+        self,
+        vehicle_id: int,
+        *,
+        first_registration: dt.date | None,
+        intervals: dict[str, Interval],
+        today: dt.date,
+        horizon_days: int,
+    ) -> list[DueItem]:
+        return due_items(
+            today=today,
+            first_registration=first_registration,
+            points=self.points.get(vehicle_id, []),
+            intervals=intervals,
+            last_services=self.last_services.get(vehicle_id, {}),
+            car_readings=self.car_readings.get(vehicle_id, {}),
+            horizon_days=horizon_days,
+            default_km_per_day=default_km_per_day(),
+        )
+
+
+def default_km_per_day() -> float:
+    return settings.DEFAULT_KM_PER_YEAR / 365
+
+
+def vehicle_due_items(
+    vehicle: Vehicle, *, today: dt.date, horizon_days: int | None = None
+) -> list[DueItem]:
+    """Every maintenance item the car needs, earliest first."""
+    table = IntervalTable(vehicle.network_id)
+    return FleetFacts([vehicle.pk]).due_items(
+        vehicle.pk,
+        first_registration=vehicle.first_registration,
+        intervals=table.for_type(vehicle.vehicle_type_id),
+        today=today,
+        horizon_days=settings.SERVICE_REMINDER_HORIZON_DAYS
+        if horizon_days is None
+        else horizon_days,
+    )
+
+
+def vehicle_km_per_day(vehicle: Vehicle) -> float:
+    facts = FleetFacts([vehicle.pk])
+    return km_per_day(facts.points.get(vehicle.pk, []), vehicle.first_registration, default_km_per_day())
