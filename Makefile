@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking clean
+.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking bench-reminders clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ run: demo
 	@echo "  car owners book without an account at http://$(HOST):$(PORT)/book/"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py send_service_reminders --schedule; \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -57,6 +58,10 @@ bench: install
 ## bench-booking: booking throughput over HTTP (gunicorn, PostgreSQL 15) vs direct SQL
 bench-booking: install
 	$(BIN)/python bench/booking_throughput.py
+
+## bench-reminders: the daily reminder batch over 100,000 and 1,000,000 cars (SQLite, PostgreSQL)
+bench-reminders: install
+	$(BIN)/python bench/reminder_batch.py
 
 clean:
 	rm -rf $(VENV) staticfiles .ruff_cache

@@ -70,7 +70,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later; the 31st becomes the month's last day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def km_per_day(

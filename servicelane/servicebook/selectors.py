@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from servicelane.servicebook.prediction import (
     due_items,
     km_per_day,
 )
-from servicelane.vehicles.models import MileageReading, Vehicle
+from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.vin import normalise_vin
 
 
@@ -101,7 +102,9 @@ class IntervalTable:
             "item"
         ):
             own = Interval(
-                row.interval_months if row.interval_months is not None else row.item.interval_months,
+                row.interval_months
+                if row.interval_months is not None
+                else row.item.interval_months,
                 row.interval_km if row.interval_km is not None else row.item.interval_km,
             )
             self.exceptions[row.vehicle_type_id][row.item.code] = own if row.applies else None
@@ -203,4 +206,79 @@ def vehicle_due_items(
 
 def vehicle_km_per_day(vehicle: Vehicle) -> float:
     facts = FleetFacts([vehicle.pk])
-    return km_per_day(facts.points.get(vehicle.pk, []), vehicle.first_registration, default_km_per_day())
+    return km_per_day(
+        facts.points.get(vehicle.pk, []), vehicle.first_registration, default_km_per_day()
+    )
+
+
+# ---------------------------------------------------------------- the book as the pages show it
+
+
+@dataclass
+class Book:
+    """One car's service book as read on a screen, in a PDF or through the API."""
+
+    vehicle: Vehicle
+    service: list[ServiceEntry]
+    repair: list[ServiceEntry]
+    items: dict[str, MaintenanceItem]
+    due: list[DueItem]
+    rollback: bool
+
+
+def item_catalogue(network_id: int) -> dict[str, MaintenanceItem]:
+    """Every item of the network by code, retired ones too: old entries still name them."""
+    return {i.code: i for i in MaintenanceItem.objects.filter(network_id=network_id)}
+
+
+def service_book(vehicle: Vehicle, *, today: dt.date) -> Book:
+    """Both histories, the due items and the roll-back suspicion of one car, in a fixed
+    number of queries whatever the length of its history."""
+    entries = list(entries_of(vehicle))
+    return Book(
+        vehicle=vehicle,
+        service=[e for e in entries if e.kind == EntryKind.SERVICE],
+        repair=[e for e in entries if e.kind == EntryKind.REPAIR],
+        items=item_catalogue(vehicle.network_id),
+        due=vehicle_due_items(vehicle, today=today),
+        rollback=rollback_suspected(vehicle),
+    )
+
+
+def repair_order_numbers(*, user: Any, entries: Iterable[ServiceEntry]) -> dict[int, str]:
+    """Numbers of the entries' repair orders that the user may open; another workshop's
+    order numbers stay hidden (they are that workshop's customer data)."""
+    from servicelane.workorders.models import RepairOrder
+
+    ids = {e.repair_order_id for e in entries if e.repair_order_id}
+    if not ids:
+        return {}
+    return dict(
+        RepairOrder.objects.visible_to(user, Perm.RO_VIEW)
+        .filter(pk__in=ids)
+        .values_list("pk", "number")
+    )
+
+
+def entries_written_by(workshop: Any, *, limit: int = 20) -> list[ServiceEntry]:
+    """The workshop's latest entries (current versions), newest first."""
+    if workshop is None:
+        return []
+    return list(
+        ServiceEntry.objects.current()
+        .filter(workshop=workshop)
+        .select_related("vehicle")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def current_owner(*, workshop: Any, vehicle: Vehicle) -> Any:
+    """The car's current owner as this workshop knows them, or None."""
+    if workshop is None:
+        return None
+    ownership = (
+        Ownership.objects.filter(workshop=workshop, vehicle=vehicle, ended_on__isnull=True)
+        .select_related("customer")
+        .first()
+    )
+    return ownership.customer if ownership else None

@@ -94,10 +94,7 @@ def _clean(
         errors["transfer_to_car"] = [_("Only service entries are transferred to the car.")]
     elif transfer_to_car and not vehicle.teleservice:
         errors["transfer_to_car"] = [
-            _(
-                "This car has no teleservice: write the entry to the car with a diagnosis "
-                "tester."
-            )
+            _("This car has no teleservice: write the entry to the car with a diagnosis tester.")
         ]
     if errors:
         raise ValidationError(errors)
@@ -348,3 +345,29 @@ def service_entry_retry_transfer(*, actor: User, entry: ServiceEntry) -> Service
     entry.save(update_fields=["transfer_status", "transfer_note"])
     _queue_transfer(entry)
     return entry
+
+
+@transaction.atomic
+def service_book_send_to_owner(*, actor: User, workshop: Workshop, vehicle: Vehicle) -> Any:
+    """E-mail the car's owner, as ``workshop`` knows them, a signed link to the service book.
+
+    Needs the right to write the service book and to see customers in that workshop.
+    No marketing consent is needed (it is the owner's own car's record), an e-mail
+    address is. Returns the customer the link went to.
+    """
+    from servicelane.servicebook.notifications import send_owner_link
+    from servicelane.servicebook.selectors import current_owner
+
+    access = access_for(actor)
+    access.require(Perm.SERVICE_BOOK_WRITE, workshop.pk)
+    access.require(Perm.CUSTOMER_VIEW, workshop.pk)
+    if vehicle.network_id != workshop.network_id:
+        raise PermissionDenied(_("Your role does not allow this."))
+    customer = current_owner(workshop=workshop, vehicle=vehicle)
+    if customer is None:
+        raise ValidationError(_("Your workshop has no current owner of this car on record."))
+    if not customer.email:
+        raise ValidationError(_("The owner has no e-mail address on record."))
+    ids = (vehicle.pk, customer.pk, workshop.pk)
+    transaction.on_commit(lambda: send_owner_link(*ids))
+    return customer

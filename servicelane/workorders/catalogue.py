@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from servicelane.core.choices import QualificationLevel as L
 from servicelane.core.models import Network
+from servicelane.servicebook.catalogue import ensure_maintenance_items
 from servicelane.workorders.choices import ChecklistKind as K
 from servicelane.workorders.models import (
     ChecklistPoint,
@@ -92,7 +93,9 @@ CHECKLISTS = [
 
 
 def ensure_catalogue(network: Network) -> None:
-    """Create the standard operations, menu prices and checklists the network lacks."""
+    """Create the standard operations, menu prices and checklists the network lacks, and the
+    maintenance items the operations perform."""
+    ensure_maintenance_items(network)
     for code, en, de, zh, units, level, cbs, eur, cny in OPERATIONS:
         operation, created = LabourOperation.objects.get_or_create(
             network=network,

@@ -21,6 +21,9 @@ from servicelane.core.demo import data
 from servicelane.core.models import Membership, Network, NetworkMembership, User, Workshop
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
+from servicelane.servicebook.catalogue import NOT_APPLICABLE, ensure_maintenance_items
+from servicelane.servicebook.choices import EntryKind
+from servicelane.servicebook.models import ServiceEntry
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import (
     MileageReading,
@@ -35,6 +38,16 @@ from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.demo import build_repair_orders
 
 CUSTOMERS_PER_WORKSHOP = 200
+WARRANTY_DAYS = 3 * 365
+# Which maintenance items a yearly visit performs: (code, every n-th visit or km interval).
+VISIT_ITEMS = [("engine_oil", 1), ("vehicle_check", 2), ("micro_filter", 2), ("brake_fluid", 2),
+               ("spark_plugs", 4)]  # fmt: skip
+WEAR_ITEMS = [("front_brakes", 50000), ("rear_brakes", 80000)]
+REPAIRS = {
+    "freiburg": ["Wischerblätter ersetzt", "Batterie ersetzt", "Reifen gewechselt",
+                 "Scheinwerfer links ersetzt", "Fehlerspeicher gelöscht, Sensor ersetzt"],
+    "beijing": ["更换雨刮片", "更换蓄电池", "更换轮胎", "更换左前大灯", "清除故障码，更换传感器"],
+}  # fmt: skip
 BATCH = 2000
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 YEAR_CODES = "DEFGHJKLMNPRS"  # 2013 … 2025
@@ -99,6 +112,7 @@ class DemoBuilder:
         )
         self._network_staff(network)
         ensure_catalogue(network)
+        ensure_maintenance_items(network)
         for index, spec in enumerate(data.WORKSHOPS):
             fields = {k: v for k, v in spec.items() if k != "key"}
             workshop = Workshop.objects.create(network=network, **fields)
@@ -306,6 +320,7 @@ class DemoBuilder:
                             vehicle_type=self.rng.choice(types),
                             first_registration=first_reg,
                             teleservice=first_reg.year >= 2018 and self.rng.random() < 0.8,
+                            warranty_until=first_reg + timedelta(days=WARRANTY_DAYS),
                         )
                     )
                     owner_of.append(customer)
@@ -317,7 +332,11 @@ class DemoBuilder:
                 Ownership(workshop=workshop, vehicle=v, customer=c, started_on=v.first_registration)
                 for v, c in zip(vehicles, owner_of, strict=True)
             )
-            MileageReading.objects.bulk_create(self._readings(workshop, vehicles))
+            readings = self._readings(workshop, vehicles)
+            MileageReading.objects.bulk_create(readings, batch_size=BATCH)
+            ServiceEntry.objects.bulk_create(
+                self._history(workshop, key, vehicles, readings), batch_size=BATCH
+            )
             self.progress(size)
 
     def _readings(self, workshop: Workshop, vehicles: list[Vehicle]) -> list[MileageReading]:
@@ -339,3 +358,45 @@ class DemoBuilder:
                     )
                 )
         return readings
+
+    def _history(
+        self,
+        workshop: Workshop,
+        key: str,
+        vehicles: list[Vehicle],
+        readings: list[MileageReading],
+    ) -> list[ServiceEntry]:
+        """A service entry at every yearly visit, now and then a repair: years of history."""
+        fuel = {v.pk: v.vehicle_type.fuel_type for v in vehicles}
+        entries = []
+        visits: dict[int, int] = {}
+        last_km: dict[tuple[int, str], int] = {}
+        for reading in readings:
+            vehicle_id = reading.vehicle_id
+            visit = visits[vehicle_id] = visits.get(vehicle_id, 0) + 1
+            skip = NOT_APPLICABLE.get(fuel[vehicle_id], set())
+            items = [c for c, every in VISIT_ITEMS if visit % every == 0 and c not in skip]
+            for code, km in WEAR_ITEMS:
+                if reading.km - last_km.get((vehicle_id, code), 0) >= km:
+                    items.append(code)
+                    last_km[(vehicle_id, code)] = reading.km
+            if items:
+                entries.append(self._entry(workshop, reading, EntryKind.SERVICE, items, ""))
+            if self.rng.random() < 0.15:
+                repair = self.rng.choice(REPAIRS[key])
+                entries.append(self._entry(workshop, reading, EntryKind.REPAIR, [], repair))
+        return entries
+
+    @staticmethod
+    def _entry(
+        workshop: Workshop, reading: MileageReading, kind: str, items: list[str], text: str
+    ) -> ServiceEntry:
+        return ServiceEntry(
+            vehicle_id=reading.vehicle_id,
+            workshop=workshop,
+            kind=kind,
+            performed_on=reading.read_on,
+            mileage=reading.km,
+            items=items,
+            description=text,
+        )

@@ -204,3 +204,34 @@ def test_after_the_invoice_the_service_book_items_and_the_work_done_are_recorded
         {"job": 1, "title": "Oil service", "source": "advisor"},
         {"job": 2, "title": "Wipers and brakes", "source": "advisor"},
     ]
+
+
+def test_the_delivered_order_writes_the_network_service_book_once(
+    freiburg, advisor, advisor_bj, tech, foreman
+):
+    from servicelane.servicebook.selectors import entries_of, service_book_vehicle
+    from servicelane.servicebook.services import entries_from_handover
+
+    ro = walk_in(freiburg, advisor)
+    priced_job(ro, advisor, "OIL-SERVICE", "MICRO-FILTER", title="Oil service")
+    priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
+    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    work_all(ro, tech)
+    pass_qc(ro, tech, foreman, advisor)
+    issue_invoice(advisor, ro)
+    handover = hand_over(ro, advisor)
+
+    # Beijing never saw the car; the service book shows it the Freiburg visit.
+    car = service_book_vehicle(user=advisor_bj, vin=ro.vehicle.vin)
+    service, repair = entries_of(car, "service").get(), entries_of(car, "repair").get()
+    assert (service.items, service.mileage, service.workshop) == (
+        ["engine_oil", "micro_filter"],
+        handover.mileage_out,
+        freiburg,
+    )
+    assert service.performed_on == handover.delivered_at.astimezone(freiburg.zone).date()
+    assert repair.description == "Oil service\nWipers"
+    assert service.repair_order == ro and service.source == "repair_order"
+    # A retry writes nothing twice.
+    assert entries_from_handover(repair_order=ro, handover=handover, actor=advisor) == []
+    assert entries_of(car).count() == 2
