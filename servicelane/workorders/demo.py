@@ -12,7 +12,7 @@ from servicelane.billing.choices import PaymentMethod
 from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
-from servicelane.vehicles.models import MileageReading, Ownership
+from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.workorders import services
 from servicelane.workorders.catalogue import SERVICE_OPERATIONS
 from servicelane.workorders.choices import QC_CHECKLIST, ChecklistKind, QCLevel, Rating
@@ -76,9 +76,14 @@ def _owners(workshop: Workshop, count: int) -> list[Ownership]:
     return [chosen[i % len(chosen)] for i in range(count)]
 
 
+def _next_km(vehicle: Vehicle, km: int) -> int:
+    """A plausible odometer for the visit: beyond the car's history."""
+    last = MileageReading.objects.filter(vehicle=vehicle).order_by("-km").first()
+    return max(km, last.km + 800) if last else km
+
+
 def _walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) -> RepairOrder:
-    last = MileageReading.objects.filter(vehicle=ownership.vehicle).order_by("-km").first()
-    km = max(km, last.km + 800) if last else km
+    km = _next_km(ownership.vehicle, km)
     return services.repair_order_check_in(
         actor=advisor,
         workshop=advisor_workshop(advisor),
@@ -239,7 +244,7 @@ def build_repair_orders(
     ro = services.repair_order_check_in(
         actor=advisor,
         appointment=appointment,
-        mileage=29_900 + rng.randint(0, 5000),
+        mileage=_next_km(appointment.vehicle, 29_900 + rng.randint(0, 5000)),
         mileage_confirmed=True,
         fuel_level=3,
         now=appointment.starts_at,
