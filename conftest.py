@@ -1,7 +1,9 @@
 """Personas shared by every test: two workshops of one network, and their people."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from servicelane.core.auth import api_token_issue
 from servicelane.core.choices import WorkshopRole
@@ -11,6 +13,15 @@ from servicelane.core.tests.factories import (
     WorkshopFactory,
     member,
 )
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: the locale middleware leaves the language
+    of a test's last request active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -269,7 +269,5 @@ SERVICE_REMINDER_HOUR_UTC = env_int("SERVICE_REMINDER_HOUR_UTC", 6)
 SERVICE_BOOK_LINK_DAYS = env_int("SERVICE_BOOK_LINK_DAYS", 30)
 SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
 # Where service entries for teleservice cars wait for the car to fetch them.
-TELESERVICE_BACKEND = env(
-    "TELESERVICE_BACKEND", "servicelane.servicebook.transfer.OutboxBackend"
-)
+TELESERVICE_BACKEND = env("TELESERVICE_BACKEND", "servicelane.servicebook.transfer.OutboxBackend")
 TELESERVICE_OUTBOX_DIR = env("TELESERVICE_OUTBOX_DIR", str(VAR_DIR / "teleservice"))

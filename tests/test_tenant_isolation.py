@@ -29,6 +29,8 @@ from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.tests.factories import NetworkFactory, member, network_staff
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.followup.models import Reminder, Survey
+from servicelane.servicebook.models import ServiceEntry
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
 from servicelane.vehicles.tests.factories import vehicle_of
@@ -43,7 +45,7 @@ from servicelane.workorders.models import (
     QualityCheck,
     RepairOrder,
 )
-from servicelane.workorders.tests.factories import pass_qc, technician_of
+from servicelane.workorders.tests.factories import handover_answers, pass_qc, technician_of
 
 SECRET_NAME = "Zwetschgenbaum"
 SECRET_EMAIL = "geheim.kundin@beijing.example"
@@ -137,6 +139,14 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
     invoice = invoice_issue(actor=advisor_bj, repair_order=done)
     cashier = member(beijing, WorkshopRole.CASHIER, email="cashier@beijing.test")
     payment_record(actor=cashier, invoice=invoice, method="card", amount="10.00")
+    # Delivered: the service book gets its entries, the owner a survey.
+    ro_services.repair_order_hand_over(
+        actor=advisor_bj,
+        repair_order=done,
+        signed_name="林女士",
+        mileage_out=13001,
+        answers=handover_answers(beijing),
+    )
     open_order = ro_services.repair_order_check_in(
         actor=advisor_bj,
         workshop=beijing,
@@ -165,6 +175,8 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
     return {
         "repair_order": open_order,
         "done_order": done,
+        "entry": ServiceEntry.objects.get(repair_order=done, kind="repair"),
+        "survey": Survey.objects.get(repair_order=done),
         "job": job,
         "line": line,
         "photo": photo,
@@ -193,6 +205,7 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "sequence": world["estimate"].sequence,
         "level": 1,
         "invoice_id": world["invoice"].pk,
+        "entry_id": world["entry"].pk,
         # Django admin routes
         "object_id": world["customer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Customer).pk,
@@ -206,6 +219,15 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
 
 # Where one parameter name means another record in one part of the site.
 NAMESPACE_VALUES = {"billing": lambda world: {"pk": world["invoice"].pk}}
+
+
+# Read by every workshop of the car's network by design (the service book); the
+# checks above still make sure they show nothing of the other workshop's customers.
+NETWORK_WIDE = {
+    "/api/v1/service-book/{vin}",
+    "/api/v1/service-book/{vin}/due",
+    "/api/v1/service-book/entries/{entry_id}",
+}
 
 
 def values_for(name: str, world: dict[str, Any]) -> dict[str, Any]:
@@ -238,6 +260,9 @@ def snapshot(world: dict[str, Any]) -> Any:
         list(QualityCheck.objects.filter(repair_order__workshop_id=customer.workshop_id).values()),
         list(Invoice.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Payment.objects.filter(invoice__workshop_id=customer.workshop_id).values()),
+        list(ServiceEntry.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Survey.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Reminder.objects.filter(workshop_id=customer.workshop_id).values()),
     )
 
 
@@ -350,7 +375,13 @@ def test_api_operations_hide_and_protect_other_workshops_records(freiburg, other
                 assert not leaked(response.content), (
                     f"{method} {url} shows {leaked(response.content)}"
                 )
-            if method == "GET" and params:
+            if method == "GET" and params and path in NETWORK_WIDE:
+                # Every workshop of the network reads the service book; others do not.
+                same_network = user.memberships.exists()
+                assert response.status_code == (200 if same_network else 404), (
+                    f"{method} {url} answered {response.status_code}"
+                )
+            elif method == "GET" and params:
                 assert response.status_code == 404, (
                     f"{method} {url} answered {response.status_code}"
                 )
@@ -393,7 +424,7 @@ def test_registering_a_vin_known_elsewhere_links_the_car_without_revealing_its_o
     )
     assert snapshot(other_world) == before
     mileage = client.get(f"/api/v1/vehicles/{vin}/mileage").json()
-    assert [r["km"] for r in mileage] == [13100, 13000, 12000]  # history spans workshops
+    assert [r["km"] for r in mileage] == [13100, 13001, 13000, 12000]  # spans workshops
 
 
 @pytest.mark.django_db

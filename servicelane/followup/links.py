@@ -22,8 +22,20 @@ def survey_token(survey: Survey) -> str:
     )
 
 
-def survey_from_token(token: str) -> Survey | None:
-    """The survey of a valid link, or None (bad signature, unknown, expired)."""
+def survey_expires_at(survey: Survey) -> dt.datetime:
+    return survey.delivered_at + dt.timedelta(days=settings.SURVEY_LINK_DAYS)
+
+
+def survey_link_expired(survey: Survey) -> bool:
+    return timezone.now() > survey_expires_at(survey)
+
+
+def survey_from_token(token: str, *, allow_expired: bool = False) -> Survey | None:
+    """The survey of a valid link, or None (bad signature, unknown, expired).
+
+    ``allow_expired`` also answers an expired link's survey, so the page can say in the
+    owner's language that the link has expired; it still cannot be answered.
+    """
     try:
         payload = signing.loads(token, salt=SURVEY_SALT)
         survey_id, ro_id = int(payload["s"]), int(payload["r"])
@@ -36,10 +48,14 @@ def survey_from_token(token: str) -> Survey | None:
     )
     if survey is None:
         return None
-    if timezone.now() > survey.delivered_at + dt.timedelta(days=settings.SURVEY_LINK_DAYS):
+    if not allow_expired and survey_link_expired(survey):
         return None
     return survey
 
 
+def survey_path(survey: Survey) -> str:
+    return reverse("survey:answer", kwargs={"token": survey_token(survey)})
+
+
 def survey_url(survey: Survey) -> str:
-    return settings.SITE_URL + reverse("survey:answer", kwargs={"token": survey_token(survey)})
+    return settings.SITE_URL + survey_path(survey)

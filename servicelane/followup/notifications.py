@@ -1,9 +1,14 @@
 """Messages of the follow-up, in the recipient's language and the workshop's time zone."""
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from servicelane.core.models import User
 from servicelane.core.tasks import send_email
 from servicelane.followup.links import survey_url
 from servicelane.followup.models import Survey
@@ -22,3 +27,31 @@ def send_survey(survey_id: int) -> None:
         )
     send_email.enqueue(subject=subject, body=body, to=[survey.email])
     Survey.objects.filter(pk=survey.pk).update(sent_at=timezone.now())
+
+
+def send_detractor_alert(survey_id: int, manager_ids: Iterable[int]) -> None:
+    """A customer would not recommend the workshop (0-6): each manager hears it at once,
+    in their own language, with the scores, the comment and a link to the repair order."""
+    survey = Survey.objects.select_related(
+        "workshop", "advisor", "repair_order__vehicle", "repair_order__customer"
+    ).get(pk=survey_id)
+    repair_order = survey.repair_order
+    url = settings.SITE_URL + reverse("workorders:detail", kwargs={"pk": repair_order.pk})
+    managers = User.objects.filter(pk__in=list(manager_ids), is_active=True).order_by("pk")
+    for manager in managers:
+        with translation.override(manager.language), timezone.override(survey.workshop.zone):
+            subject = _(
+                "Unhappy customer: %(number)s scored %(recommend)s/10 for recommending us"
+            ) % {"number": repair_order.number, "recommend": survey.recommend}
+            body = render_to_string(
+                "followup/emails/detractor.txt",
+                {
+                    "manager": manager,
+                    "survey": survey,
+                    "repair_order": repair_order,
+                    "vehicle": repair_order.vehicle,
+                    "customer": repair_order.customer,
+                    "url": url,
+                },
+            )
+        send_email.enqueue(subject=subject, body=body, to=[manager.email])

@@ -1,4 +1,201 @@
-from ninja import Router
+"""The service book API: read a car's book by VIN, write and correct entries, read what
+falls due, and the network's maintenance items.
+
+Every workshop of the network reads every car (another network's car is 404); writes
+go through the same services as the screens, so the same rules answer 400 or 403.
+"""
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+
+from servicelane.core.apiutils import ERRORS, workshop_in_scope
+from servicelane.core.permissions import Perm
+from servicelane.servicebook import selectors, services
+from servicelane.servicebook.choices import EntryKind
+from servicelane.servicebook.models import MaintenanceInterval, MaintenanceItem, ServiceEntry
+from servicelane.servicebook.schemas import (
+    BookOut,
+    CorrectionIn,
+    DueOut,
+    EntryIn,
+    EntryOut,
+    MaintenanceItemOut,
+)
+from servicelane.vehicles.models import Vehicle
 
 router = Router(tags=["service book"])
 items_router = Router(tags=["service book"])
+
+
+def _entry_out(entry: ServiceEntry, items: dict[str, MaintenanceItem]) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "date": entry.performed_on,
+        "mileage": entry.mileage,
+        "items": [
+            {"code": code, "name": str(items[code].name) if code in items else code}
+            for code in entry.items
+        ],
+        "description": entry.description,
+        "workshop": {"code": entry.workshop.code, "name": entry.workshop.name},
+        "source": entry.source,
+        "flagged": entry.flagged,
+        "transfer_status": entry.transfer_status,
+        "corrected_from": entry.replaces_id,
+    }
+
+
+def _written(entry: ServiceEntry) -> dict[str, Any]:
+    found = ServiceEntry.objects.select_related("workshop", "vehicle").get(pk=entry.pk)
+    return _entry_out(found, selectors.item_catalogue(found.vehicle.network_id))
+
+
+def _vehicle_out(vehicle: Vehicle, rollback: bool) -> dict[str, Any]:
+    vehicle_type = vehicle.vehicle_type
+    return {
+        "vin": vehicle.vin,
+        "manufacturer": vehicle.manufacturer,
+        "vehicle_type": {
+            "series": vehicle_type.series,
+            "model_code": vehicle_type.model_code,
+            "model_name": vehicle_type.model_name,
+            "fuel_type": vehicle_type.fuel_type,
+        }
+        if vehicle_type
+        else None,
+        "first_registration": vehicle.first_registration,
+        "teleservice": vehicle.teleservice,
+        "warranty_until": vehicle.warranty_until,
+        "rollback_suspected": rollback,
+    }
+
+
+@router.get("/{vin}", response={200: BookOut, **ERRORS})
+def get_service_book(request: HttpRequest, vin: str) -> dict[str, Any]:
+    """The car's service history and repair history, whichever workshop did the work."""
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    items = selectors.item_catalogue(vehicle.network_id)
+    entries = list(selectors.entries_of(vehicle))
+    return {
+        "vehicle": _vehicle_out(vehicle, selectors.rollback_suspected(vehicle)),
+        "service": [_entry_out(e, items) for e in entries if e.kind == EntryKind.SERVICE],
+        "repair": [_entry_out(e, items) for e in entries if e.kind == EntryKind.REPAIR],
+    }
+
+
+@router.post("/{vin}/entries", response={201: EntryOut, **ERRORS})
+def create_entry(request: HttpRequest, vin: str, payload: EntryIn) -> Status:
+    """A new entry written by your workshop. A mileage lower than the history is refused
+    unless ``confirm_lower_mileage``; then it is kept with ``flagged: true``."""
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    workshop = workshop_in_scope(request, Perm.SERVICE_BOOK_WRITE, payload.workshop)
+    entry = services.service_entry_create(
+        actor=request.user,
+        workshop=workshop,
+        vehicle=vehicle,
+        kind=payload.kind,
+        performed_on=payload.performed_on,
+        mileage=payload.mileage,
+        items=payload.items,
+        description=payload.description,
+        transfer_to_car=payload.transfer_to_car,
+        confirm_lower_mileage=payload.confirm_lower_mileage,
+    )
+    return Status(201, _written(entry))
+
+
+@router.post("/entries/{entry_id}/correction", response={201: EntryOut, **ERRORS})
+def correct_entry(request: HttpRequest, entry_id: int, payload: CorrectionIn) -> Status:
+    """Correct an entry of your workshop: a new entry replaces it, the original is kept."""
+    entry = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    correction = services.service_entry_correct(
+        actor=request.user,
+        entry=entry,
+        reason=payload.reason,
+        performed_on=payload.performed_on,
+        mileage=payload.mileage,
+        items=payload.items,
+        description=payload.description,
+        transfer_to_car=payload.transfer_to_car,
+        confirm_lower_mileage=payload.confirm_lower_mileage,
+    )
+    return Status(201, _written(correction))
+
+
+@router.get("/{vin}/due", response={200: DueOut, **ERRORS})
+def due_items(request: HttpRequest, vin: str) -> dict[str, Any]:
+    """Each maintenance item the car needs: due date and km, and the day it is expected."""
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    items = selectors.item_catalogue(vehicle.network_id)
+    due = selectors.vehicle_due_items(vehicle, today=timezone.localdate())
+    return {
+        "vin": vehicle.vin,
+        "km_per_day": round(selectors.vehicle_km_per_day(vehicle), 1),
+        "items": [
+            {
+                "code": d.code,
+                "name": str(items[d.code].name) if d.code in items else d.code,
+                "due_date": d.due_date,
+                "due_km": d.due_km,
+                "expected_on": d.expected_on,
+                "basis": d.basis,
+                "status": d.status,
+                "last_service": {"date": d.last_service.day, "km": d.last_service.km}
+                if d.last_service
+                else None,
+            }
+            for d in due
+        ],
+    }
+
+
+@items_router.get("", response={200: list[MaintenanceItemOut], **ERRORS})
+def list_maintenance_items(request: HttpRequest) -> list[dict[str, Any]]:
+    """The network's maintenance items with their intervals (months and/or km, whichever
+    comes first) and each vehicle type's own."""
+    rows = (
+        MaintenanceItem.objects.filter(
+            network_id__in=selectors.service_book_networks(request.user), active=True
+        )
+        .prefetch_related(
+            Prefetch(
+                "intervals",
+                queryset=MaintenanceInterval.objects.select_related("vehicle_type").order_by(
+                    "vehicle_type__model_code"
+                ),
+            )
+        )
+        .order_by("network_id", "position", "code")
+    )
+    return [
+        {
+            "code": item.code,
+            "name": str(item.name),
+            "name_en": item.name_en,
+            "name_de": item.name_de,
+            "name_zh_hans": item.name_zh_hans,
+            "interval_months": item.interval_months,
+            "interval_km": item.interval_km,
+            "position": item.position,
+            "vehicle_types": [
+                {
+                    "vehicle_type_id": row.vehicle_type_id,
+                    "model_code": row.vehicle_type.model_code,
+                    "applies": row.applies,
+                    "interval_months": row.interval_months
+                    if row.interval_months is not None
+                    else item.interval_months,
+                    "interval_km": row.interval_km
+                    if row.interval_km is not None
+                    else item.interval_km,
+                }
+                for row in item.intervals.all()
+            ],
+        }
+        for item in rows
+    ]

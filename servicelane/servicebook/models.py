@@ -26,9 +26,7 @@ class MaintenanceItem(models.Model):
     may have its own interval or not need the item at all (``MaintenanceInterval``).
     """
 
-    network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, related_name="maintenance_items"
-    )
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="maintenance_items")
     code = models.SlugField(_("code"), max_length=30)
     name_en = models.CharField(_("name (English)"), max_length=100)
     name_de = models.CharField(_("name (German)"), max_length=100, blank=True)

@@ -52,6 +52,7 @@ class VehicleOut(Schema):
     vehicle_type: VehicleTypeOut | None
     first_registration: date | None
     teleservice: bool
+    warranty_until: date | None
     current_owners: list[OwnerOut] = Field(
         [], alias="current_ownerships", description="Owners as your workshop(s) know them"
     )
@@ -68,6 +69,7 @@ class VehicleIn(Schema):
     vehicle_type_id: int | None = None
     first_registration: date | None = None
     teleservice: bool = False
+    warranty_until: date | None = Field(None, description="Last day of the new-car warranty")
     owner_id: int | None = Field(None, description="Customer id of the owner")
     km: int | None = Field(None, ge=0, description="Current mileage, recorded as a reading")
 
@@ -77,6 +79,7 @@ class VehiclePatch(Schema):
     vehicle_type_id: int | None = None
     first_registration: date | None = None
     teleservice: bool | None = None
+    warranty_until: date | None = Field(None, description="Last day of the new-car warranty")
     owner_id: int | None = Field(None, description="Customer id of the new owner")
 
 
@@ -147,6 +150,7 @@ def create_vehicle(request: HttpRequest, payload: VehicleIn) -> Status:
         vehicle_type=_vehicle_type(request, payload.vehicle_type_id),
         first_registration=payload.first_registration,
         teleservice=payload.teleservice,
+        warranty_until=payload.warranty_until,
     )
     return Status(201 if created else 200, _reload(request, vehicle.vin))
 

@@ -38,6 +38,12 @@ class VehicleForm(forms.Form):
         label=_("First registration"), required=False, widget=DateInput()
     )
     teleservice = forms.BooleanField(label=_("Teleservice capable"), required=False)
+    warranty_until = forms.DateField(
+        label=_("Warranty until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The last day of the new-car warranty."),
+    )
     owner = OwnerChoiceField(label=_("Owner"), queryset=Customer.objects.none(), required=False)
     km = forms.IntegerField(label=_("Current mileage (km)"), min_value=0, required=False)
 

@@ -25,7 +25,7 @@ from servicelane.vehicles.models import (
 from servicelane.vehicles.plates import normalise_plate
 from servicelane.vehicles.vin import decode_vin
 
-VEHICLE_FIELDS = ["plate", "vehicle_type", "first_registration", "teleservice"]
+VEHICLE_FIELDS = ["plate", "vehicle_type", "first_registration", "teleservice", "warranty_until"]
 
 
 def acting_workshop_id(actor: User, vehicle: Vehicle, perm: Perm) -> int | None:
@@ -62,6 +62,11 @@ def _clean_vehicle_data(vehicle: Vehicle, data: dict[str, Any]) -> None:
     if first_registration and first_registration > timezone.localdate():
         raise ValidationError(
             {"first_registration": [_("The first registration cannot be in the future.")]}
+        )
+    warranty_until = vehicle.warranty_until
+    if warranty_until and first_registration and warranty_until < first_registration:
+        raise ValidationError(
+            {"warranty_until": [_("The warranty cannot end before the first registration.")]}
         )
     vehicle.full_clean(exclude=["network", "vin"])
 

@@ -11,6 +11,7 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.customers.models import Customer
+from servicelane.servicebook.selectors import rollback_suspected
 from servicelane.vehicles.filters import VehicleFilter
 from servicelane.vehicles.forms import MileageForm, VehicleForm
 from servicelane.vehicles.models import Vehicle
@@ -71,6 +72,8 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: Mileag
         "mileage_form": mileage_form,
         "can_edit": access.can(Perm.VEHICLE_CHANGE),
         "can_record_mileage": access.can(Perm.MILEAGE_RECORD),
+        "can_read_service_book": access.can(Perm.SERVICE_BOOK_VIEW),
+        "rollback_suspected": rollback_suspected(vehicle),
     }
 
 
@@ -139,6 +142,7 @@ def vehicle_edit(request: HttpRequest, vin: str) -> HttpResponse:
             "vehicle_type": vehicle.vehicle_type_id,
             "first_registration": vehicle.first_registration,
             "teleservice": vehicle.teleservice,
+            "warranty_until": vehicle.warranty_until,
             "owner": current.customer_id if current else None,
         },
         vehicle_types=vehicle_type_list_for_user(user=request.user),

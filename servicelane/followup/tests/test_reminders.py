@@ -47,7 +47,7 @@ def serviced_car(advisor, workshop, *, days_ago=350, **customer):
 
 @pytest.mark.django_db
 def test_a_due_owner_is_emailed_once_however_often_the_batch_runs(advisor, freiburg, items):
-    owner, car = serviced_car(advisor, freiburg)
+    owner, _car = serviced_car(advisor, freiburg)
 
     first = run_reminder_batch()
     second = run_reminder_batch()
@@ -97,7 +97,7 @@ def test_nothing_due_within_the_horizon_sends_nothing(advisor, freiburg, items):
 
 @pytest.mark.django_db
 def test_after_the_next_service_the_new_due_date_is_reminded_again(advisor, freiburg, items):
-    owner, car = serviced_car(advisor, freiburg, days_ago=350)
+    _owner, car = serviced_car(advisor, freiburg, days_ago=350)
     run_reminder_batch()
     service_entry_create(
         actor=advisor,
@@ -116,7 +116,7 @@ def test_after_the_next_service_the_new_due_date_is_reminded_again(advisor, frei
 
 @pytest.mark.django_db
 def test_a_warranty_ending_soon_is_reminded(advisor, freiburg, items):
-    owner, car = serviced_car(advisor, freiburg, days_ago=100)
+    _owner, car = serviced_car(advisor, freiburg, days_ago=100)
     car.warranty_until = TODAY + dt.timedelta(days=20)
     car.save()
     assert run_reminder_batch().emails == 1

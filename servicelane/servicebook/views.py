@@ -1,0 +1,315 @@
+"""The service book screens: find a car by VIN, read its two histories and what falls
+due, write and correct entries, print the book, send it to the owner.
+
+Every workshop of the network reads every car's book, so these pages never show
+another workshop's customer data: no owner, no plate, and a repair order's number
+only when the reader may open that order.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from servicelane.core.errors import apply_to_form
+from servicelane.core.models import Workshop
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
+from servicelane.core.viewutils import require_perm
+from servicelane.servicebook import selectors, services
+from servicelane.servicebook.choices import EntryKind, TransferStatus
+from servicelane.servicebook.documents import book_context, service_book_pdf
+from servicelane.servicebook.forms import CorrectionForm, EntryForm, VinSearchForm
+from servicelane.servicebook.models import ServiceEntry
+from servicelane.vehicles.models import Vehicle
+
+
+def _writing_workshop(request: HttpRequest, vehicle: Vehicle | None = None) -> Workshop:
+    """The workshop the user writes in now: the current one, if their role there allows it."""
+    workshop = request.workshop
+    if workshop is None or not access_for(request.user).can(Perm.SERVICE_BOOK_WRITE, workshop.pk):
+        raise PermissionDenied(_("Choose a workshop where your role allows this."))
+    if vehicle is not None and vehicle.network_id != workshop.network_id:
+        raise PermissionDenied(_("Your role does not allow this."))
+    return workshop
+
+
+def _can_write(request: HttpRequest, vehicle: Vehicle) -> bool:
+    try:
+        _writing_workshop(request, vehicle)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- search
+
+
+@require_GET
+@require_perm(Perm.SERVICE_BOOK_VIEW)
+def search(request: HttpRequest) -> HttpResponse:
+    """Type a VIN (any case, with spaces): the car's book, or why there is none."""
+    form = VinSearchForm(request.GET if "vin" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        try:
+            vehicle = selectors.service_book_vehicle(
+                user=request.user, vin=form.cleaned_data["vin"]
+            )
+        except Http404:
+            form.add_error("vin", _("No car with this VIN in the network."))
+        else:
+            return redirect("servicebook:book", vin=vehicle.vin)
+    latest = selectors.entries_written_by(request.workshop)
+    if latest:
+        items = selectors.item_catalogue(request.workshop.network_id)
+        for written in latest:
+            written.item_labels = written.item_names(items)
+    return render(
+        request,
+        "servicebook/search.html",
+        {"form": form, "latest": latest, "workshop": request.workshop},
+    )
+
+
+# ---------------------------------------------------------------- the book
+
+
+@require_GET
+@require_perm(Perm.SERVICE_BOOK_VIEW)
+def book(request: HttpRequest, vin: str) -> HttpResponse:
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    the_book = selectors.service_book(vehicle, today=timezone.localdate())
+    numbers = selectors.repair_order_numbers(
+        user=request.user, entries=the_book.service + the_book.repair
+    )
+    can_write = _can_write(request, vehicle)
+    owner = None
+    if can_write and access_for(request.user).can(Perm.CUSTOMER_VIEW, request.workshop.pk):
+        owner = selectors.current_owner(workshop=request.workshop, vehicle=vehicle)
+    return render(
+        request,
+        "servicebook/book.html",
+        {
+            **book_context(the_book, ro_numbers=numbers),
+            "can_write": can_write,
+            "owner": owner if owner is not None and owner.email else None,
+        },
+    )
+
+
+@require_GET
+@require_perm(Perm.SERVICE_BOOK_VIEW)
+def pdf(request: HttpRequest, vin: str) -> HttpResponse:
+    """The book as a PDF in the reader's language."""
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    zone = request.workshop.zone if request.workshop else settings.TIME_ZONE
+    document = service_book_pdf(
+        vehicle, language=translation.get_language() or settings.LANGUAGE_CODE, time_zone=zone
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="service-book-{vehicle.vin}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@require_perm(Perm.SERVICE_BOOK_WRITE)
+def send(request: HttpRequest, vin: str) -> HttpResponse:
+    """E-mail the owner (as the current workshop knows them) a signed link to the book."""
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    workshop = _writing_workshop(request, vehicle)
+    try:
+        customer = services.service_book_send_to_owner(
+            actor=request.user, workshop=workshop, vehicle=vehicle
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The owner gets a link to the service book by e-mail (%(email)s).")
+            % {"email": customer.email},
+        )
+    return redirect("servicebook:book", vin=vehicle.vin)
+
+
+# ---------------------------------------------------------------- new entries
+
+
+def _new_entry(request: HttpRequest, vin: str, kind: str) -> HttpResponse:
+    vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
+    workshop = _writing_workshop(request, vehicle)
+    form = EntryForm(
+        request.POST or None,
+        kind=kind,
+        vehicle=vehicle,
+        items=selectors.maintenance_items(vehicle.network_id),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                entry = services.service_entry_create(
+                    actor=request.user,
+                    workshop=workshop,
+                    vehicle=vehicle,
+                    kind=kind,
+                    **form.values(),
+                )
+            except ValidationError as exc:
+                apply_to_form(form, exc)
+            else:
+                _saved_message(request, entry)
+                return redirect("servicebook:book", vin=vehicle.vin)
+    return render(
+        request,
+        "servicebook/entry_form.html",
+        {"vehicle": vehicle, "form": form, "kind": kind, "workshop": workshop},
+        status=status,
+    )
+
+
+def _saved_message(request: HttpRequest, entry: ServiceEntry) -> None:
+    if entry.flagged:
+        messages.warning(
+            request,
+            _(
+                "Entry saved and flagged: its mileage is lower than the history shows "
+                "(possible odometer roll-back)."
+            ),
+        )
+    else:
+        messages.success(request, _("Entry saved."))
+    if entry.transfer_status == TransferStatus.QUEUED:
+        messages.info(request, _("The entry is queued for transfer to the car."))
+
+
+@require_perm(Perm.SERVICE_BOOK_WRITE)
+def new_service(request: HttpRequest, vin: str) -> HttpResponse:
+    """New entry in the service history: date, mileage, the maintenance items done."""
+    return _new_entry(request, vin, EntryKind.SERVICE)
+
+
+@require_perm(Perm.SERVICE_BOOK_WRITE)
+def new_repair(request: HttpRequest, vin: str) -> HttpResponse:
+    """New entry in the repair history: date, mileage, what was repaired."""
+    return _new_entry(request, vin, EntryKind.REPAIR)
+
+
+# ---------------------------------------------------------------- one entry
+
+
+def _may_correct(request: HttpRequest, entry: ServiceEntry) -> bool:
+    access = access_for(request.user)
+    return (
+        entry.is_current
+        and entry.workshop_id in access.workshop_roles
+        and access.can(Perm.SERVICE_BOOK_WRITE, entry.workshop_id)
+    )
+
+
+def _render_entry(
+    request: HttpRequest,
+    entry: ServiceEntry,
+    form: CorrectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    access = access_for(request.user)
+    items = selectors.item_catalogue(entry.vehicle.network_id)
+    history = selectors.entry_history(entry)
+    own = access.visible_workshop_ids()
+    numbers = selectors.repair_order_numbers(user=request.user, entries=history)
+    for version in history:
+        version.item_labels = version.item_names(items)
+        version.ro_number = numbers.get(version.repair_order_id or 0, "")
+        # Staff of another workshop appear by their workshop only.
+        version.author_name = str(version.created_by or "") if version.workshop_id in own else ""
+    newest = None
+    if not entry.is_current:
+        newest = entry.replaced_by
+        while not newest.is_current:
+            newest = newest.replaced_by
+    may_correct = _may_correct(request, entry)
+    if may_correct and form is None:
+        form = CorrectionForm(
+            kind=entry.kind,
+            vehicle=entry.vehicle,
+            items=selectors.maintenance_items(entry.vehicle.network_id),
+            initial=CorrectionForm.initial_from(entry),
+        )
+    return render(
+        request,
+        "servicebook/entry.html",
+        {
+            "entry": entry,
+            "vehicle": entry.vehicle,
+            "history": history,
+            "newest": newest,
+            "form": form if may_correct else None,
+            "can_retry": entry.transfer_status == TransferStatus.FAILED
+            and access.can(Perm.SERVICE_BOOK_WRITE, entry.workshop_id),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@require_perm(Perm.SERVICE_BOOK_VIEW)
+def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """One entry with every version it replaced: who, when and why."""
+    found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    return _render_entry(request, found)
+
+
+@require_perm(Perm.SERVICE_BOOK_WRITE)
+def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Correct an entry: only its author workshop; the original is kept."""
+    found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    if not _may_correct(request, found):
+        if not found.is_current:
+            messages.error(
+                request, _("This entry was corrected already; correct the newest version.")
+            )
+            return redirect("servicebook:entry", entry_id=found.pk)
+        raise PermissionDenied(_("Only the workshop that wrote an entry corrects it."))
+    if request.method != "POST":
+        return _render_entry(request, found)
+    form = CorrectionForm(
+        request.POST,
+        kind=found.kind,
+        vehicle=found.vehicle,
+        items=selectors.maintenance_items(found.vehicle.network_id),
+    )
+    if form.is_valid():
+        try:
+            correction = services.service_entry_correct(
+                actor=request.user,
+                entry=found,
+                reason=form.cleaned_data["reason"],
+                **form.values(),
+            )
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            _saved_message(request, correction)
+            return redirect("servicebook:entry", entry_id=correction.pk)
+    return _render_entry(request, found, form, status=400)
+
+
+@require_POST
+@require_perm(Perm.SERVICE_BOOK_WRITE)
+def retry_transfer(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Queue a failed transfer to the car again."""
+    found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    try:
+        services.service_entry_retry_transfer(actor=request.user, entry=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The entry is queued for transfer to the car again."))
+    return redirect("servicebook:entry", entry_id=found.pk)
