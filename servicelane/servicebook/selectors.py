@@ -135,12 +135,15 @@ class FleetFacts:
             self.points[vehicle_id].append(Point(day, km))
         entries = (
             ServiceEntry.objects.current()
-            .filter(vehicle_id__in=ids, flagged=False)
-            .values_list("vehicle_id", "kind", "performed_on", "mileage", "items", "workshop_id")
+            .filter(vehicle_id__in=ids)
+            .values_list(
+                "vehicle_id", "kind", "performed_on", "mileage", "items", "workshop_id", "flagged"
+            )
         )
-        for vehicle_id, kind, day, km, items, workshop_id in entries:
+        for vehicle_id, kind, day, km, items, workshop_id, flagged in entries:
             point = Point(day, km)
-            self.points[vehicle_id].append(point)
+            if not flagged:  # a doubtful mileage says nothing about driving; the work was done
+                self.points[vehicle_id].append(point)
             if self.latest_author.get(vehicle_id, (dt.date.min, 0))[0] <= day:
                 self.latest_author[vehicle_id] = (day, workshop_id)
             if kind != EntryKind.SERVICE:

@@ -81,10 +81,10 @@ def test_an_answer_is_stored_once_with_the_client_address(owner, survey):
     again = owner.post(url, {"satisfaction": "1", "recommend": "0", "comment": "Doch nicht"})
 
     assert again.status_code == 200
-    assert "You have answered already, thank you" in text(again)
+    assert "Sie haben bereits geantwortet, vielen Dank" in text(again)  # in German
     survey.refresh_from_db()
     assert (survey.satisfaction, survey.recommend, survey.comment) == (4, 9, "Schnell!")
-    assert "You have answered already" in text(owner.get(url))
+    assert "Sie haben bereits geantwortet" in text(owner.get(url))
 
 
 def test_out_of_range_answers_are_shown_inline_and_nothing_is_stored(owner, survey):
@@ -94,8 +94,8 @@ def test_out_of_range_answers_are_shown_inline_and_nothing_is_stored(owner, surv
 
     assert response.status_code == 400
     page = text(response)
-    assert "Choose how satisfied you were, from 1 to 5." in page
-    assert "Choose how likely you are to recommend us, from 0 to 10." in page
+    assert "Wählen Sie Ihre Zufriedenheit von 1 bis 5." in page
+    assert "Wählen Sie von 0 bis 10, wie wahrscheinlich Sie uns weiterempfehlen." in page
     assert 'id="satisfaction-error"' in page
     survey.refresh_from_db()
     assert survey.answered_at is None
@@ -108,7 +108,7 @@ def test_a_missing_answer_keeps_what_was_chosen(owner, survey):
     page = text(response)
     assert 'name="satisfaction" value="5" checked' in page
     assert "Top</textarea>" in page
-    assert "from 0 to 10" in page
+    assert "von 0 bis 10" in page
 
 
 def test_a_bad_link_is_a_friendly_404(owner, survey):
@@ -127,7 +127,7 @@ def test_an_expired_link_says_so_and_takes_no_answer(owner, survey, time_machine
 
     assert response.status_code == 404
     assert response["Content-Language"] == "de"
-    assert "This survey has closed" in text(response)
+    assert "Diese Befragung ist abgeschlossen" in text(response)
     survey.refresh_from_db()
     assert survey.answered_at is None
 
