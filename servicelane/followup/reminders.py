@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -124,6 +124,7 @@ class ReminderBatch:
             last_id = vehicles[-1][0]
             result.add(self.run_chunk(vehicles))
             self.progress(len(vehicles))
+            reset_queries()  # with DEBUG on, Django would keep every statement of the run
 
     def _due(self, facts: FleetFacts, vehicle: tuple) -> list[tuple[str, str, DueItem | None]]:
         """(kind, item code, due item) of everything worth a reminder today."""
