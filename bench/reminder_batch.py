@@ -31,7 +31,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+# This checkout's code, also in the child processes (not an installed copy elsewhere).
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 VEHICLES_PER_SCALE = 457  # seed_demo --scale 1 registers about this many cars
 
 
@@ -92,13 +93,10 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 def batch(env: dict[str, str]) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--child"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, __file__, "--child"], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if done.returncode:
+        sys.exit(f"the batch failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
