@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking bench-reminders clean
+.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking bench-reminders bench-parts clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench-booking: install
 ## bench-reminders: the daily reminder batch over 100,000 and 1,000,000 cars (SQLite, PostgreSQL)
 bench-reminders: install
 	$(BIN)/python bench/reminder_batch.py
+
+## bench-parts: parts catalogue import of 1,000,000 rows and search latency (SQLite, PostgreSQL)
+bench-parts: install
+	$(BIN)/python bench/parts_catalogue.py
 
 clean:
 	rm -rf $(VENV) staticfiles .ruff_cache

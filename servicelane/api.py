@@ -8,6 +8,7 @@ from servicelane.core.api import router as core_router
 from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
 from servicelane.customers.api import router as customers_router
 from servicelane.followup.api import router as surveys_router
+from servicelane.parts.api import router as parts_router
 from servicelane.servicebook.api import items_router as maintenance_items_router
 from servicelane.servicebook.api import router as service_book_router
 from servicelane.vehicles.api import router as vehicles_router
@@ -42,4 +43,5 @@ api.add_router("/invoices", billing_router)
 api.add_router("/service-book", service_book_router)
 api.add_router("/maintenance-items", maintenance_items_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/parts", parts_router)
 appointments_api.install(api)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "servicelane.billing",
     "servicelane.servicebook",
     "servicelane.followup",
+    "servicelane.parts",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("invoices/", include("servicelane.billing.urls")),
     path("service-book/", include("servicelane.servicebook.urls")),
     path("follow-up/", include("servicelane.followup.urls")),
+    path("parts/", include("servicelane.parts.urls")),
     path("c/service-book/", include("servicelane.servicebook.owner_urls")),
     path("c/survey/", include("servicelane.followup.survey_urls")),
     path("api/v1/", api.urls),

@@ -206,6 +206,8 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "level": 1,
         "invoice_id": world["invoice"].pk,
         "entry_id": world["entry"].pk,
+        # the network's parts catalogue is read by every workshop; any number will do
+        "number": "11427953129",
         # Django admin routes
         "object_id": world["customer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Customer).pk,

@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
     if access.can(Perm.SERVICE_BOOK_VIEW):
         items.append(("servicebook", _("Service book"), reverse("servicebook:search")))
+    if access.can(Perm.PARTS_VIEW):
+        items.append(("parts", _("Parts"), reverse("parts:search")))
     if access.can(Perm.REMINDER_VIEW):
         items.append(("reminders", _("Reminders"), reverse("followup:reminders")))
     if access.can(Perm.SURVEY_VIEW):

@@ -36,6 +36,15 @@ class Network(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    part_number_format = models.CharField(
+        _("part number format"),
+        max_length=40,
+        default="2 2 1 3 3",
+        help_text=_(
+            "Group sizes in which part numbers are shown, e.g. “2 2 1 3 3” shows 11427953129 "
+            "as 11 42 7 953 129."
+        ),
+    )
 
     class Meta:
         verbose_name = _("network")

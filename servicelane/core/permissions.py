@@ -31,6 +31,7 @@ class Perm(StrEnum):
     SERVICE_BOOK_WRITE = "service_book.write"
     REMINDER_VIEW = "reminder.view"
     SURVEY_VIEW = "survey.view"
+    PARTS_VIEW = "parts.view"
 
 
 _ALL_VEHICLE = {Perm.VEHICLE_VIEW, Perm.VEHICLE_CHANGE, Perm.MILEAGE_RECORD}
@@ -63,6 +64,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             *_ADVISING,
             *_SERVICE_BOOK,
             Perm.REMINDER_VIEW,
+            Perm.PARTS_VIEW,
         }
     ),
     # Technicians work on the car, not with the customer's personal data.
@@ -72,6 +74,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.MILEAGE_RECORD,
             Perm.WORKSHOP_VIEW,
             Perm.SERVICE_BOOK_VIEW,
+            Perm.PARTS_VIEW,
             *_BAY,
         }
     ),
@@ -89,6 +92,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.JOB_REPORT,
             Perm.QC_FOREMAN,
             *_SERVICE_BOOK,
+            Perm.PARTS_VIEW,
         }
     ),
     WorkshopRole.PARTS_CLERK: frozenset(
@@ -99,6 +103,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.WORKSHOP_VIEW,
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
+            Perm.PARTS_VIEW,
         }
     ),
     WorkshopRole.CASHIER: frozenset(
@@ -112,6 +117,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.INVOICE_ISSUE,
             Perm.PAYMENT_RECORD,
             Perm.SERVICE_BOOK_VIEW,
+            Perm.PARTS_VIEW,
         }
     ),
     WorkshopRole.MANAGER: frozenset(
@@ -128,6 +134,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             *_SERVICE_BOOK,
             Perm.REMINDER_VIEW,
             Perm.SURVEY_VIEW,
+            Perm.PARTS_VIEW,
         }
     ),
 }
@@ -145,6 +152,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.RO_VIEW,
             Perm.INVOICE_VIEW,
             *_FOLLOW_UP_READ,
+            Perm.PARTS_VIEW,
         }
     ),
     NetworkRole.NETWORK_SUPPORT: frozenset(
@@ -156,6 +164,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.RO_VIEW,
             Perm.INVOICE_VIEW,
             *_FOLLOW_UP_READ,
+            Perm.PARTS_VIEW,
         }
     ),
 }

@@ -21,6 +21,7 @@ from servicelane.core.demo import data
 from servicelane.core.models import Membership, Network, NetworkMembership, User, Workshop
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
+from servicelane.parts.demo import build_catalogue
 from servicelane.servicebook.catalogue import NOT_APPLICABLE, ensure_maintenance_items
 from servicelane.servicebook.choices import EntryKind
 from servicelane.servicebook.models import ServiceEntry
@@ -121,6 +122,8 @@ class DemoBuilder:
             advisor = User.objects.get(email=staff_email(WorkshopRole.ADVISOR, spec["key"]))
             build_bookings(workshop, spec["key"], advisor, self.rng)
             build_repair_orders(workshop, spec["key"], self.rng, self._password_hash)
+        # Last, so the random data above stay the same with or without it.
+        build_catalogue(network, self.rng)
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:
         # One hash for all accounts: hashing is slow on purpose, and they share a password.
