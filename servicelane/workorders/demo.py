@@ -12,6 +12,7 @@ from servicelane.billing.choices import PaymentMethod
 from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
+from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.workorders import services
 from servicelane.workorders.catalogue import SERVICE_OPERATIONS
@@ -67,8 +68,11 @@ def _technicians(workshop: Workshop, key: str, password_hash: str) -> None:
 
 def _owners(workshop: Workshop, count: int) -> list[Ownership]:
     """Owners without a booking this week first, newest first; a small demo reuses some."""
-    current = Ownership.objects.filter(workshop=workshop, ended_on__isnull=True).select_related(
-        "customer", "vehicle"
+    # Combustion cars: the demo's orders include oil services.
+    current = (
+        Ownership.objects.filter(workshop=workshop, ended_on__isnull=True)
+        .exclude(vehicle__vehicle_type__fuel_type=FuelType.ELECTRIC)
+        .select_related("customer", "vehicle")
     )
     free = list(current.exclude(vehicle__appointments__workshop=workshop).order_by("-id")[:count])
     booked = [o for o in current.order_by("-id")[: count * 3] if o not in free]
