@@ -1,6 +1,7 @@
 """Small helpers the web views share."""
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
 
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -38,3 +40,11 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+@contextlib.contextmanager
+def customer_locale(language: str, zone: object) -> Iterator[None]:
+    """A car owner's language and their workshop's clock, for a page reached by a link
+    (no login to take them from): pages, errors and messages alike."""
+    with translation.override(language), timezone.override(zone):
+        yield

@@ -26,9 +26,8 @@ from servicelane.core.models import Network, Workshop
 from servicelane.followup.choices import ReminderKind, ReminderStatus
 from servicelane.followup.models import Reminder
 from servicelane.servicebook.choices import DueStatus
-from servicelane.servicebook.models import MaintenanceItem
 from servicelane.servicebook.prediction import DueItem
-from servicelane.servicebook.selectors import FleetFacts, IntervalTable
+from servicelane.servicebook.selectors import FleetFacts, IntervalTable, item_catalogue
 from servicelane.vehicles.models import Ownership, Vehicle, VehicleType
 
 CHUNK = 2000
@@ -106,7 +105,7 @@ class ReminderBatch:
     def run_network(self, network: Network) -> BatchResult:
         result = BatchResult()
         self.table = IntervalTable(network.pk)
-        self.items = {i.code: i for i in MaintenanceItem.objects.filter(network=network)}
+        self.items = item_catalogue(network.pk)
         self.models = dict(
             VehicleType.objects.filter(network=network).values_list("pk", "model_name")
         )

@@ -4,19 +4,18 @@ It speaks the survey's language (the one frozen at handover) and the workshop's 
 zone, whatever the browser says, like the repair order's customer pages.
 """
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from servicelane.core.errors import apply_to_form
+from servicelane.core.viewutils import customer_locale
 from servicelane.followup.links import survey_from_token, survey_link_expired
 from servicelane.followup.models import DETRACTOR_MAX, PROMOTER_MIN, Survey
 from servicelane.followup.services import (
@@ -60,12 +59,6 @@ class SurveyForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get(name, "")
 
 
-@contextlib.contextmanager
-def survey_locale(survey: Survey) -> Iterator[None]:
-    with translation.override(survey.language), timezone.override(survey.workshop.zone):
-        yield
-
-
 def _page(
     request: HttpRequest,
     survey: Survey | None,
@@ -103,7 +96,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     survey = survey_from_token(token, allow_expired=True)
     if survey is None:
         return _closed(request, None, "unknown")
-    with survey_locale(survey):
+    with customer_locale(survey.language, survey.workshop.zone):
         if survey.answered_at is not None:
             return _closed(request, survey, "answered")
         if survey_link_expired(survey):

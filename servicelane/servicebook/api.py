@@ -132,10 +132,10 @@ def due_items(request: HttpRequest, vin: str) -> dict[str, Any]:
     """Each maintenance item the car needs: due date and km, and the day it is expected."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     items = selectors.item_catalogue(vehicle.network_id)
-    due = selectors.vehicle_due_items(vehicle, today=timezone.localdate())
+    due, rate = selectors.vehicle_prediction(vehicle, today=timezone.localdate())
     return {
         "vin": vehicle.vin,
-        "km_per_day": round(selectors.vehicle_km_per_day(vehicle), 1),
+        "km_per_day": round(rate, 1),
         "items": [
             {
                 "code": d.code,

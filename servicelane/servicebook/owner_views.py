@@ -4,23 +4,15 @@ The page speaks the owner's language (carried in the link) and the sending
 workshop's clock, whatever the browser says, like the repair order's customer pages.
 """
 
-import contextlib
-from collections.abc import Iterator
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from servicelane.core.viewutils import customer_locale
 from servicelane.servicebook.documents import book_context, service_book_pdf
-from servicelane.servicebook.links import OwnerLink, owner_link_from_token
+from servicelane.servicebook.links import owner_link_from_token
 from servicelane.servicebook.selectors import service_book
-
-
-@contextlib.contextmanager
-def owner_locale(link: OwnerLink) -> Iterator[None]:
-    with translation.override(link.language), timezone.override(link.workshop.zone):
-        yield
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -33,7 +25,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
     link = owner_link_from_token(token)
     if link is None:
         return _invalid(request)
-    with owner_locale(link):
+    with customer_locale(link.language, link.workshop.zone):
         context = {
             **book_context(service_book(link.vehicle, today=timezone.localdate())),
             "workshop": link.workshop,

@@ -82,11 +82,11 @@ def rollback_suspected(vehicle: Vehicle) -> bool:
     )
 
 
-def maintenance_items(network_id: int) -> dict[str, MaintenanceItem]:
-    return {
-        item.code: item
-        for item in MaintenanceItem.objects.filter(network_id=network_id, active=True)
-    }
+def maintenance_items(network_id: int, *, retired: bool = False) -> dict[str, MaintenanceItem]:
+    """The network's items by code, in the network's order; with ``retired``, inactive
+    ones too (old entries still name them)."""
+    items = MaintenanceItem.objects.filter(network_id=network_id)
+    return {item.code: item for item in (items if retired else items.filter(active=True))}
 
 
 class IntervalTable:
@@ -191,27 +191,32 @@ def default_km_per_day() -> float:
     return settings.DEFAULT_KM_PER_YEAR / 365
 
 
-def vehicle_due_items(
+def vehicle_prediction(
     vehicle: Vehicle, *, today: dt.date, horizon_days: int | None = None
-) -> list[DueItem]:
-    """Every maintenance item the car needs, earliest first."""
-    table = IntervalTable(vehicle.network_id)
-    return FleetFacts([vehicle.pk]).due_items(
+) -> tuple[list[DueItem], float]:
+    """Every maintenance item the car needs, earliest first, and the km per day the
+    prediction assumed — from one read of the car's history."""
+    facts = FleetFacts([vehicle.pk])
+    due = facts.due_items(
         vehicle.pk,
         first_registration=vehicle.first_registration,
-        intervals=table.for_type(vehicle.vehicle_type_id),
+        intervals=IntervalTable(vehicle.network_id).for_type(vehicle.vehicle_type_id),
         today=today,
         horizon_days=settings.SERVICE_REMINDER_HORIZON_DAYS
         if horizon_days is None
         else horizon_days,
     )
-
-
-def vehicle_km_per_day(vehicle: Vehicle) -> float:
-    facts = FleetFacts([vehicle.pk])
-    return km_per_day(
+    rate = km_per_day(
         facts.points.get(vehicle.pk, []), vehicle.first_registration, default_km_per_day()
     )
+    return due, rate
+
+
+def vehicle_due_items(
+    vehicle: Vehicle, *, today: dt.date, horizon_days: int | None = None
+) -> list[DueItem]:
+    """Every maintenance item the car needs, earliest first."""
+    return vehicle_prediction(vehicle, today=today, horizon_days=horizon_days)[0]
 
 
 # ---------------------------------------------------------------- the book as the pages show it
@@ -231,7 +236,7 @@ class Book:
 
 def item_catalogue(network_id: int) -> dict[str, MaintenanceItem]:
     """Every item of the network by code, retired ones too: old entries still name them."""
-    return {i.code: i for i in MaintenanceItem.objects.filter(network_id=network_id)}
+    return maintenance_items(network_id, retired=True)
 
 
 def service_book(vehicle: Vehicle, *, today: dt.date) -> Book:

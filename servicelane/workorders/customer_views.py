@@ -5,9 +5,7 @@ browser says, so the page matches the e-mail that carried the link. Nothing of t
 side shows here: no internal notes, no audit, no staff surnames, no addresses kept.
 """
 
-import contextlib
 import ipaddress
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,12 +13,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicelane.core.errors import apply_to_form
+from servicelane.core.viewutils import customer_locale
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
     CUSTOMER_EVENTS,
@@ -40,16 +39,6 @@ from servicelane.workorders.models import Estimate, Job, Photo, RepairOrder
 from servicelane.workorders.services import estimate_answer, totals
 
 # ---------------------------------------------------------------- helpers
-
-
-@contextlib.contextmanager
-def customer_locale(repair_order: RepairOrder) -> Iterator[None]:
-    """The order's language and the workshop's clock, for pages, errors and messages alike."""
-    with (
-        translation.override(repair_order.language),
-        timezone.override(repair_order.workshop.zone),
-    ):
-        yield
 
 
 def _page(
@@ -208,7 +197,7 @@ def estimate(request: HttpRequest, token: str) -> HttpResponse:
     """The estimate, job by job, with approve/decline and a typed-name signature."""
     estimate = _estimate_or_404(token)
     repair_order = estimate.repair_order
-    with customer_locale(repair_order):
+    with customer_locale(repair_order.language, repair_order.workshop.zone):
         reason = _refusal(estimate)
         if reason:
             return _closed_page(request, estimate, reason)
@@ -412,7 +401,7 @@ def progress(request: HttpRequest, token: str) -> HttpResponse:
         if getattr(request, "htmx", False)
         else "workorders/customer/progress.html"
     )
-    with customer_locale(repair_order):
+    with customer_locale(repair_order.language, repair_order.workshop.zone):
         context = {"token": token, **progress_context(repair_order)}
         return _page(request, repair_order, template, context)
 
