@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking bench-reminders bench-parts clean
+.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking bench-reminders bench-parts bench-routing bench-planner clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,14 @@ bench-reminders: install
 ## bench-parts: parts catalogue import of 1,000,000 rows and search latency (SQLite, PostgreSQL)
 bench-parts: install
 	$(BIN)/python bench/parts_catalogue.py
+
+## bench-routing: 10,000 order lines routed across three distribution centres (SQLite, PostgreSQL)
+bench-routing: install
+	$(BIN)/python bench/order_routing.py
+
+## bench-planner: the workshop planner (CP-SAT, 5 s) against the greedy dispatcher on days of 40, 120 and 300 jobs
+bench-planner: install
+	$(BIN)/python bench/planner.py
 
 clean:
 	rm -rf $(VENV) staticfiles .ruff_cache

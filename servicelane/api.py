@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from servicelane.appointments import api as appointments_api
 from servicelane.billing.api import router as billing_router
+from servicelane.control.api import router as control_router
 from servicelane.core.api import router as core_router
 from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
 from servicelane.customers.api import router as customers_router
@@ -11,6 +12,9 @@ from servicelane.followup.api import router as surveys_router
 from servicelane.parts.api import router as parts_router
 from servicelane.servicebook.api import items_router as maintenance_items_router
 from servicelane.servicebook.api import router as service_book_router
+from servicelane.store.api import router as store_router
+from servicelane.supply.api import centres_router
+from servicelane.supply.api import router as part_orders_router
 from servicelane.vehicles.api import router as vehicles_router
 from servicelane.vehicles.api import types_router as vehicle_types_router
 from servicelane.workorders.api import checklists_router, jobs_router, operations_router
@@ -44,4 +48,8 @@ api.add_router("/service-book", service_book_router)
 api.add_router("/maintenance-items", maintenance_items_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/parts", parts_router)
+api.add_router("/store", store_router)
+api.add_router("/part-orders", part_orders_router)
+api.add_router("/centres", centres_router)
+api.add_router("/control", control_router)
 appointments_api.install(api)

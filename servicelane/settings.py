@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "servicelane.servicebook",
     "servicelane.followup",
     "servicelane.parts",
+    "servicelane.store",
+    "servicelane.supply",
+    "servicelane.control",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import bearer_client
 from servicelane.api import api
@@ -25,12 +26,20 @@ from servicelane.appointments.selectors import booking_plan, free_slots
 from servicelane.appointments.services import appointment_book
 from servicelane.billing.models import Invoice, Payment
 from servicelane.billing.services import invoice_issue, payment_record
+from servicelane.control.choices import PlanningStatus
+from servicelane.control.models import Absence, Bay, PlanningRun, Shift, SpecialTool
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.tests.factories import NetworkFactory, member, network_staff
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.followup.models import Reminder, Survey
+from servicelane.parts.tests.factories import catalogue_part
 from servicelane.servicebook.models import ServiceEntry
+from servicelane.store import services as store_services
+from servicelane.store.models import Reservation, StockCount, StockItem, StockMovement
+from servicelane.supply.models import CentreStock, PartOrder, PartOrderLine
+from servicelane.supply.services import part_order_place
+from servicelane.supply.tests.fixtures import connect, make_centre
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
 from servicelane.vehicles.tests.factories import vehicle_of
@@ -156,9 +165,11 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
         concerns="异响",
     )
     job = open_order.jobs.get()
-    line = ro_services.job_line_add(
+    ro_services.job_line_add(
         actor=advisor_bj, job=job, kind="part", description="刹车片", quantity=1, unit_price=300
     )
+    parts = beijing_parts(beijing, advisor_bj, job)
+    line = parts.pop("line")
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -182,7 +193,56 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
         "photo": photo,
         "estimate": estimate,
         "invoice": invoice,
+        **parts,
     }
+
+
+def beijing_parts(beijing, advisor_bj, job) -> dict[str, Any]:
+    """A catalogue part line reserved and ordered from a centre, and a stock count."""
+    part = catalogue_part(
+        beijing.network, "11427953129", "Oil filter element", prices={"CN": ("CNY", "132.00")}
+    )
+    centre = make_centre(beijing.network, "beijing", "Beijing", ["BJ"])
+    connect(beijing, centre, "6", "3")
+    CentreStock.objects.create(centre=centre, part=part, on_hand=10)
+    clerk = member(beijing, WorkshopRole.PARTS_CLERK, email="clerk@beijing.test")
+    line = ro_services.job_line_add(actor=advisor_bj, job=job, kind="part", code=part.number)
+    store_services.part_reserve(actor=clerk, job_line=line)
+    order = part_order_place(
+        actor=clerk,
+        workshop=beijing,
+        kind="urgent",
+        lines=[{"number": part.number, "quantity": 1}],
+        repair_order=job.repair_order,
+    )
+    count = store_services.stock_count_record(actor=clerk, workshop=beijing, counts=[(part, 0)])
+    return {
+        "line": line,
+        "part_order": order,
+        "centre": centre,
+        "count": count,
+        **beijing_floor(beijing, clerk),
+    }
+
+
+def beijing_floor(beijing, someone) -> dict[str, Any]:
+    """The control centre's records: a bay, a tool, an absence, a planning run."""
+    technician = member(beijing, WorkshopRole.TECHNICIAN, email="floor-tech@beijing.test")
+    bay = Bay.objects.create(workshop=beijing, code="B1", name="举升工位 1", equipment=["lift"])
+    tool = SpecialTool.objects.create(
+        workshop=beijing, number="ICOM-NEXT", name="诊断接口", storage_place="D-01"
+    )
+    now = timezone.now()
+    absence = Absence.objects.create(
+        workshop=beijing,
+        technician=technician,
+        starts_at=now + datetime.timedelta(days=2),
+        ends_at=now + datetime.timedelta(days=3),
+    )
+    run = PlanningRun.objects.create(
+        workshop=beijing, date=now.date(), status=PlanningStatus.DONE, requested_by=someone
+    )
+    return {"bay": bay, "tool": tool, "absence": absence, "run": run, "technician": technician}
 
 
 def route_values(world: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +268,14 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "entry_id": world["entry"].pk,
         # the network's parts catalogue is read by every workshop; any number will do
         "number": "11427953129",
+        "code": world["centre"].code,
+        "count_id": world["count"].pk,
+        "order_number": world["part_order"].number,
+        "bay_id": world["bay"].pk,
+        "tool_id": world["tool"].pk,
+        "absence_id": world["absence"].pk,
+        "run_id": world["run"].pk,
+        "technician_id": world["technician"].pk,
         # Django admin routes
         "object_id": world["customer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Customer).pk,
@@ -223,12 +291,14 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
 NAMESPACE_VALUES = {"billing": lambda world: {"pk": world["invoice"].pk}}
 
 
-# Read by every workshop of the car's network by design (the service book); the
+# Read by every workshop of the network by design (the service book, the catalogue); the
 # checks above still make sure they show nothing of the other workshop's customers.
 NETWORK_WIDE = {
     "/api/v1/service-book/{vin}",
     "/api/v1/service-book/{vin}/due",
     "/api/v1/service-book/entries/{entry_id}",
+    # the network's parts catalogue
+    "/api/v1/parts/{number}",
 }
 
 
@@ -265,6 +335,18 @@ def snapshot(world: dict[str, Any]) -> Any:
         list(ServiceEntry.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Survey.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Reminder.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(StockItem.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(StockMovement.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Reservation.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(StockCount.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(PartOrder.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(PartOrderLine.objects.filter(order__workshop_id=customer.workshop_id).values()),
+        list(CentreStock.objects.filter(centre__network__workshops=customer.workshop_id).values()),
+        list(Bay.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(SpecialTool.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Absence.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(Shift.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(PlanningRun.objects.filter(workshop_id=customer.workshop_id).values()),
     )
 
 

@@ -25,16 +25,22 @@ UTC = dt.UTC
 HOLIDAY_LANGUAGES = {"de": "de", "zh-hans": "zh_CN", "en": "en_US"}
 
 
+def _known_subdivision(country: str, subdivision: str) -> str | None:
+    """The subdivision when the holidays library knows it for the country: a region
+    code it has no rules for (China's provinces) falls back to the national holidays."""
+    known = holidays.list_supported_countries().get(country, [])
+    return subdivision if subdivision in known else None
+
+
 @lru_cache(maxsize=256)
 def _holidays_of(country: str, subdivision: str, year: int, language: str) -> dict[dt.date, str]:
+    subdiv = _known_subdivision(country, subdivision)
     try:
-        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+        calendar = holidays.country_holidays(country, subdiv=subdiv, years=year)
     except NotImplementedError:
         return {}
     if language in calendar.supported_languages:
-        calendar = holidays.country_holidays(
-            country, subdiv=subdivision or None, years=year, language=language
-        )
+        calendar = holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)
     return dict(calendar.items())
 
 
@@ -45,11 +51,9 @@ def public_holidays(country: str, subdivision: str, year: int) -> dict[dt.date, 
 
 
 def holidays_supported(country: str, subdivision: str) -> bool:
-    try:
-        holidays.country_holidays(country.upper(), subdiv=subdivision.upper() or None)
-    except NotImplementedError:
-        return False
-    return True
+    """Whether the workshop's public holidays are known (at least its country's)."""
+    del subdivision  # an unknown region falls back to the country's holidays
+    return country.upper() in holidays.list_supported_countries()
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,23 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("servicebook", _("Service book"), reverse("servicebook:search")))
     if access.can(Perm.PARTS_VIEW):
         items.append(("parts", _("Parts"), reverse("parts:search")))
+        items.append(("store", _("Store"), reverse("store:list")))
+    if access.can(Perm.PART_ORDER) or access.can(Perm.STORE_MANAGE):
+        items.append(("supply", _("Part orders"), reverse("supply:orders")))
+    if access.networks_with(Perm.CENTRE_VIEW):
+        items.append(("centres", _("Distribution centres"), reverse("centres:list")))
     if access.can(Perm.REMINDER_VIEW):
         items.append(("reminders", _("Reminders"), reverse("followup:reminders")))
     if access.can(Perm.SURVEY_VIEW):
         items.append(("surveys", _("Surveys"), reverse("followup:surveys")))
+    if access.can(Perm.BOARD_VIEW):
+        items.append(("control", _("Control centre"), reverse("control:board")))
+    if access.can(Perm.TOOLS_MANAGE) or access.can(Perm.JOB_CLOCK):
+        items.append(("tools", _("Special tools"), reverse("control:tools")))
+    if access.can(Perm.EFFICIENCY_VIEW):
+        items.append(("efficiency", _("Efficiency"), reverse("control:efficiency")))
+    if access.can(Perm.ROSTER_MANAGE):
+        items.append(("roster", _("Roster"), reverse("control:roster")))
     if access.can(Perm.JOB_CLOCK):
         items.append(("my_jobs", _("My jobs"), reverse("bay:my_jobs")))
     if any(access.can(p) for p in (Perm.QC_TECHNICIAN, Perm.QC_FOREMAN, Perm.QC_ADVISOR)):

@@ -200,6 +200,12 @@ class Membership(models.Model):
         blank=True,
         help_text=_("For technicians: the training level reached."),
     )
+    skills = models.JSONField(
+        _("skills"),
+        default=list,
+        blank=True,
+        help_text=_("For technicians: e.g. high_voltage, body, paint, diagnosis."),
+    )
 
     class Meta:
         verbose_name = _("workshop membership")

@@ -32,6 +32,16 @@ class Perm(StrEnum):
     REMINDER_VIEW = "reminder.view"
     SURVEY_VIEW = "survey.view"
     PARTS_VIEW = "parts.view"
+    STORE_MANAGE = "store.manage"
+    PART_RESERVE = "store.reserve"
+    PART_ORDER = "supply.order"
+    CENTRE_VIEW = "supply.centre_view"
+    CENTRE_MANAGE = "supply.centre_manage"
+    BOARD_VIEW = "control.board"
+    PLAN = "control.plan"
+    ROSTER_MANAGE = "control.roster"
+    TOOLS_MANAGE = "control.tools"
+    EFFICIENCY_VIEW = "control.efficiency"
 
 
 _ALL_VEHICLE = {Perm.VEHICLE_VIEW, Perm.VEHICLE_CHANGE, Perm.MILEAGE_RECORD}
@@ -51,6 +61,16 @@ _ADVISING = {
 _SERVICE_BOOK = {Perm.SERVICE_BOOK_VIEW, Perm.SERVICE_BOOK_WRITE}
 _FOLLOW_UP_READ = {Perm.SERVICE_BOOK_VIEW, Perm.REMINDER_VIEW, Perm.SURVEY_VIEW}
 # Technicians see the car and their jobs, not the order's customer data.
+# The foreman runs the control centre: the board, the plan, people's days, the tools room.
+_CONTROL_CENTRE = {
+    Perm.BOARD_VIEW,
+    Perm.PLAN,
+    Perm.ROSTER_MANAGE,
+    Perm.TOOLS_MANAGE,
+    Perm.EFFICIENCY_VIEW,
+}
+# The parts clerk runs the store and orders; advisors reserve for their estimates.
+_PARTS_DESK = {Perm.PARTS_VIEW, Perm.STORE_MANAGE, Perm.PART_RESERVE, Perm.PART_ORDER}
 _BAY = {Perm.INSPECTION_RECORD, Perm.JOB_CLOCK, Perm.JOB_REPORT, Perm.QC_TECHNICIAN}
 
 WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -65,6 +85,8 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             *_SERVICE_BOOK,
             Perm.REMINDER_VIEW,
             Perm.PARTS_VIEW,
+            Perm.PART_RESERVE,
+            Perm.BOARD_VIEW,
         }
     ),
     # Technicians work on the car, not with the customer's personal data.
@@ -93,6 +115,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.QC_FOREMAN,
             *_SERVICE_BOOK,
             Perm.PARTS_VIEW,
+            *_CONTROL_CENTRE,
         }
     ),
     WorkshopRole.PARTS_CLERK: frozenset(
@@ -103,7 +126,7 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.WORKSHOP_VIEW,
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
-            Perm.PARTS_VIEW,
+            *_PARTS_DESK,
         }
     ),
     WorkshopRole.CASHIER: frozenset(
@@ -134,7 +157,8 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             *_SERVICE_BOOK,
             Perm.REMINDER_VIEW,
             Perm.SURVEY_VIEW,
-            Perm.PARTS_VIEW,
+            *_PARTS_DESK,
+            *_CONTROL_CENTRE,
         }
     ),
 }
@@ -153,6 +177,8 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.INVOICE_VIEW,
             *_FOLLOW_UP_READ,
             Perm.PARTS_VIEW,
+            Perm.CENTRE_VIEW,
+            Perm.CENTRE_MANAGE,
         }
     ),
     NetworkRole.NETWORK_SUPPORT: frozenset(
@@ -165,6 +191,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.INVOICE_VIEW,
             *_FOLLOW_UP_READ,
             Perm.PARTS_VIEW,
+            Perm.CENTRE_VIEW,
         }
     ),
 }

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Query, Router
+from ninja import Field, Query, Router
 
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.models import Workshop
@@ -17,6 +17,8 @@ from servicelane.core.tenancy import access_for
 from servicelane.parts import numbers, selectors
 from servicelane.parts.models import Part, PartGroup, PartPrice
 from servicelane.parts.schemas import PartDetailOut, PartSearchOut, PartSearchQuery
+from servicelane.supply import selectors as supply_selectors
+from servicelane.supply.schemas import CentreStockOut, StoreFiguresOut
 
 router = Router(tags=["parts"])
 
@@ -95,15 +97,65 @@ def search_parts(request: HttpRequest, query: Query[PartSearchQuery]) -> dict[st
     }
 
 
-@router.get("/{number}", response={200: PartDetailOut, **ERRORS})
-def get_part(request: HttpRequest, number: str) -> dict[str, Any]:
+class PartDetailStockOut(PartDetailOut):
+    """The catalogue's part with the stock the caller may see."""
+
+    store: StoreFiguresOut | None = Field(
+        None, description="The workshop's store figures (workshop users; or ?workshop=)"
+    )
+    centres: list[CentreStockOut] = Field(
+        [], description="Stock per distribution centre (network staff only)"
+    )
+
+
+def _store_out(workshop: Workshop, part: Part) -> dict[str, Any]:
+    figures = supply_selectors.store_figures(workshop, part)
+    item = figures.item
+    arrival = figures.next_arrival
+    return {
+        "workshop": workshop.code,
+        "kept": item is not None,
+        "on_hand": figures.on_hand,
+        "held": figures.held,
+        "free": figures.free,
+        "bin_location": item.bin_location if item else "",
+        "minimum": item.minimum if item else 0,
+        "maximum": item.maximum if item else 0,
+        "on_order": figures.on_order,
+        "next_arrival": arrival.promised_at if arrival else None,
+    }
+
+
+def _centres_out(part: Part, user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "centre": {"code": row.centre.code, "name": row.centre.name},
+            "number": part.number,
+            "name": part.name,
+            "on_hand": row.on_hand,
+            "allocated": row.allocated,
+            "free": row.available,
+        }
+        for row in supply_selectors.stock_per_centre(part, user)
+    ]
+
+
+@router.get("/{number}", response={200: PartDetailStockOut, **ERRORS})
+def get_part(request: HttpRequest, number: str, workshop: str | None = None) -> dict[str, Any]:
     """A part by its number typed any way. A replaced number answers with the current
-    part, the ``requested_number`` and the ``supersession`` chain to it."""
+    part, the ``requested_number`` and the ``supersession`` chain to it. A workshop's
+    user also gets the store's figures (``store``), network staff the stock of every
+    distribution centre (``centres``)."""
     network = selectors.catalogue_network(user=request.user)  # 403 without the right
     lookup = selectors.part_lookup(network=network, number=number)
     sheet = selectors.part_sheet(lookup.current)
     part = lookup.current
+    in_scope = _workshop(request, workshop)
     return {
+        "store": _store_out(in_scope, part)
+        if in_scope is not None and in_scope.network_id == part.network_id
+        else None,
+        "centres": _centres_out(part, request.user),
         "number": part.number,
         "display_number": sheet.number,
         **_names(part),

@@ -6,6 +6,7 @@ staff read all of it; another network's catalogue is never found.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -326,3 +327,26 @@ def part_sheet(part: Part) -> PartSheet:
         fitments=types,
         prices=list(part.prices.order_by("country")),
     )
+
+
+# ---------------------------------------------------------------- for other apps
+
+
+def catalogue_part(workshop: Workshop, number: str) -> Part | None:
+    """The current part for a number typed any way in the workshop's catalogue (an
+    old number gives its successor); None when the catalogue has no such number."""
+    normalised = numbers.normalise(number)
+    part = (
+        Part.objects.filter(network_id=workshop.network_id, number=normalised).first()
+        if normalised
+        else None
+    )
+    return resolve_many([part])[part.pk] if part is not None else None
+
+
+def list_price(part: Part, workshop: Workshop) -> Decimal | None:
+    """The network's list price of the part in the workshop's country and currency."""
+    price = PartPrice.objects.filter(
+        part=part, country=workshop.country, currency=workshop.currency
+    ).first()
+    return price.price if price is not None else None

@@ -23,6 +23,8 @@ from servicelane.core.money import round_money
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.customers.selectors import customer_get_for_user
+from servicelane.store import services as store
+from servicelane.store.availability import LineAvailability, part_lines_availability
 from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.selectors import vehicle_get_for_user
 from servicelane.workorders import selectors, services
@@ -53,6 +55,8 @@ from servicelane.workorders.schemas import (
     LabourOperationOut,
     LineIn,
     MyJobOut,
+    PartLineStateOut,
+    PartReturnIn,
     PauseIn,
     PhotoOut,
     QualityCheckIn,
@@ -390,6 +394,119 @@ def deferred_jobs(request: HttpRequest, repair_order_id: int) -> list[Job]:
 
 
 # ---------------------------------------------------------------- jobs
+
+
+# ---------------------------------------------------------------- parts
+
+
+def _part_state(found: LineAvailability) -> dict[str, Any]:
+    line = found.line
+    return {
+        "line_id": line.pk,
+        "job_id": line.job_id,
+        "part_number": line.part.number,
+        "description": line.description,
+        "quantity": line.quantity,
+        "state": found.state,
+        "state_label": found.label,
+        "free_in_store": found.free,
+        "bin_location": found.item.bin_location if found.item else "",
+        "issued": found.issued,
+        "reservation_id": found.reservation.pk if found.reservation else None,
+        "arrival": found.arrival,
+        "arrival_from": found.arrival_from,
+        "on_order": found.on_order,
+    }
+
+
+def _part_lines_of(repair_order: RepairOrder, line_id: int | None = None) -> list[Any]:
+    lines = [
+        line
+        for line in selectors.catalogue_part_lines(repair_order)
+        if line_id is None or line.pk == line_id
+    ]
+    if line_id is not None and not lines:
+        raise Http404
+    return lines
+
+
+def _states(repair_order: RepairOrder, lines: list[Any]) -> list[dict[str, Any]]:
+    found = part_lines_availability(repair_order.workshop, lines)
+    return [_part_state(found[line.pk]) for line in lines]
+
+
+@router.get("/{int:repair_order_id}/parts", response={200: list[PartLineStateOut], **ERRORS})
+def part_lines(request: HttpRequest, repair_order_id: int) -> list[dict[str, Any]]:
+    """The order's catalogue part lines: reserved, issued, in store, waiting for goods
+    (with the promised arrival) or to be ordered (with the arrival an urgent order
+    placed now would have)."""
+    repair_order = _detail(request, repair_order_id)
+    return _states(repair_order, _part_lines_of(repair_order))
+
+
+def _on_part_line(request: HttpRequest, repair_order_id: int, line_id: int, action: Any) -> Any:
+    repair_order = _detail(request, repair_order_id)
+    [line] = _part_lines_of(repair_order, line_id)
+    action(line)
+    return _states(_detail(request, repair_order_id), [line])[0]
+
+
+@router.post(
+    "/{int:repair_order_id}/part-lines/{int:line_id}/reserve",
+    response={200: PartLineStateOut, **ERRORS},
+)
+def reserve_part(request: HttpRequest, repair_order_id: int, line_id: int) -> Any:
+    """Keep the line's part: held when free in store, else waiting for the goods."""
+    return _on_part_line(
+        request,
+        repair_order_id,
+        line_id,
+        lambda line: store.part_reserve(actor=request.user, job_line=line),
+    )
+
+
+@router.post(
+    "/{int:repair_order_id}/part-lines/{int:line_id}/unreserve",
+    response={200: PartLineStateOut, **ERRORS},
+)
+def unreserve_part(request: HttpRequest, repair_order_id: int, line_id: int) -> Any:
+    return _on_part_line(
+        request,
+        repair_order_id,
+        line_id,
+        lambda line: store.line_reservation_cancel(actor=request.user, job_line=line),
+    )
+
+
+@router.post(
+    "/{int:repair_order_id}/part-lines/{int:line_id}/issue",
+    response={200: PartLineStateOut, **ERRORS},
+)
+def issue_part(request: HttpRequest, repair_order_id: int, line_id: int) -> Any:
+    """Hand the part over the counter: out of the store's stock, onto the order."""
+    return _on_part_line(
+        request,
+        repair_order_id,
+        line_id,
+        lambda line: store.part_issue(actor=request.user, job_line=line),
+    )
+
+
+@router.post(
+    "/{int:repair_order_id}/part-lines/{int:line_id}/return",
+    response={200: PartLineStateOut, **ERRORS},
+)
+def return_part(
+    request: HttpRequest, repair_order_id: int, line_id: int, payload: PartReturnIn
+) -> Any:
+    return _on_part_line(
+        request,
+        repair_order_id,
+        line_id,
+        lambda line: store.part_return(
+            actor=request.user, job_line=line, quantity=payload.quantity
+        ),
+    )
 
 
 @jobs_router.get("/mine", response={200: list[MyJobOut], **ERRORS})

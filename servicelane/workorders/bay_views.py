@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicelane.control.efficiency_selectors import attendance_open
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
+from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders import selectors, services
 from servicelane.workorders.bay_forms import (
     FoundWorkForm,
@@ -84,23 +86,33 @@ def _decorate(job: Job, user_id: int, now: Any) -> Job:
 
 
 def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
-    jobs = selectors.jobs_for_technician(
-        user=request.user, workshop=_clock_workshop(request)
-    ).annotate(
-        awaiting_approval=Exists(
-            Job.objects.filter(repair_order=OuterRef("repair_order"), status__in=AWAITING_APPROVAL)
+    jobs = (
+        selectors.jobs_for_technician(user=request.user, workshop=_clock_workshop(request))
+        .select_related("bay")
+        .annotate(
+            awaiting_approval=Exists(
+                Job.objects.filter(
+                    repair_order=OuterRef("repair_order"), status__in=AWAITING_APPROVAL
+                )
+            )
         )
     )
     now = timezone.now()
+    jobs = list(jobs)
+    waiting = jobs_waiting_for_parts([job.pk for job in jobs])
     running, assigned, unassigned = [], [], []
     for job in jobs:
         _decorate(job, request.user.pk, now)
+        job.waiting_for_parts = job.pk in waiting
+        job.parts_expected = waiting.get(job.pk)
         if job.running_entry is not None:
             running.append(job)
         elif job.technician_id == request.user.pk:
             assigned.append(job)
         else:
             unassigned.append(job)
+    # The foreman's plan sets the order of the technician's own jobs; unplanned ones follow.
+    assigned.sort(key=lambda job: (job.planned_start is None, job.planned_start or now))
     return {"running": running, "assigned": assigned, "unassigned": unassigned}
 
 
@@ -110,6 +122,7 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
     context = _my_jobs_context(request)
     if request.htmx:
         return render(request, "workorders/bay/partials/_my_jobs.html", context)
+    context["attendance"] = attendance_open(request.user)
     return render(request, "workorders/bay/my_jobs.html", context)
 
 

@@ -46,6 +46,20 @@ OPERATIONS = [
      "小面积钣金喷漆修复", 36, L.TECHNICIAN, "", None, None),
 ]  # fmt: skip
 
+# What the planner needs per operation: technician skills, bay equipment, special tools
+# (by tool number). Operations not listed need a lift-free bay and no skill.
+REQUIREMENTS = {
+    "OIL-SERVICE": ((), ("lift",), ()),
+    "BRAKE-FLUID": ((), ("lift",), ("83 30 2 408 593",)),
+    "BRAKES-FRONT": ((), ("lift",), ()),
+    "BRAKES-REAR": ((), ("lift",), ()),
+    "SPARK-PLUGS": ((), (), ("83 30 0 493 933",)),
+    "TYRES-CHANGE": ((), ("lift",), ()),
+    "DIAGNOSIS": (("diagnosis",), (), ("ICOM-NEXT",)),
+    "HV-BATTERY-CHECK": (("high_voltage",), ("high_voltage",), ("83 30 2 447 478",)),
+    "BODY-SMALL": (("body", "paint"), ("paint_booth",), ()),
+}
+
 # kind, names, service type code, points (English, German, Chinese, suggested operation)
 CHECKLISTS = [
     (K.QUICK, ("Quick check", "Schnell-Check", "快速检查"), "", [
@@ -92,6 +106,11 @@ CHECKLISTS = [
 ]  # fmt: skip
 
 
+def _requirements(code: str) -> dict[str, list[str]]:
+    skills, equipment, tools = REQUIREMENTS.get(code, ((), (), ()))
+    return {"skills": list(skills), "equipment": list(equipment), "tools": list(tools)}
+
+
 def ensure_catalogue(network: Network) -> None:
     """Create the standard operations, menu prices and checklists the network lacks, and the
     maintenance items the operations perform."""
@@ -107,6 +126,7 @@ def ensure_catalogue(network: Network) -> None:
                 "time_units": units,
                 "level": level,
                 "cbs_code": cbs,
+                **_requirements(code),
             },
         )
         if created:

@@ -12,6 +12,7 @@ from servicelane.billing.choices import PaymentMethod
 from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
+from servicelane.parts.models import Part
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.workorders import services
@@ -29,6 +30,11 @@ EXTRA_TECHNICIANS = {
         ("junior-technician", "周鹏", QualificationLevel.INDUCTION),
     ],
 }
+
+# From the demo catalogue (parts.demo): the 3 Series oil filter's oldest number, and
+# the engine oil sold by the litre.
+OLD_OIL_FILTER_NUMBER = "11 42 7 566 327"
+ENGINE_OIL = "Engine oil 0W-20 Longlife"
 
 CONCERNS = {
     "de": [
@@ -78,6 +84,13 @@ def _owners(workshop: Workshop, count: int) -> list[Ownership]:
     booked = [o for o in current.order_by("-id")[: count * 3] if o not in free]
     chosen = (free + booked)[:count]
     return [chosen[i % len(chosen)] for i in range(count)]
+
+
+def _number_of(workshop: Workshop, name_en: str) -> str:
+    part = Part.objects.filter(
+        network_id=workshop.network_id, name_en=name_en, superseded_by__isnull=True
+    ).first()
+    return part.number if part else ""
 
 
 def _next_km(vehicle: Vehicle, km: int) -> int:
@@ -219,8 +232,12 @@ def build_repair_orders(
 
     # 2. Approved, a technician is on it.
     ro = _walk_in(advisor, owners[1], concerns[3], 61_000 + rng.randint(0, 5000))
+    job = ro.jobs.get()
+    services.job_line_add(actor=advisor, job=job, kind="labour", operation_code="OIL-SERVICE")
+    # The filter by one of its old numbers: the catalogue answers with the current part.
+    services.job_line_add(actor=advisor, job=job, kind="part", code=OLD_OIL_FILTER_NUMBER)
     services.job_line_add(
-        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="OIL-SERVICE"
+        actor=advisor, job=job, kind="part", code=_number_of(workshop, ENGINE_OIL), quantity=5
     )
     _approve(ro, advisor)
     junior = User.objects.get(email=f"junior-technician@{key}.demo")

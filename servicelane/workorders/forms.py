@@ -235,11 +235,18 @@ class LabourLineForm(forms.Form):
 
 
 class PartLineForm(forms.Form):
-    code = forms.CharField(label=_("Part number"), max_length=40, required=False)
-    description = forms.CharField(label=_("Part"), max_length=200)
+    code = forms.CharField(
+        label=_("Part number"),
+        max_length=40,
+        required=False,
+        help_text=_("A catalogue number fills in the name and the list price."),
+    )
+    # Only a part from outside the catalogue is described and priced by hand; the
+    # service says which is missing.
+    description = forms.CharField(label=_("Part"), max_length=200, required=False)
     # No bounds here: the service refuses a quantity of zero or less with its reason.
     quantity = forms.DecimalField(label=_("Quantity"), initial=1)
-    unit_price = forms.DecimalField(label=_("Unit price (net)"))
+    unit_price = forms.DecimalField(label=_("Unit price (net)"), required=False)
     discount_percent = forms.DecimalField(label=_("Discount (%)"), required=False)
     discount_reason = forms.CharField(
         label=_("Reason for the discount"), max_length=200, required=False

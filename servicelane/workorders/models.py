@@ -62,6 +62,10 @@ class LabourOperation(models.Model):
         blank=True,
         help_text=_("The Condition Based Service item this operation performs, if any."),
     )
+    # What the control centre's planner needs to place the work.
+    skills = models.JSONField(_("skills needed"), default=list, blank=True)
+    equipment = models.JSONField(_("bay equipment needed"), default=list, blank=True)
+    tools = models.JSONField(_("special tools needed (numbers)"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -477,6 +481,16 @@ class Job(models.Model):
         default=False,
         help_text=_("The booked express or body & paint service its promise covers."),
     )
+    bay = models.ForeignKey(
+        "control.Bay",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("bay"),
+    )
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework"), default=0)
     deferred_from = models.ForeignKey(
         "self",
@@ -524,6 +538,15 @@ class JobLine(models.Model):
         verbose_name=_("operation"),
     )
     code = models.CharField(_("code / part number"), max_length=40, blank=True)
+    # A part line priced from the network's catalogue; typed-in part lines have none.
+    part = models.ForeignKey(
+        "parts.Part",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="job_lines",
+        verbose_name=_("catalogue part"),
+    )
     description = models.CharField(_("description"), max_length=200)
     quantity = models.DecimalField(
         _("quantity"),

@@ -691,3 +691,30 @@ class RepairOrderFilters(Schema):
     checked_in_from: dt.date | None = None
     checked_in_to: dt.date | None = None
     promise_broken: bool | None = None
+
+
+class PartLineStateOut(Schema):
+    """A catalogue part line as the store sees it."""
+
+    line_id: int
+    job_id: int
+    part_number: str
+    description: str
+    quantity: Decimal
+    state: str = Field(
+        ..., description="issued, held (reserved), waiting (for goods), in_store or to_order"
+    )
+    state_label: str
+    free_in_store: Decimal
+    bin_location: str
+    issued: Decimal
+    reservation_id: int | None
+    arrival: UtcDateTime | None = Field(
+        None, description="Promised arrival of the order bringing it, or the estimate"
+    )
+    arrival_from: str = Field("", description="The distribution centre")
+    on_order: bool = Field(..., description="The arrival is an order's promise")
+
+
+class PartReturnIn(Schema):
+    quantity: Decimal = Field(..., description="How many come back to the store")

@@ -48,7 +48,7 @@ def jobs_prefetch() -> Prefetch:
     return Prefetch(
         "jobs",
         queryset=Job.objects.select_related("technician", "estimate").prefetch_related(
-            Prefetch("lines", queryset=JobLine.objects.select_related("operation")),
+            Prefetch("lines", queryset=JobLine.objects.select_related("operation", "part")),
             Prefetch("clock_entries", queryset=ClockEntry.objects.select_related("technician")),
         ),
     )
@@ -205,3 +205,15 @@ def repair_order_for_qc(*, user: Any, pk: Any, level: Any) -> RepairOrder:
         perm,
         pk=pk,
     )
+
+
+def catalogue_part_lines(repair_order: RepairOrder) -> list[JobLine]:
+    """The order's catalogue part lines of jobs still wanted, from the prefetched jobs
+    (``repair_order_get_for_user``)."""
+    return [
+        line
+        for job in repair_order.jobs.all()
+        if job.status != JobStatus.DECLINED
+        for line in job.lines.all()
+        if line.part_id is not None
+    ]

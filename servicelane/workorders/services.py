@@ -22,6 +22,7 @@ from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
 from servicelane.followup.services import survey_open
+from servicelane.parts.selectors import catalogue_part, list_price
 from servicelane.servicebook.services import entries_from_handover
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading, Vehicle
@@ -804,6 +805,53 @@ def _decimal(value: Any, field: str, *, minimum: Decimal, maximum: Decimal) -> D
     return number.quantize(Decimal("0.01"))
 
 
+def _add_part_line(
+    job: Job, code: str, description: str, quantity: Any, unit_price: Any
+) -> JobLine:
+    """A part line: from the catalogue when the number is in it (the current part of a
+    superseded number, named in the order's language, at the network's list price for
+    the workshop's country); a part from elsewhere is described and priced by hand."""
+    repair_order = job.repair_order
+    amount = _decimal(quantity, "quantity", minimum=Decimal("0.01"), maximum=MAX_QUANTITY)
+    part = catalogue_part(repair_order.workshop, code) if (code or "").strip() else None
+    description = (description or "").strip()
+    if part is not None:
+        price = list_price(part, repair_order.workshop)
+        if price is None and unit_price in (None, ""):
+            raise ValidationError(
+                {"unit_price": [_("The catalogue has no price for this part here: enter one.")]}
+            )
+        with translation.override(repair_order.language):
+            name = part.name
+        return JobLine.objects.create(
+            job=job,
+            kind=LineKind.PART,
+            part=part,
+            code=part.number,
+            description=name[:200],
+            quantity=amount,
+            unit_price=price
+            if price is not None
+            else _decimal(unit_price, "unit_price", minimum=Decimal(0), maximum=MAX_UNIT_PRICE),
+        )
+    if not description:
+        raise ValidationError(
+            {"code": [_("No part with this number in the catalogue.")]}
+            if (code or "").strip()
+            else {"description": [_("Describe the part.")]}
+        )
+    if unit_price in (None, ""):
+        raise ValidationError({"unit_price": [_("Enter the part's price.")]})
+    return JobLine.objects.create(
+        job=job,
+        kind=LineKind.PART,
+        code=(code or "").strip().upper()[:40],
+        description=description[:200],
+        quantity=amount,
+        unit_price=_decimal(unit_price, "unit_price", minimum=Decimal(0), maximum=MAX_UNIT_PRICE),
+    )
+
+
 @transaction.atomic
 def job_line_add(
     *,
@@ -831,21 +879,7 @@ def job_line_add(
         [operation] = _operations(job.repair_order.workshop.network_id, [operation_code or code])
         line = _add_labour_line(job, operation)
     elif kind == LineKind.PART:
-        description = (description or "").strip()
-        if not description:
-            raise ValidationError({"description": [_("Describe the part.")]})
-        if unit_price in (None, ""):
-            raise ValidationError({"unit_price": [_("Enter the part's price.")]})
-        line = JobLine.objects.create(
-            job=job,
-            kind=LineKind.PART,
-            code=(code or "").strip().upper()[:40],
-            description=description[:200],
-            quantity=_decimal(quantity, "quantity", minimum=Decimal("0.01"), maximum=MAX_QUANTITY),
-            unit_price=_decimal(
-                unit_price, "unit_price", minimum=Decimal(0), maximum=MAX_UNIT_PRICE
-            ),
-        )
+        line = _add_part_line(job, code, description, quantity, unit_price)
     else:
         raise ValidationError({"kind": [_("Choose labour or part.")]})
     if discount:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicelane.workorders import views
+from servicelane.workorders import parts_views, views
 
 app_name = "workorders"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("<int:pk>/jobs/<int:job_id>/remove/", views.job_remove, name="job_remove"),
     path("<int:pk>/jobs/<int:job_id>/assign/", views.job_assign, name="job_assign"),
     path("<int:pk>/lines/<int:line_id>/remove/", views.line_remove, name="line_remove"),
+    path("<int:pk>/part-lines/<int:line_id>/reserve/", parts_views.reserve, name="part_reserve"),
+    path(
+        "<int:pk>/part-lines/<int:line_id>/unreserve/", parts_views.unreserve, name="part_unreserve"
+    ),
+    path("<int:pk>/part-lines/<int:line_id>/issue/", parts_views.issue, name="part_issue"),
+    path("<int:pk>/part-lines/<int:line_id>/return/", parts_views.take_back, name="part_return"),
     path("<int:pk>/estimates/", views.estimate_send, name="estimate_send"),
     path("<int:pk>/estimates/<int:seq>.pdf", views.estimate_pdf_view, name="estimate_pdf"),
     path("<int:pk>/handover/", views.handover, name="handover"),

@@ -27,6 +27,8 @@ from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
+from servicelane.store.availability import jobs_waiting_for_parts, part_lines_availability
+from servicelane.store.services import quantity_text
 from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.selectors import vehicle_mileage_history, vehicles_of_customer
 from servicelane.workorders import selectors, services
@@ -63,6 +65,7 @@ TABS = [
     ("reception", gettext_lazy("Reception")),
     ("inspection", gettext_lazy("Inspection")),
     ("estimate", gettext_lazy("Estimate")),
+    ("parts", gettext_lazy("Parts")),
     ("work", gettext_lazy("Work")),
     ("quality", gettext_lazy("Quality")),
     ("invoice", gettext_lazy("Invoice")),
@@ -572,6 +575,9 @@ def _estimate(request: HttpRequest, ro: RepairOrder, forms: dict[str, Any]) -> d
             link = ""
         estimates.append({"estimate": estimate, "link": link})
     open_jobs = [j for j in jobs if j.status != JobStatus.DECLINED]
+    # The template reads each part line's state from the line itself.
+    for found in part_lines_availability(ro.workshop, selectors.catalogue_part_lines(ro)).values():
+        found.line.availability = found
     return {
         "rows": rows,
         "totals": services.totals(open_jobs, ro.workshop),
@@ -582,10 +588,45 @@ def _estimate(request: HttpRequest, ro: RepairOrder, forms: dict[str, Any]) -> d
     }
 
 
+def _parts(request: HttpRequest, ro: RepairOrder, forms: dict[str, Any]) -> dict[str, Any]:
+    """The order's catalogue part lines with their state in the store, and a ready-made
+    order of what the store lacks for the lines that wait for goods."""
+    access = access_for(request.user)
+    availability = part_lines_availability(ro.workshop, selectors.catalogue_part_lines(ro))
+    rows = list(availability.values())
+    missing = [
+        f"{row.line.part.number}:{quantity_text(row.reservation.quantity)}"
+        for row in rows
+        if row.state == "waiting" and not row.on_order
+    ]
+    order_url = _url_or("supply:new", "/part-orders/new/")
+    return {
+        "part_rows": rows,
+        "order_missing_url": (
+            f"{order_url}?kind=urgent&repair_order={ro.number}&lines={','.join(missing)}"
+            if missing
+            else ""
+        ),
+        "can_reserve": access.can(Perm.PART_RESERVE, ro.workshop_id) and ro.is_open,
+        "can_issue": access.can(Perm.STORE_MANAGE, ro.workshop_id) and ro.is_open,
+        "can_order": access.can(Perm.PART_ORDER, ro.workshop_id) and ro.is_open,
+    }
+
+
 def _work(request: HttpRequest, ro: RepairOrder, forms: dict[str, Any]) -> dict[str, Any]:
     jobs = [j for j in ro.jobs.all() if j.status != JobStatus.DECLINED]
+    waiting = jobs_waiting_for_parts([j.pk for j in jobs])
     return {
-        "work_rows": [{"job": j, "time": selectors.job_time_summary(j)} for j in jobs],
+        "waiting_for_parts": waiting,
+        "work_rows": [
+            {
+                "job": j,
+                "time": selectors.job_time_summary(j),
+                "waiting": j.pk in waiting,
+                "parts_expected": waiting.get(j.pk),
+            }
+            for j in jobs
+        ],
         "technicians": selectors.workshop_technicians(ro.workshop),
     }
 
@@ -662,6 +703,7 @@ TAB_CONTEXT: dict[str, Callable[[HttpRequest, RepairOrder, dict[str, Any]], dict
     "reception": _reception,
     "inspection": _inspection,
     "estimate": _estimate,
+    "parts": _parts,
     "work": _work,
     "quality": _quality,
     "invoice": _invoice,

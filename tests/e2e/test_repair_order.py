@@ -9,9 +9,14 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from servicelane.appointments.models import Appointment
+from servicelane.appointments.choices import Channel
+from servicelane.appointments.models import Appointment, ServiceType
+from servicelane.appointments.selectors import booking_plan, next_free_slots
+from servicelane.appointments.services import appointment_book
 from servicelane.billing.models import Invoice
-from servicelane.vehicles.models import MileageReading
+from servicelane.core.models import User
+from servicelane.vehicles.choices import FuelType
+from servicelane.vehicles.models import MileageReading, Ownership
 from servicelane.workorders.choices import JobStatus, ROStatus
 from servicelane.workorders.links import progress_url
 from servicelane.workorders.models import RepairOrder
@@ -43,12 +48,36 @@ def english(page) -> None:
 
 
 def booked_appointment(workshop) -> Appointment:
-    return (
+    """The demo's next booking without a promise; late in the day the small demo has none
+    left, so the advisor books the next free slot for a demo customer's car."""
+    booked = (
         Appointment.objects.filter(
             workshop=workshop, status="booked", repair_order__isnull=True, promise_hours=None
         )
         .order_by("starts_at")
         .first()
+    )
+    if booked is not None:
+        return booked
+    service = ServiceType.objects.get(workshop=workshop, code="oil-service")
+    plan = booking_plan(workshop, [service.pk])
+    slot = next_free_slots(workshop=workshop, plan=plan, after=timezone.now(), count=1)[0]
+    ownership = (
+        Ownership.objects.filter(workshop=workshop, ended_on__isnull=True)
+        .exclude(vehicle__vehicle_type__fuel_type=FuelType.ELECTRIC)
+        .select_related("customer", "vehicle")
+        .first()
+    )
+    advisor = User.objects.get(email="advisor@freiburg.demo")
+    return appointment_book(
+        actor=advisor,
+        workshop=workshop,
+        channel=Channel.PHONE,
+        service_type_ids=[service.pk],
+        starts_at=slot.starts_at,
+        customer=ownership.customer,
+        vehicle=ownership.vehicle,
+        advisor=advisor,
     )
 
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from servicelane.appointments.demo import build_bookings
+from servicelane.control.demo import build_control, check_out_a_tool
+from servicelane.control.demo_time import build_attendance
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.demo import data
 from servicelane.core.models import Membership, Network, NetworkMembership, User, Workshop
@@ -25,6 +27,7 @@ from servicelane.parts.demo import build_catalogue
 from servicelane.servicebook.catalogue import NOT_APPLICABLE, ensure_maintenance_items
 from servicelane.servicebook.choices import EntryKind
 from servicelane.servicebook.models import ServiceEntry
+from servicelane.supply.demo import build_supply
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import (
     MileageReading,
@@ -39,6 +42,7 @@ from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.demo import build_repair_orders
 
 CUSTOMERS_PER_WORKSHOP = 200
+CATALOGUE_SEED = 7
 WARRANTY_DAYS = 3 * 365
 # Which maintenance items a yearly visit performs: (code, every n-th visit or km interval).
 VISIT_ITEMS = [("engine_oil", 1), ("vehicle_check", 2), ("micro_filter", 2), ("brake_fluid", 2),
@@ -112,18 +116,24 @@ class DemoBuilder:
             for s, c, n, e, f, d in data.VEHICLE_TYPES
         )
         self._network_staff(network)
+        # Its own random source: the other demo data stay the same with or without it.
+        build_catalogue(network, random.Random(CATALOGUE_SEED))  # noqa: S311
         ensure_catalogue(network)
         ensure_maintenance_items(network)
+        workshops = {}
         for index, spec in enumerate(data.WORKSHOPS):
             fields = {k: v for k, v in spec.items() if k != "key"}
             workshop = Workshop.objects.create(network=network, **fields)
+            workshops[spec["key"]] = workshop
             self._workshop_staff(workshop, spec["key"])
             self._customers_and_vehicles(workshop, spec["key"], types, serial_base=index * 10**5)
             advisor = User.objects.get(email=staff_email(WorkshopRole.ADVISOR, spec["key"]))
             build_bookings(workshop, spec["key"], advisor, self.rng)
             build_repair_orders(workshop, spec["key"], self.rng, self._password_hash)
-        # Last, so the random data above stay the same with or without it.
-        build_catalogue(network, self.rng)
+            build_control(workshop, random.Random(CATALOGUE_SEED + 2 + index))  # noqa: S311
+            build_attendance(workshop, random.Random(CATALOGUE_SEED + 3 + index))  # noqa: S311
+            check_out_a_tool(workshop)
+        build_supply(network, workshops, random.Random(CATALOGUE_SEED + 1))  # noqa: S311
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:
         # One hash for all accounts: hashing is slow on purpose, and they share a password.

@@ -31,7 +31,7 @@ WORKSHOPS = [
         "postal_code": "100102",
         "city": "北京",
         "country": "CN",
-        "subdivision": "",
+        "subdivision": "BJ",
         "time_zone": "Asia/Shanghai",
         "currency": "CNY",
         "default_language": "zh-hans",

@@ -160,7 +160,8 @@ def test_a_discount_outside_0_to_100_percent_is_refused(ro, advisor, percent):
         ({"quantity": "two"}, {"quantity": ["Enter a number."]}),
         ({"unit_price": "-84.50"}, {"unit_price": ["Enter a number that is not negative."]}),
         ({"unit_price": ""}, {"unit_price": ["Enter the part's price."]}),
-        ({"description": "  "}, {"description": ["Describe the part."]}),
+        ({"description": "  ", "code": ""}, {"description": ["Describe the part."]}),
+        ({"description": "  "}, {"code": ["No part with this number in the catalogue."]}),
     ],
 )
 def test_a_part_line_with_bad_numbers_is_refused(ro, advisor, fields, errors):

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Skill(models.TextChoices):
+    HIGH_VOLTAGE = "high_voltage", _("High-voltage systems")
+    BODY = "body", _("Body work")
+    PAINT = "paint", _("Paint")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    ALIGNMENT = "alignment", _("Wheel alignment")
+
+
+class Equipment(models.TextChoices):
+    LIFT = "lift", _("Lift")
+    ALIGNMENT_RIG = "alignment_rig", _("Alignment rig")
+    PAINT_BOOTH = "paint_booth", _("Paint booth")
+    HIGH_VOLTAGE_BAY = "high_voltage", _("High-voltage bay")
+
+
+class ToolState(models.TextChoices):
+    IN_PLACE = "in_place", _("In its place")
+    CHECKED_OUT = "checked_out", _("Checked out")
+    AT_CALIBRATION = "calibration", _("At calibration")
+    DEFECTIVE = "defective", _("Defective")
+
+
+class ToolMovementKind(models.TextChoices):
+    CHECK_OUT = "check_out", _("Checked out")
+    RETURN = "return", _("Returned")
+    STATE = "state", _("State changed")
+
+
+class PlanningStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Proposal ready")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,108 @@
+"""The demo workshops' floor: bays with their equipment, the technicians' skills and
+shifts for a fortnight around today, and the special tools room."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from servicelane.control.models import Bay, Shift, SpecialTool
+from servicelane.core.choices import WorkshopRole
+from servicelane.core.models import Membership, Workshop
+
+# code, names per language, equipment
+BAYS = [
+    ("B1", {"de": "Hebebühne 1", "zh-hans": "举升工位 1", "en": "Lift 1"}, ["lift"]),
+    ("B2", {"de": "Hebebühne 2", "zh-hans": "举升工位 2", "en": "Lift 2"}, ["lift"]),
+    ("B3", {"de": "Hebebühne 3", "zh-hans": "举升工位 3", "en": "Lift 3"}, ["lift"]),
+    ("B4", {"de": "Achsvermessung", "zh-hans": "四轮定位工位", "en": "Alignment"},
+     ["lift", "alignment_rig"]),
+    ("B5", {"de": "Hochvolt-Platz", "zh-hans": "高压工位", "en": "High-voltage bay"},
+     ["lift", "high_voltage"]),
+    ("B6", {"de": "Lackierkabine", "zh-hans": "喷漆房", "en": "Paint booth"}, ["paint_booth"]),
+    ("B7", {"de": "Diagnoseplatz", "zh-hans": "诊断工位", "en": "Diagnosis bay"}, []),
+]  # fmt: skip
+
+# number, names per language, storage place, copies
+TOOLS = [
+    ("83 30 2 408 593", {"de": "Bremsenentlüftungsgerät", "zh-hans": "制动液排气加注机",
+                         "en": "Brake bleeding unit"}, "S-01", 1),
+    ("83 30 0 493 933", {"de": "Zündkerzenschlüssel 14 mm", "zh-hans": "火花塞套筒 14 mm",
+                         "en": "Spark plug socket 14 mm"}, "S-02", 2),
+    ("ICOM-NEXT", {"de": "Diagnose-Interface ICOM Next", "zh-hans": "ICOM Next 诊断接口",
+                   "en": "Diagnosis interface ICOM Next"}, "D-01", 2),
+    ("83 30 2 447 478", {"de": "Hochvolt-Sicherheitsset", "zh-hans": "高压安全套件",
+                         "en": "High-voltage safety kit"}, "HV-01", 1),
+    ("83 30 2 357 986", {"de": "Drehmomentschlüssel 40–200 Nm", "zh-hans": "扭力扳手 40–200 Nm",
+                         "en": "Torque wrench 40–200 Nm"}, "S-03", 2),
+    ("83 30 0 495 488", {"de": "Klimaservicegerät", "zh-hans": "空调维护设备",
+                         "en": "A/C service unit"}, "S-04", 1),
+]  # fmt: skip
+
+# Technicians' skills by e-mail prefix (demo accounts).
+SKILLS = {
+    "technician": ["diagnosis"],
+    "senior-technician": ["diagnosis", "high_voltage", "body", "paint"],
+    "junior-technician": [],
+}
+
+
+def build_control(workshop: Workshop, rng: random.Random) -> None:
+    language = workshop.default_language
+    Bay.objects.bulk_create(
+        Bay(workshop=workshop, code=code, name=names.get(language, names["en"]), equipment=eq)
+        for code, names, eq in BAYS
+    )
+    technicians = Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN)
+    for membership in technicians.select_related("user"):
+        membership.skills = SKILLS.get(membership.user.email.split("@")[0], [])
+        membership.save(update_fields=["skills"])
+    today = timezone.localdate()
+    Shift.objects.bulk_create(
+        Shift(
+            workshop=workshop,
+            technician_id=membership.user_id,
+            date=today + dt.timedelta(days=offset),
+            starts_at=dt.time(8 if index % 2 == 0 else 9),
+            ends_at=dt.time(17 if index % 2 == 0 else 18),
+            break_starts_at=dt.time(12, 30),
+            break_minutes=45,
+        )
+        for index, membership in enumerate(technicians.order_by("pk"))
+        for offset in range(-7, 8)
+        if (today + dt.timedelta(days=offset)).weekday() < 6
+    )
+    overdue = today - dt.timedelta(days=rng.randint(3, 20))
+    SpecialTool.objects.bulk_create(
+        SpecialTool(
+            workshop=workshop,
+            number=number,
+            copy=copy,
+            name=names.get(language, names["en"]),
+            storage_place=f"{place}/{copy}",
+            # The A/C unit's calibration has lapsed: the register flags it.
+            calibration_due=overdue
+            if number == "83 30 0 495 488"
+            else today + dt.timedelta(days=rng.randint(30, 400)),
+        )
+        for number, names, place, copies in TOOLS
+        for copy in range(1, copies + 1)
+    )
+
+
+def check_out_a_tool(workshop: Workshop) -> None:
+    """The job in the bay has the diagnosis interface: the register shows it taken."""
+    from servicelane.control.services import tool_check_out
+    from servicelane.workorders.choices import JobStatus
+    from servicelane.workorders.models import Job
+
+    job = (
+        Job.objects.filter(repair_order__workshop=workshop, status=JobStatus.IN_PROGRESS)
+        .exclude(technician=None)
+        .select_related("technician", "repair_order")
+        .first()
+    )
+    foreman = Membership.objects.filter(workshop=workshop, role=WorkshopRole.FOREMAN).first()
+    tool = SpecialTool.objects.filter(workshop=workshop, number="ICOM-NEXT").first()
+    if job and foreman and tool:
+        tool_check_out(actor=foreman.user, tool=tool, technician=job.technician, job=job)

@@ -1,0 +1,942 @@
+"""The workshop planner: which technician does which job, in which bay, and when.
+
+Pure Python over dataclasses (no Django, no database): the control app maps its
+technicians, bays, special tools and open jobs onto ``Technician``, ``Bay``, ``Tool``
+and ``Job`` and reads back a ``Plan``. Times are whole minutes from the start of the
+planning horizon (minute 0 is now).
+
+Rules every plan keeps (``violations`` checks them):
+- a job runs once, without interruption, on one technician of at least its level who
+  has all its skills (the foreman's ``fixed_technician`` when given), inside one of that
+  technician's working windows (shift less breaks and absences), and in one bay whose
+  equipment includes what the job needs;
+- no technician and no bay does two things at once;
+- a job holds one copy of each special tool it needs for its whole duration, and no
+  more copies of a tool are out at a time than exist;
+- no job starts before its release (parts arrival);
+- a running job is a fact: it stays on its technician (and bay) from minute 0 for its
+  remaining minutes. Running jobs are not checked against each other.
+
+Before solving, each job is checked on its own (``explain``): no technician of its
+level, none with its skills, no bay with its equipment, a special tool with no copy,
+longer than any working window of a qualified technician, released after the last start
+those windows allow. Such a job stays out of the model and is reported in
+``Plan.unplaced`` with reason codes (``Code``) and their parameters; ``describe`` turns
+a reason into an English sentence, the app translates by code.
+
+The CP-SAT model (``_Model``): per job a start variable (its domain the union of the
+windows that fit it) and a "placed" literal; one optional interval per (job, eligible
+technician), all sharing that start, exactly one present when placed; a technician's
+time outside their windows and their running jobs are fixed intervals in their
+no-overlap, and choosing a technician also restricts the start to that technician's
+windows. Bays with the same equipment are interchangeable, so a job chooses a kind of
+bay (one optional interval per eligible kind) and each kind is a cumulative resource of
+as many bays as it has; ``read`` deals the jobs out to the bays afterwards. A special
+tool is a cumulative of its copies (a no-overlap for one copy). On a big day (more
+than ``MAX_CHOICES`` (job, technician) pairs) each job chooses among an even share of
+its technicians, always including the one the greedy plan gave it
+(``_technician_choices``); the plan says so (``Plan.narrowed``).
+
+The objective is lexicographic, solved in two phases on the same model:
+1. promises: minimise weighted lateness, sum of weight * max(0, end - due). A job that
+   passes the checks may still find no room before the end of the horizon (an
+   overloaded day). It may then be left out and is reported as ``no_capacity``: a
+   promised job left out counts as done right after the horizon (later than anywhere
+   in the plan, so it is only left out for other promises' sake); below every minute of
+   lateness, the weight of unpromised jobs left out is minimised too.
+2. finish: keeping phase 1's value, minimise the sum of the jobs' end times (cars back
+   sooner, the day ends earlier), then the spread of booked minutes between the
+   technicians at work (the most loaded less the least loaded).
+One weighted sum with the tiers strictly ordered needs multipliers of about 10^14 on a
+300-job day, which ruins the solver's bounds; two phases keep each objective small.
+
+Phase 1 starts from the greedy earliest-due-date plan (``greedy.py``), hinted in full,
+so the planner never returns a plan worse on promises than the greedy one. It gets two
+thirds of the time left, phase 2 the rest (more when phase 1 is proven early), and
+phase 2 starts from phase 1's plan. The whole call, model building included, keeps to
+``time_limit_s`` (plus some milliseconds). ``Plan.objective`` is the plan's phase-1
+lateness; ``best_bound`` the greater of the solver's proven bound and the floor every
+promise sets on its own (each job at its earliest possible end), which also holds for a
+narrowed day; ``gap`` from these two. "optimal" means both phases proven, on a day that
+was not narrowed. ``Plan.phases`` has each phase's status, objective and bound.
+"""
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from ortools.sat.python import cp_model
+
+# ---------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class Technician:
+    id: Hashable
+    level: int  # 1 induction … 4 senior technician
+    skills: frozenset[str] = frozenset()
+    # Available windows [start, end) in minutes: the shift less breaks and absences.
+    shifts: Sequence[tuple[int, int]] = ()
+
+
+@dataclass(frozen=True)
+class Bay:
+    id: Hashable
+    equipment: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Tool:
+    id: Hashable
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class Job:
+    id: Hashable
+    duration: int
+    level: int = 1
+    skills: frozenset[str] = frozenset()
+    equipment: frozenset[str] = frozenset()
+    tools: frozenset[Hashable] = frozenset()
+    release: int = 0  # earliest start (parts arrival); 0 = now
+    due: int | None = None  # promised completion
+    weight: int = 1  # 10 express promise, 5 body/paint, 1 normal
+    # Running now: pinned to this technician (and bay) from minute 0 for ``remaining``
+    # minutes (``duration`` when None).
+    running_technician: Hashable | None = None
+    running_bay: Hashable | None = None
+    remaining: int | None = None
+    fixed_technician: Hashable | None = None  # the foreman's assignment, kept
+
+    @property
+    def running(self) -> bool:
+        return self.running_technician is not None
+
+
+# --------------------------------------------------------------------------- output
+
+
+class Code(StrEnum):
+    """Why a job cannot be placed; the parameters each carries are noted."""
+
+    NO_LEVEL = "no_level"  # level
+    NO_SKILLS = "no_skills"  # skills
+    NO_LEVEL_WITH_SKILLS = "no_level_with_skills"  # level, skills
+    NO_EQUIPMENT = "no_equipment"  # equipment
+    NO_TOOL = "no_tool"  # tools
+    NO_SHIFT = "no_shift"  # (none)
+    TOO_LONG = "too_long"  # duration, longest
+    RELEASE_TOO_LATE = "release_too_late"  # release, latest_start
+    UNKNOWN_TECHNICIAN = "unknown_technician"  # technician
+    UNKNOWN_BAY = "unknown_bay"  # bay
+    FIXED_UNQUALIFIED = "fixed_unqualified"  # technician, level, skills
+    NO_CAPACITY = "no_capacity"  # (none)
+
+
+class Reason(NamedTuple):
+    """A code and its parameters; equal to the plain tuple ``("no_level", {"level": 3})``."""
+
+    code: Code
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    job_id: Hashable
+    technician_id: Hashable
+    bay_id: Hashable | None  # None only for a running job reported without a bay
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Unplaceable:
+    job_id: Hashable
+    reasons: list[Reason]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One solve. Objective and bound in the solver's units: for "promises" the weighted
+    lateness times (1 + weight of the unpromised jobs) plus the weight of unpromised jobs
+    left out; for "finish" the sum of end times times (1 + the most a technician can be
+    booked) plus the spread of the load."""
+
+    name: str  # "promises" or "finish"
+    status: str  # CP-SAT's, lower case: optimal, feasible, infeasible, unknown
+    objective: int | None
+    best_bound: int | None
+    wall_s: float
+
+
+@dataclass
+class Plan:
+    assignments: list[Assignment]
+    unplaced: list[Unplaceable]
+    status: str  # optimal, feasible, infeasible, unknown; "heuristic" for the greedy plan
+    # Weighted lateness as the planner counts it: placed jobs, and a promised job left out
+    # for lack of room as if done right after the horizon. The planner's proven lower
+    # bound of it and the relative gap (objective - bound) / max(1, objective); None for
+    # the greedy plan.
+    objective: int = 0
+    best_bound: int | None = None
+    gap: float | None = None
+    total_lateness: int = 0  # minutes past the promise, summed over placed jobs
+    weighted_lateness: int = 0
+    # Placed jobs ending after their due time, and jobs not placed due by the horizon.
+    broken_promises: int = 0
+    makespan: int = 0  # end of the last placed job
+    wall_s: float = 0.0
+    phases: list[Phase] = field(default_factory=list)
+    # True when the day was too big for every (job, technician) pair and jobs chose
+    # among a share of their technicians (see MAX_CHOICES): the plan is then not
+    # called optimal, and its bound is the floor every promise sets on its own.
+    narrowed: bool = False
+
+
+def describe(reason: Reason | tuple[str, dict]) -> str:
+    """The reason as an English sentence (the app translates by code instead)."""
+    code, params = reason
+    p = dict(params)
+    match Code(code):
+        case Code.NO_LEVEL:
+            return f"No technician has level {p['level']} or above."
+        case Code.NO_SKILLS:
+            return f"No technician has {_skills(p['skills'])}."
+        case Code.NO_LEVEL_WITH_SKILLS:
+            return f"No technician of level {p['level']} or above has {_skills(p['skills'])}."
+        case Code.NO_EQUIPMENT:
+            return f"No bay has the equipment it needs: {_listed(p['equipment'])}."
+        case Code.NO_TOOL:
+            return f"No copy of the special tool(s) {_listed(p['tools'])} is in the tools room."
+        case Code.NO_SHIFT:
+            return "No qualified technician works before the end of the plan."
+        case Code.TOO_LONG:
+            return (
+                f"It takes {p['duration']} min, longer than any working window of a "
+                f"qualified technician (the longest is {p['longest']} min)."
+            )
+        case Code.RELEASE_TOO_LATE:
+            return (
+                f"It can start at minute {p['release']} at the earliest (parts arrival), "
+                f"after the last start a qualified technician's hours allow "
+                f"(minute {p['latest_start']})."
+            )
+        case Code.UNKNOWN_TECHNICIAN:
+            return f"Technician {p['technician']} is not among the technicians planned."
+        case Code.UNKNOWN_BAY:
+            return f"Bay {p['bay']} is not among the bays planned."
+        case Code.FIXED_UNQUALIFIED:
+            return (
+                f"It is assigned to technician {p['technician']}, who lacks level "
+                f"{p['level']}{' or ' + _skills(p['skills']) if p['skills'] else ''}."
+            )
+        case Code.NO_CAPACITY:
+            return (
+                "It did not fit: the qualified technicians, bays or tools are booked until "
+                "the end of the plan."
+            )
+    raise AssertionError(code)  # pragma: no cover
+
+
+def _listed(items: Iterable[Any]) -> str:
+    return ", ".join(str(item) for item in items)
+
+
+def _skills(skills: Sequence[str]) -> str:
+    return f"the skill{'s' if len(skills) > 1 else ''} {_listed(skills)}"
+
+
+# ------------------------------------------------------------------- shared checks
+
+Window = tuple[int, int]
+
+
+def windows(technician: Technician, horizon: int | None = None) -> list[Window]:
+    """The technician's windows sorted, touching or overlapping ones merged, clipped to
+    [0, horizon)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(technician.shifts):
+        start = max(0, start)
+        if horizon is not None:
+            end = min(end, horizon)
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def qualified(job: Job, technician: Technician) -> bool:
+    return technician.level >= job.level and frozenset(job.skills) <= frozenset(technician.skills)
+
+
+def fits(job: Job, window: Window) -> bool:
+    return max(window[0], job.release) + job.duration <= window[1]
+
+
+def default_horizon(jobs: Sequence[Job], technicians: Sequence[Technician]) -> int:
+    ends = [end for t in technicians for _, end in windows(t)]
+    ends += [_remaining(j) for j in jobs if j.running]
+    return max(ends, default=0)
+
+
+def _remaining(job: Job) -> int:
+    return max(0, job.duration if job.remaining is None else job.remaining)
+
+
+def explain(
+    job: Job,
+    technicians: Sequence[Technician],
+    bays: Sequence[Bay],
+    tools: Sequence[Tool],
+    horizon: int | None = None,
+) -> list[Reason]:
+    """Why ``job`` cannot be placed whatever the other jobs do; [] when it can."""
+    if horizon is None:
+        horizon = default_horizon([job], technicians)
+    by_id = {t.id: t for t in technicians}
+    if job.running:
+        reasons = []
+        if job.running_technician not in by_id:
+            reasons.append(Reason(Code.UNKNOWN_TECHNICIAN, {"technician": job.running_technician}))
+        if job.running_bay is not None and job.running_bay not in {b.id for b in bays}:
+            reasons.append(Reason(Code.UNKNOWN_BAY, {"bay": job.running_bay}))
+        return reasons
+    if job.duration < 0:
+        raise ValueError(f"job {job.id}: negative duration {job.duration}")
+    reasons = []
+    skills = sorted(job.skills)
+    if job.fixed_technician is not None:
+        fixed = by_id.get(job.fixed_technician)
+        if fixed is None:
+            reasons.append(Reason(Code.UNKNOWN_TECHNICIAN, {"technician": job.fixed_technician}))
+            candidates = []
+        elif not qualified(job, fixed):
+            missing = sorted(frozenset(job.skills) - frozenset(fixed.skills))
+            reasons.append(
+                Reason(
+                    Code.FIXED_UNQUALIFIED,
+                    {"technician": fixed.id, "level": job.level, "skills": missing},
+                )
+            )
+            candidates = []
+        else:
+            candidates = [fixed]
+    else:
+        candidates = [t for t in technicians if qualified(job, t)]
+        if not candidates:
+            has_level = any(t.level >= job.level for t in technicians)
+            has_skills = any(frozenset(job.skills) <= frozenset(t.skills) for t in technicians)
+            if not has_level:
+                reasons.append(Reason(Code.NO_LEVEL, {"level": job.level}))
+            if not has_skills:
+                reasons.append(Reason(Code.NO_SKILLS, {"skills": skills}))
+            if has_level and has_skills:
+                reasons.append(
+                    Reason(Code.NO_LEVEL_WITH_SKILLS, {"level": job.level, "skills": skills})
+                )
+    if not any(frozenset(job.equipment) <= frozenset(b.equipment) for b in bays):
+        reasons.append(Reason(Code.NO_EQUIPMENT, {"equipment": sorted(job.equipment)}))
+    copies = {tool.id: tool.copies for tool in tools}
+    missing_tools = sorted((t for t in job.tools if copies.get(t, 0) < 1), key=str)
+    if missing_tools:
+        reasons.append(Reason(Code.NO_TOOL, {"tools": missing_tools}))
+    if candidates:
+        spans = [w for t in candidates for w in windows(t, horizon)]
+        long_enough = [w for w in spans if w[1] - w[0] >= job.duration]
+        if not spans:
+            reasons.append(Reason(Code.NO_SHIFT, {}))
+        elif not long_enough:
+            longest = max(end - start for start, end in spans)
+            reasons.append(Reason(Code.TOO_LONG, {"duration": job.duration, "longest": longest}))
+        elif not any(fits(job, w) for w in long_enough):
+            latest = max(end - job.duration for _, end in long_enough)
+            reasons.append(
+                Reason(Code.RELEASE_TOO_LATE, {"release": job.release, "latest_start": latest})
+            )
+    return reasons
+
+
+@dataclass
+class Day:
+    """The input checked and indexed, shared by the planner, the greedy plan and the
+    validator."""
+
+    jobs: list[Job]
+    technicians: list[Technician]
+    bays: list[Bay]
+    tools: dict[Hashable, int]  # tool id → copies
+    horizon: int
+    windows: dict[Hashable, list[Window]]  # technician id → merged windows
+    running: list[Job]  # placeable running jobs
+    open: list[Job]  # placeable jobs to schedule
+    unplaced: list[Unplaceable]
+    techs_for: dict[Hashable, list[Technician]]  # open job id → eligible technicians
+    bays_for: dict[Hashable, list[Bay]]  # open job id → eligible bays
+
+
+def prepare(
+    jobs: Sequence[Job],
+    technicians: Sequence[Technician],
+    bays: Sequence[Bay],
+    tools: Sequence[Tool],
+    horizon: int | None = None,
+) -> Day:
+    ids = [j.id for j in jobs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("job ids are not unique")
+    if horizon is None:
+        horizon = default_horizon(jobs, technicians)
+    day = Day(
+        jobs=list(jobs),
+        technicians=list(technicians),
+        bays=list(bays),
+        tools={tool.id: tool.copies for tool in tools},
+        horizon=horizon,
+        windows={t.id: windows(t, horizon) for t in technicians},
+        running=[],
+        open=[],
+        unplaced=[],
+        techs_for={},
+        bays_for={},
+    )
+    for job in jobs:
+        reasons = explain(job, technicians, bays, tools, horizon)
+        if reasons:
+            day.unplaced.append(Unplaceable(job.id, reasons))
+        elif job.running:
+            day.running.append(job)
+        else:
+            candidates = [
+                t
+                for t in technicians
+                if (job.fixed_technician is None or t.id == job.fixed_technician)
+                and qualified(job, t)
+                and any(fits(job, w) for w in day.windows[t.id])
+            ]
+            day.techs_for[job.id] = candidates
+            day.bays_for[job.id] = [
+                b for b in bays if frozenset(job.equipment) <= frozenset(b.equipment)
+            ]
+            day.open.append(job)
+    return day
+
+
+def running_assignment(job: Job) -> Assignment:
+    return Assignment(job.id, job.running_technician, job.running_bay, 0, _remaining(job))
+
+
+def finish(plan: Plan, day: Day) -> Plan:
+    """Fill the plan's figures from its assignments and what it left out; sort the
+    assignments by start."""
+    by_id = {j.id: j for j in day.jobs}
+    plan.total_lateness = plan.weighted_lateness = plan.broken_promises = 0
+    for a in plan.assignments:
+        job = by_id[a.job_id]
+        if job.due is not None and a.end > job.due:
+            plan.total_lateness += a.end - job.due
+            plan.weighted_lateness += job.weight * (a.end - job.due)
+            plan.broken_promises += 1
+    left_out = 0
+    for u in plan.unplaced:
+        job = by_id[u.job_id]
+        if job.due is not None and job.due <= day.horizon:
+            plan.broken_promises += 1  # not done by the end of the plan: broken too
+        if job.due is not None and any(r[0] == Code.NO_CAPACITY for r in u.reasons):
+            left_out += job.weight * max(0, day.horizon + job.duration - job.due)
+    plan.objective = plan.weighted_lateness + left_out
+    if plan.best_bound is not None:
+        plan.best_bound = min(plan.best_bound, plan.objective)
+        plan.gap = (plan.objective - plan.best_bound) / max(1, plan.objective)
+    plan.makespan = max((a.end for a in plan.assignments), default=0)
+    order = {job_id: n for n, job_id in enumerate(by_id)}
+    plan.assignments.sort(key=lambda a: (a.start, order[a.job_id]))
+    return plan
+
+
+# ------------------------------------------------------------------------- planner
+
+# Beyond this many (job, technician) pairs a job chooses among a share of its
+# technicians (see _technician_choices): the model stays small enough to improve on
+# within seconds.
+MAX_CHOICES = 2400
+
+
+def plan(
+    jobs: Sequence[Job],
+    technicians: Sequence[Technician],
+    bays: Sequence[Bay],
+    tools: Sequence[Tool],
+    *,
+    time_limit_s: float = 5.0,
+    horizon: int | None = None,
+    workers: int | None = None,
+    max_choices: int | None = MAX_CHOICES,
+) -> Plan:
+    """The best plan CP-SAT finds within ``time_limit_s`` (see the module docstring)."""
+    from servicelane.control.greedy import greedy_edd  # the hint; greedy imports us
+
+    started = time.perf_counter()
+    deadline = started + time_limit_s
+    day = prepare(jobs, technicians, bays, tools, horizon)
+    greedy = greedy_edd(jobs, technicians, bays, tools, horizon=day.horizon)
+    model = _Model(day, greedy, max_choices)
+    values = model.hint(greedy)
+    primary, proven = model.primary_of(values), False
+    # A bound that holds whatever the model: every promised job at its earliest end.
+    best_bound = _lateness_floor(day)
+
+    solver = _solver(workers, 2 / 3 * (deadline - time.perf_counter()))
+    status = solver.solve(model.cp)
+    phases = [_phase("promises", solver, status)]
+    if status == cp_model.INFEASIBLE:  # not expected: every job may be left out
+        result = Plan([], day.unplaced, "infeasible", phases=phases)
+        result.wall_s = time.perf_counter() - started
+        return finish(result, day)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = model.values(solver)
+        primary = round(solver.objective_value)
+        proven = status == cp_model.OPTIMAL and not model.narrowed
+        if not model.narrowed:  # else the solver's bound is only for the jobs' share
+            # The objective is scale × lateness + (weight of unpromised jobs left out,
+            # < scale): the bound on lateness is the bound on it divided by scale.
+            solver_bound = min(primary, math.floor(solver.best_objective_bound))
+            best_bound = max(best_bound, solver_bound // model.scale)
+    # else: no solution in time; carry on from the greedy plan (feasible by construction).
+
+    model.second_phase(primary, values)
+    solver = _solver(workers, deadline - time.perf_counter())
+    status = solver.solve(model.cp)
+    phases.append(_phase("finish", solver, status))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = model.values(solver)
+    proven = proven and status == cp_model.OPTIMAL
+    assignments, no_room = model.read(values)
+    result = Plan(
+        assignments=assignments + [running_assignment(j) for j in day.running],
+        unplaced=day.unplaced + [Unplaceable(j, [Reason(Code.NO_CAPACITY, {})]) for j in no_room],
+        status="optimal" if proven else "feasible",
+        best_bound=best_bound,
+        phases=phases,
+        narrowed=model.narrowed,
+    )
+    result.wall_s = time.perf_counter() - started
+    return finish(result, day)
+
+
+def _lateness_floor(day: Day) -> int:
+    """Weighted lateness no plan can beat: running jobs as they are, every other
+    promised job ending as early as a window of an eligible technician allows."""
+    floor = sum(j.weight * max(0, _remaining(j) - j.due) for j in day.running if j.due is not None)
+    for job in day.open:
+        if job.due is not None:
+            earliest_end = min(
+                max(s, job.release) + job.duration
+                for t in day.techs_for[job.id]
+                for s, e in day.windows[t.id]
+                if fits(job, (s, e))
+            )
+            floor += job.weight * max(0, earliest_end - job.due)
+    return floor
+
+
+def _technician_choices(
+    day: Day, greedy: Plan, max_choices: int | None
+) -> dict[Hashable, list[Technician]]:
+    """The technicians the model lets each job choose from: every eligible one, unless
+    that makes more than ``max_choices`` (job, technician) pairs on the day. Then each
+    job keeps an even share of the pairs (at least four technicians): the one the greedy
+    plan gave it (so the hint stays a solution) and others spread evenly over its
+    eligible technicians, starting at a different one for each job so that every
+    technician is offered about the same number of jobs."""
+    choices = {job.id: day.techs_for[job.id] for job in day.open}
+    if max_choices is None or sum(map(len, choices.values())) <= max_choices:
+        return choices
+    share = max(4, max_choices // max(1, len(day.open)))
+    greedy_tech = {a.job_id: a.technician_id for a in greedy.assignments}
+    for n, job in enumerate(day.open):
+        eligible = choices[job.id]
+        if len(eligible) <= share:
+            continue
+        step = len(eligible) / share
+        keep = {eligible[(n + round(k * step)) % len(eligible)].id for k in range(share)}
+        if job.id in greedy_tech:
+            keep.add(greedy_tech[job.id])
+        choices[job.id] = [t for t in eligible if t.id in keep]
+    return choices
+
+
+def _solver(workers: int | None, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    # Probing in presolve takes seconds on a day of 300 jobs and helps little here.
+    solver.parameters.cp_model_probing_level = 0
+    if workers is not None:
+        solver.parameters.num_workers = workers
+    return solver
+
+
+def _phase(name: str, solver: cp_model.CpSolver, status: int) -> Phase:
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return Phase(
+        name=name,
+        status=solver.status_name(status).lower(),
+        objective=round(solver.objective_value) if found else None,
+        best_bound=round(solver.best_objective_bound) if found else None,
+        wall_s=solver.wall_time,
+    )
+
+
+class _Model:
+    """The CP-SAT model of a prepared day, its hint and how to read a solution back.
+
+    Bays with the same equipment are interchangeable, so a job chooses a kind of bay
+    (one optional interval per eligible kind) and each kind is a cumulative resource of
+    its bays (a no-overlap for a kind of one bay). Intervals never overlapping more
+    than there are bays can always be dealt out to the bays one by one (interval graphs
+    colour with as many colours as their largest overlap): ``read`` does that, by start
+    time. This keeps the model a fraction of one interval per (job, bay) on a workshop
+    of many lifts, and takes away the lifts' symmetry.
+    """
+
+    def __init__(self, day: Day, greedy: Plan, max_choices: int | None):
+        self.day = day
+        cp = self.cp = cp_model.CpModel()
+        horizon = day.horizon
+        self.start: dict[Hashable, cp_model.IntVar] = {}
+        self.placed: dict[Hashable, cp_model.IntVar] = {}
+        self.on_tech: dict[Hashable, dict[Hashable, cp_model.IntVar]] = {}
+        self.in_kind: dict[Hashable, dict[int, cp_model.IntVar]] = {}
+        self.late: dict[Hashable, cp_model.IntVar] = {}
+        self.earliest: dict[Hashable, int] = {}  # the start a left-out job is pinned to
+        kinds: dict[frozenset[str], list[Bay]] = {}
+        for b in day.bays:
+            kinds.setdefault(frozenset(b.equipment), []).append(b)
+        self.kinds = list(kinds.values())
+        self.kind_of = {b.id: k for k, group in enumerate(self.kinds) for b in group}
+        # A bay is taken by its running jobs from 0 until the last of them ends.
+        self.bay_taken = {b.id: 0 for b in day.bays}
+        for j in day.running:
+            if j.running_bay is not None:
+                self.bay_taken[j.running_bay] = max(self.bay_taken[j.running_bay], _remaining(j))
+        tech_intervals: dict[Hashable, list] = defaultdict(list)
+        kind_intervals: dict[int, list] = defaultdict(list)
+        tool_intervals: dict[Hashable, list] = defaultdict(list)
+
+        # Fixed: time off and running jobs.
+        for t in day.technicians:
+            busy = _gaps(day.windows[t.id], horizon)
+            busy += [(0, _remaining(j)) for j in day.running if j.running_technician == t.id]
+            for start, end in _merge(busy):
+                tech_intervals[t.id].append(cp.new_fixed_size_interval_var(start, end - start, ""))
+        for bay_id, taken in self.bay_taken.items():
+            if taken:
+                interval = cp.new_fixed_size_interval_var(0, taken, "")
+                kind_intervals[self.kind_of[bay_id]].append(interval)
+        for tool, copies in day.tools.items():
+            holders = [j for j in day.running if tool in j.tools and _remaining(j) > 0]
+            # All running jobs start at 0: they hold the copies there are, never more.
+            for job in sorted(holders, key=_remaining, reverse=True)[:copies]:
+                tool_intervals[tool].append(cp.new_fixed_size_interval_var(0, _remaining(job), ""))
+
+        # Weighted lateness of the running jobs: a constant, so the objective reads as
+        # the plan's weighted lateness whenever nothing is left out.
+        self.fixed_lateness = sum(
+            j.weight * max(0, _remaining(j) - j.due) for j in day.running if j.due is not None
+        )
+        # Below every minute of weighted lateness: the weight of unpromised jobs left out.
+        self.scale = 1 + sum(j.weight for j in day.open if j.due is None)
+        unpromised_out, lateness = [], []
+        offered = _technician_choices(day, greedy, max_choices)
+        self.narrowed = any(len(offered[j.id]) < len(day.techs_for[j.id]) for j in day.open)
+        for job in day.open:
+            d = job.duration
+            per_tech = {
+                t.id: [
+                    (max(s, job.release), e - d) for s, e in day.windows[t.id] if fits(job, (s, e))
+                ]
+                for t in offered[job.id]
+            }
+            domain = cp_model.Domain.from_intervals([r for rs in per_tech.values() for r in rs])
+            start = self.start[job.id] = cp.new_int_var_from_domain(domain, f"start_{job.id}")
+            placed = self.placed[job.id] = cp.new_bool_var(f"placed_{job.id}")
+            # Left out: the start is pinned, so it neither counts as lateness nor moves ends.
+            self.earliest[job.id] = domain.min()
+            cp.add(start == domain.min()).only_enforce_if(~placed)
+
+            choices = self.on_tech[job.id] = {}
+            for tech_id, ranges in per_tech.items():
+                lit = placed if len(per_tech) == 1 else cp.new_bool_var("")
+                choices[tech_id] = lit
+                tech_domain = cp_model.Domain.from_intervals(ranges)
+                if tech_domain.size() < domain.size():
+                    cp.add_linear_expression_in_domain(start, tech_domain).only_enforce_if(lit)
+                tech_intervals[tech_id].append(
+                    cp.new_optional_fixed_size_interval_var(start, d, lit, "")
+                )
+            if len(per_tech) > 1:
+                cp.add_exactly_one([*choices.values(), ~placed])
+
+            kind_choices = self.in_kind[job.id] = {}
+            eligible = sorted({self.kind_of[b.id] for b in day.bays_for[job.id]})
+            for k in eligible:
+                lit = placed if len(eligible) == 1 else cp.new_bool_var("")
+                kind_choices[k] = lit
+                kind_intervals[k].append(cp.new_optional_fixed_size_interval_var(start, d, lit, ""))
+            if len(eligible) > 1:
+                cp.add_exactly_one([*kind_choices.values(), ~placed])
+
+            if job.tools:
+                interval = cp.new_optional_fixed_size_interval_var(start, d, placed, "")
+                for tool in job.tools:
+                    tool_intervals[tool].append(interval)
+
+            if job.due is None:
+                unpromised_out.append(job.weight * ~placed)
+            elif horizon + d > job.due:
+                # Left out, a promised job counts as done right after the horizon: later
+                # than anywhere in the plan.
+                late = self.late[job.id] = cp.new_int_var(0, horizon + d - job.due, "")
+                cp.add(late >= start + d - job.due).only_enforce_if(placed)
+                cp.add(late == horizon + d - job.due).only_enforce_if(~placed)
+                lateness.append(job.weight * late)
+
+        for intervals in tech_intervals.values():
+            if len(intervals) > 1:
+                cp.add_no_overlap(intervals)
+        for resources, capacity_of in (
+            (kind_intervals, lambda k: len(self.kinds[k])),
+            (tool_intervals, lambda tool: day.tools[tool]),
+        ):
+            for key, intervals in resources.items():
+                capacity = capacity_of(key)
+                if len(intervals) <= capacity:
+                    continue
+                if capacity == 1:
+                    cp.add_no_overlap(intervals)
+                else:
+                    cp.add_cumulative(intervals, [1] * len(intervals), capacity)
+
+        self.primary = self.scale * (sum(lateness) + self.fixed_lateness) + sum(unpromised_out)
+        cp.minimize(self.primary)
+
+    def primary_of(self, values: dict) -> int:
+        """Phase 1's objective at a solution given as ``values``."""
+        day = self.day
+        late = sum(j.weight * values[self.late[j.id]] for j in day.open if j.id in self.late)
+        out = sum(j.weight for j in day.open if j.due is None and not values[self.placed[j.id]])
+        return self.scale * (late + self.fixed_lateness) + out
+
+    def second_phase(self, primary_value: int, values: dict) -> None:
+        """Keep the promises found (``primary_value``); finish earlier, then balance the
+        load. Hints ``values``, phase 1's solution, completed with the new variables."""
+        cp, day = self.cp, self.day
+        cp.add(self.primary <= primary_value)
+        values = dict(values)
+        ends = sum(self.start[j.id] + j.duration for j in day.open)
+        loads, cap = [], day.horizon
+        for t in day.technicians:
+            if not day.windows[t.id]:
+                continue  # not at work: nothing to balance
+            fixed = sum(_remaining(j) for j in day.running if j.running_technician == t.id)
+            booked = [
+                (j.duration, self.on_tech[j.id][t.id])
+                for j in day.open
+                if t.id in self.on_tech[j.id]
+            ]
+            load = cp.new_int_var(0, day.horizon + fixed, "")
+            cp.add(load == fixed + sum(d * lit for d, lit in booked))
+            values[load] = fixed + sum(d * values[lit] for d, lit in booked)
+            loads.append(load)
+            cap = max(cap, day.horizon + fixed)
+        spread = 0
+        if len(loads) > 1:
+            most, least = cp.new_int_var(0, cap, ""), cp.new_int_var(0, cap, "")
+            cp.add_max_equality(most, loads)
+            cp.add_min_equality(least, loads)
+            values[most] = max(values[load] for load in loads)
+            values[least] = min(values[load] for load in loads)
+            spread = most - least
+        # The spread is at most ``cap``: one minute earlier anywhere outweighs it.
+        cp.minimize(ends * (cap + 1) + spread)
+        self.hint_values(values)
+
+    def hint(self, greedy: Plan) -> dict:
+        """Hint the greedy plan (every variable, so the solver takes it as it is) and
+        return it as values."""
+        at = {a.job_id: a for a in greedy.assignments}
+        values = {}
+        for job in self.day.open:
+            a = at.get(job.id)
+            placed = a is not None and a.technician_id in self.on_tech[job.id]
+            values[self.placed[job.id]] = int(placed)
+            values[self.start[job.id]] = a.start if placed else self.earliest[job.id]
+            for tech_id, lit in self.on_tech[job.id].items():
+                values[lit] = int(placed and tech_id == a.technician_id)
+            for k, lit in self.in_kind[job.id].items():
+                values[lit] = int(placed and k == self.kind_of.get(a.bay_id))
+            if job.id in self.late:
+                end = a.end if placed else self.day.horizon + job.duration
+                values[self.late[job.id]] = max(0, end - job.due)
+        self.hint_values(values)
+        return values
+
+    def hint_values(self, values: dict) -> None:
+        self.cp.clear_hints()
+        for var, value in values.items():
+            self.cp.add_hint(var, value)
+
+    def values(self, solver: cp_model.CpSolver) -> dict:
+        found = [*self.start.values(), *self.placed.values(), *self.late.values()]
+        for choices in [*self.on_tech.values(), *self.in_kind.values()]:
+            found += choices.values()
+        return {var: solver.value(var) for var in found}
+
+    def read(self, values: dict) -> tuple[list[Assignment], list[Hashable]]:
+        """The assignments of a solution, bays dealt out kind by kind; and the jobs left
+        out."""
+        placed, left_out = defaultdict(list), []
+        for job in self.day.open:
+            if not values[self.placed[job.id]]:
+                left_out.append(job.id)
+                continue
+            start = values[self.start[job.id]]
+            tech = next(t for t, lit in self.on_tech[job.id].items() if values[lit])
+            kind = next(k for k, lit in self.in_kind[job.id].items() if values[lit])
+            placed[kind].append((start, start + job.duration, job.id, tech))
+        assignments = []
+        for kind, items in placed.items():
+            free_at = {b.id: self.bay_taken[b.id] for b in self.kinds[kind]}
+            for start, end, job_id, tech in sorted(items, key=lambda i: i[:2]):
+                bay = next((b for b, free in free_at.items() if free <= start), None)
+                if bay is None:  # only an empty job can find every bay taken
+                    bay = next(iter(free_at))
+                free_at[bay] = max(free_at[bay], end)
+                assignments.append(Assignment(job_id, tech, bay, start, end))
+        return assignments, left_out
+
+
+def _merge(spans: Iterable[Window]) -> list[Window]:
+    merged: list[list[int]] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _gaps(spans: list[Window], horizon: int) -> list[Window]:
+    """The time in [0, horizon) outside the (merged, sorted) spans."""
+    gaps, at = [], 0
+    for start, end in spans:
+        if start > at:
+            gaps.append((at, start))
+        at = max(at, end)
+    if at < horizon:
+        gaps.append((at, horizon))
+    return gaps
+
+
+# ----------------------------------------------------------------------- validator
+
+
+def violations(
+    plan: Plan,
+    jobs: Sequence[Job],
+    technicians: Sequence[Technician],
+    bays: Sequence[Bay],
+    tools: Sequence[Tool],
+) -> list[str]:
+    """Every broken rule of ``plan``, in words; [] for a valid plan."""
+    found = []
+    by_job = {j.id: j for j in jobs}
+    techs = {t.id: t for t in technicians}
+    bay_by_id = {b.id: b for b in bays}
+    copies = {tool.id: tool.copies for tool in tools}
+    seen: dict[Hashable, int] = defaultdict(int)
+    for a in plan.assignments:
+        seen[a.job_id] += 1
+    for u in plan.unplaced:
+        seen[u.job_id] += 1
+        if not u.reasons:
+            found.append(f"job {u.job_id}: unplaced without a reason")
+        for reason in u.reasons:
+            if reason[0] not in set(Code):
+                found.append(f"job {u.job_id}: unknown reason {reason[0]!r}")
+    for job_id, count in seen.items():
+        if job_id not in by_job:
+            found.append(f"job {job_id}: not among the jobs")
+        elif count > 1:
+            found.append(f"job {job_id}: placed or reported {count} times")
+    found += [f"job {j.id}: neither placed nor reported" for j in jobs if j.id not in seen]
+
+    placed = [a for a in plan.assignments if a.job_id in by_job]
+    for a in placed:
+        job = by_job[a.job_id]
+        tech = techs.get(a.technician_id)
+        where = f"job {job.id}"
+        if job.running:
+            if (a.technician_id, a.bay_id, a.start, a.end) != (
+                job.running_technician,
+                job.running_bay,
+                0,
+                _remaining(job),
+            ):
+                found.append(f"{where}: running job moved")
+            continue
+        if a.end - a.start != job.duration:
+            found.append(f"{where}: lasts {a.end - a.start} min, not {job.duration}")
+        if a.start < job.release:
+            found.append(f"{where}: starts at {a.start} before its release {job.release}")
+        if tech is None:
+            found.append(f"{where}: unknown technician {a.technician_id}")
+        else:
+            if not qualified(job, tech):
+                found.append(f"{where}: technician {tech.id} not qualified")
+            if not any(s <= a.start and a.end <= e for s, e in windows(tech)):
+                found.append(f"{where}: outside technician {tech.id}'s windows")
+        if job.fixed_technician is not None and a.technician_id != job.fixed_technician:
+            found.append(f"{where}: not on its fixed technician {job.fixed_technician}")
+        bay = bay_by_id.get(a.bay_id)
+        if bay is None:
+            found.append(f"{where}: unknown bay {a.bay_id}")
+        elif not frozenset(job.equipment) <= frozenset(bay.equipment):
+            found.append(f"{where}: bay {bay.id} lacks equipment")
+        for tool in job.tools:
+            if copies.get(tool, 0) < 1:
+                found.append(f"{where}: tool {tool} has no copy")
+
+    def clash(a: Assignment, b: Assignment) -> bool:
+        both_running = by_job[a.job_id].running and by_job[b.job_id].running
+        empty = a.start == a.end or b.start == b.end  # an empty job overlaps nothing
+        return not both_running and not empty and a.start < b.end and b.start < a.end
+
+    for key, name in ((lambda a: a.technician_id, "technician"), (lambda a: a.bay_id, "bay")):
+        groups = defaultdict(list)
+        for a in placed:
+            if key(a) is not None:
+                groups[key(a)].append(a)
+        for resource, group in groups.items():
+            for i, a in enumerate(group):
+                found += [
+                    f"{name} {resource}: jobs {a.job_id} and {b.job_id} overlap"
+                    for b in group[i + 1 :]
+                    if clash(a, b)
+                ]
+    for tool, count in copies.items():
+        using = [a for a in placed if tool in by_job[a.job_id].tools]
+        for moment in {a.start for a in using}:
+            now = [a for a in using if a.start <= moment < a.end]
+            running = sum(1 for a in now if by_job[a.job_id].running)
+            if min(running, count) + len(now) - running > count:
+                found.append(f"tool {tool}: {len(now)} jobs at minute {moment}, {count} copies")
+    return found

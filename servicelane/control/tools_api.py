@@ -1,0 +1,572 @@
+"""The special tools room and the roster in the API (under /api/v1/control).
+
+Tools: the register with flags, one copy with its log and the open jobs needing its
+number, check-out, return, state changes and calibration. Whoever sees the board, the
+tools room and technicians read it; the tools room's permission writes (a technician may
+return a tool). Roster: technicians with level, skills, a week's shifts and absences;
+shifts, absences and bays are set with the roster permission. Another workshop's tool,
+technician, absence or bay is 404 (or 400 when named in a body).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from servicelane.control import roster_services, services
+from servicelane.control import tools_selectors as selectors
+from servicelane.control.choices import ToolState
+from servicelane.control.models import Absence, Bay, Shift, SpecialTool, ToolMovement
+from servicelane.core.apiutils import ERRORS, workshop_in_scope
+from servicelane.core.choices import WorkshopRole
+from servicelane.core.models import Membership, Workshop
+from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
+
+router = Router(tags=["control centre"])
+
+WORKSHOP_HELP = "Workshop code; needed if you work in several"
+# Who reads the bays: the roster and the board (to place a job in a bay).
+BAY_READ_PERMS = (Perm.ROSTER_MANAGE, Perm.BOARD_VIEW)
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class WorkshopQuery(Schema):
+    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+
+
+class ToolsQuery(WorkshopQuery):
+    state: ToolState | None = Field(None, description="in_place, checked_out, ...")
+    overdue: bool = Field(False, description="Only tools whose return or calibration is overdue")
+    flag: str | None = Field(
+        None,
+        pattern="^(overdue|calibration|any_overdue)$",
+        description="overdue: return overdue; calibration: calibration overdue or due "
+        "within 30 days; any_overdue: either overdue",
+    )
+    q: str | None = Field(None, max_length=100, description="Tool number, name or place")
+    page: int = Field(1, ge=1)
+
+
+class ToolOut(Schema):
+    id: int
+    number: str
+    copy_number: int
+    name: str
+    storage_place: str
+    state: str
+    state_label: str
+    holder_id: int | None
+    holder: str | None
+    job_id: int | None
+    repair_order_id: int | None
+    repair_order_number: str | None
+    due_back_at: dt.datetime | None
+    return_overdue: bool
+    calibration_due: dt.date | None
+    calibration_overdue: bool
+    calibration_soon: bool = Field(description="Due within 30 days")
+
+
+class ToolPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ToolOut]
+
+
+class ToolMovementOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: str
+    kind_label: str
+    state: str
+    technician_id: int | None
+    technician: str | None
+    job_id: int | None
+    repair_order_number: str | None
+    by: str | None
+
+
+class JobNeedingOut(Schema):
+    job_id: int
+    repair_order_id: int
+    repair_order_number: str
+    title: str
+    technician_id: int | None
+
+
+class ToolDetailOut(ToolOut):
+    movements: list[ToolMovementOut] = Field(description="The latest 50, newest first")
+    jobs_needing: list[JobNeedingOut] = Field(description="Open jobs needing this number")
+
+
+class CheckOutIn(Schema):
+    technician_id: int
+    job_id: int | None = None
+    due_back_at: dt.datetime | None = Field(
+        None, description="Without offset: the workshop's local time; empty: in 4 hours"
+    )
+
+
+class ToolStateIn(Schema):
+    state: ToolState
+
+
+class CalibrationIn(Schema):
+    calibration_due: dt.date = Field(description="The next calibration's due date")
+
+
+class ShiftOut(Schema):
+    technician_id: int
+    date: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    break_starts_at: dt.time | None
+    break_minutes: int
+
+
+class AbsenceOut(Schema):
+    id: int
+    technician_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+
+
+class RosterTechnicianOut(Schema):
+    id: int
+    name: str
+    level: int | None
+    level_label: str | None
+    skills: list[str]
+    shifts: list[ShiftOut]
+    absences: list[AbsenceOut]
+
+
+class RosterOut(Schema):
+    week_start: dt.date
+    days: list[dt.date]
+    technicians: list[RosterTechnicianOut]
+
+
+class RosterQuery(WorkshopQuery):
+    week: dt.date | None = Field(None, description="Any day of the week; empty: this week")
+
+
+class TechnicianIn(Schema):
+    level: int | None = Field(None, description="1 induction … 4 senior technician")
+    skills: list[str] = Field(default_factory=list, description="high_voltage, body, ...")
+
+
+class TechnicianOut(Schema):
+    id: int
+    name: str
+    level: int | None
+    skills: list[str]
+
+
+class ShiftIn(Schema):
+    technician_id: int
+    date: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    break_starts_at: dt.time | None = None
+    break_minutes: int = Field(0, ge=0, le=240)
+
+
+class ShiftDeleteQuery(WorkshopQuery):
+    technician_id: int
+    date: dt.date
+
+
+class AbsenceIn(Schema):
+    technician_id: int
+    starts_at: dt.datetime = Field(description="Without offset: the workshop's local time")
+    ends_at: dt.datetime
+    reason: str = Field("", max_length=100)
+
+
+class BayOut(Schema):
+    id: int
+    code: str
+    name: str
+    equipment: list[str]
+    active: bool
+
+
+class BayIn(Schema):
+    code: str = Field(max_length=10)
+    name: str = Field(max_length=100)
+    equipment: list[str] = Field(default_factory=list, description="lift, alignment_rig, ...")
+    active: bool = True
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _workshop_for(request: HttpRequest, code: str | None, perms: tuple[Perm, ...]) -> Workshop:
+    """The workshop named by code, else the caller's only one where one of ``perms``
+    holds."""
+    if len(perms) == 1:
+        return workshop_in_scope(request, perms[0], code)
+    access = access_for(request.user)
+    allowed = sorted({w for perm in perms for w in access.workshops_with(perm)})
+    workshops = Workshop.objects.filter(id__in=allowed)
+    if code:
+        workshop = workshops.filter(code=code.upper()).first()
+        if workshop is None:
+            raise ValidationError({"workshop": [_("Unknown workshop or not allowed for you.")]})
+        return workshop
+    if not allowed:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if len(allowed) > 1:
+        raise ValidationError({"workshop": [_("You work in several workshops; name one.")]})
+    return workshops.get()
+
+
+def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
+    """A time sent without offset is the workshop's local time."""
+    if moment is not None and timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=workshop.zone)
+    return moment
+
+
+def _technician(workshop: Workshop, technician_id: int) -> Membership:
+    """A technician of the workshop named in a body; anyone else is a field error."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"technician_id": [_("Not a technician of this workshop.")]})
+    return membership
+
+
+def _tool_out(tool: SpecialTool) -> dict[str, Any]:
+    job = tool.job
+    return {
+        "id": tool.pk,
+        "number": tool.number,
+        "copy_number": tool.copy,
+        "name": tool.name,
+        "storage_place": tool.storage_place,
+        "state": tool.state,
+        "state_label": tool.get_state_display(),
+        "holder_id": tool.holder_id,
+        "holder": str(tool.holder) if tool.holder else None,
+        "job_id": tool.job_id,
+        "repair_order_id": job.repair_order_id if job else None,
+        "repair_order_number": job.repair_order.number if job else None,
+        "due_back_at": tool.due_back_at,
+        "return_overdue": tool.return_overdue,
+        "calibration_due": tool.calibration_due,
+        "calibration_overdue": tool.calibration_overdue,
+        "calibration_soon": tool.calibration_soon,
+    }
+
+
+def _movement_out(movement: ToolMovement) -> dict[str, Any]:
+    job = movement.job
+    return {
+        "id": movement.pk,
+        "at": movement.at,
+        "kind": movement.kind,
+        "kind_label": movement.get_kind_display(),
+        "state": movement.state,
+        "technician_id": movement.technician_id,
+        "technician": str(movement.technician) if movement.technician else None,
+        "job_id": movement.job_id,
+        "repair_order_number": job.repair_order.number if job else None,
+        "by": str(movement.actor) if movement.actor else None,
+    }
+
+
+def _detail_out(request: HttpRequest, tool_id: Any) -> dict[str, Any]:
+    tool = selectors.tool_get(user=request.user, tool_id=tool_id)
+    return {
+        **_tool_out(tool),
+        "movements": [_movement_out(m) for m in selectors.tool_movements(tool)[:50]],
+        "jobs_needing": [
+            {
+                "job_id": job.pk,
+                "repair_order_id": job.repair_order_id,
+                "repair_order_number": job.repair_order.number,
+                "title": job.title,
+                "technician_id": job.technician_id,
+            }
+            for job in selectors.jobs_needing_tool(tool.workshop, tool.number)
+        ],
+    }
+
+
+def _managed_tool(request: HttpRequest, tool_id: int) -> SpecialTool:
+    """A tool the user sees (else 404) in a workshop whose tools room they run (else
+    403)."""
+    tool = selectors.tool_get(user=request.user, tool_id=tool_id)
+    access_for(request.user).require(Perm.TOOLS_MANAGE, tool.workshop_id)
+    return tool
+
+
+# ---------------------------------------------------------------- tools
+
+
+@router.get("/tools", response={200: ToolPageOut, **ERRORS})
+def list_tools(request: HttpRequest, query: Query[ToolsQuery]) -> dict[str, Any]:
+    """The register by number and copy: where each copy is, who has it for which order,
+    when it is due back and when its calibration falls due, with the overdue flags.
+    ``overdue=true``: only tools whose return or calibration is overdue."""
+    workshop = _workshop_for(request, query.workshop, selectors.TOOL_READ_PERMS)
+    flag = selectors.FLAG_ANY_OVERDUE if query.overdue else (query.flag or "")
+    tools = selectors.tools_register(
+        user=request.user,
+        workshop=workshop,
+        state=query.state or "",
+        flag=flag,
+        q=query.q or "",
+    )
+    paginator = Paginator(tools, settings.PAGE_SIZE)
+    page = paginator.get_page(query.page)
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "items": [_tool_out(t) for t in selectors.with_flags(page.object_list)],
+    }
+
+
+@router.get("/tools/{int:tool_id}", response={200: ToolDetailOut, **ERRORS})
+def get_tool(request: HttpRequest, tool_id: int) -> dict[str, Any]:
+    """One copy with its latest movements and the open jobs needing its number."""
+    return _detail_out(request, tool_id)
+
+
+@router.post("/tools/{int:tool_id}/check-out", response={200: ToolDetailOut, **ERRORS})
+def check_out(request: HttpRequest, tool_id: int, payload: CheckOutIn) -> dict[str, Any]:
+    """Hand the tool to a technician of its workshop, for an open job or none. Refused
+    (400) when it is not in its place or its calibration is overdue."""
+    tool = _managed_tool(request, tool_id)
+    member = _technician(tool.workshop, payload.technician_id)
+    job = None
+    if payload.job_id is not None:
+        job = selectors.open_job_get(tool.workshop, payload.job_id)
+        if job is None:
+            raise ValidationError({"job_id": [_("Not an open job of this workshop.")]})
+    try:
+        services.tool_check_out(
+            actor=request.user,
+            tool=tool,
+            technician=member.user,
+            job=job,
+            until=_aware(payload.due_back_at, tool.workshop),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "until" in exc.error_dict:
+            raise ValidationError({"due_back_at": exc.error_dict["until"]}) from exc
+        raise
+    return _detail_out(request, tool_id)
+
+
+@router.post("/tools/{int:tool_id}/return", response={200: ToolDetailOut, **ERRORS})
+def return_tool(request: HttpRequest, tool_id: int) -> dict[str, Any]:
+    """The tool is back in its place (the tools room, or a technician returning it)."""
+    tool = selectors.tool_get(user=request.user, tool_id=tool_id)
+    services.tool_return(actor=request.user, tool=tool)
+    return _detail_out(request, tool_id)
+
+
+@router.post("/tools/{int:tool_id}/state", response={200: ToolDetailOut, **ERRORS})
+def change_state(request: HttpRequest, tool_id: int, payload: ToolStateIn) -> dict[str, Any]:
+    """To calibration, defective, or back in its place (not while checked out)."""
+    tool = _managed_tool(request, tool_id)
+    services.tool_state_change(actor=request.user, tool=tool, state=payload.state)
+    return _detail_out(request, tool_id)
+
+
+@router.post("/tools/{int:tool_id}/calibration", response={200: ToolDetailOut, **ERRORS})
+def calibration_done(request: HttpRequest, tool_id: int, payload: CalibrationIn) -> dict[str, Any]:
+    """Calibrated: the next calibration's due date (after today); back in its place."""
+    tool = _managed_tool(request, tool_id)
+    services.tool_calibration_done(
+        actor=request.user, tool=tool, calibration_due=payload.calibration_due
+    )
+    return _detail_out(request, tool_id)
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _shift_out(shift: Shift) -> dict[str, Any]:
+    return {
+        "technician_id": shift.technician_id,
+        "date": shift.date,
+        "starts_at": shift.starts_at,
+        "ends_at": shift.ends_at,
+        "break_starts_at": shift.break_starts_at,
+        "break_minutes": shift.break_minutes,
+    }
+
+
+def _absence_out(absence: Absence) -> dict[str, Any]:
+    return {
+        "id": absence.pk,
+        "technician_id": absence.technician_id,
+        "starts_at": absence.starts_at,
+        "ends_at": absence.ends_at,
+        "reason": absence.reason,
+    }
+
+
+def _bay_out(bay: Bay) -> dict[str, Any]:
+    return {
+        "id": bay.pk,
+        "code": bay.code,
+        "name": bay.name,
+        "equipment": list(bay.equipment),
+        "active": bay.active,
+    }
+
+
+def _roster_workshop(request: HttpRequest, code: str | None) -> Workshop:
+    return _workshop_for(request, code, (Perm.ROSTER_MANAGE,))
+
+
+@router.get("/roster", response={200: RosterOut, **ERRORS})
+def get_roster(request: HttpRequest, query: Query[RosterQuery]) -> dict[str, Any]:
+    """The week (Monday to Sunday) of ``week``: technicians with level and skills, their
+    shifts and the absences touching the week."""
+    workshop = _roster_workshop(request, query.workshop)
+    week = selectors.roster_week(workshop, query.week or timezone.localdate())
+    technicians = []
+    for row in week.rows:
+        absences: dict[int, Absence] = {}
+        for cell in row.cells:
+            absences.update({a.pk: a for a in cell.absences})
+        membership = row.membership
+        technicians.append(
+            {
+                "id": membership.user_id,
+                "name": str(membership.user),
+                "level": membership.level,
+                "level_label": membership.get_level_display() if membership.level else None,
+                "skills": list(membership.skills),
+                "shifts": [_shift_out(c.shift) for c in row.cells if c.shift is not None],
+                "absences": [_absence_out(a) for a in absences.values()],
+            }
+        )
+    return {"week_start": week.monday, "days": week.days, "technicians": technicians}
+
+
+@router.put("/roster/technicians/{int:technician_id}", response={200: TechnicianOut, **ERRORS})
+def set_technician(
+    request: HttpRequest, technician_id: int, payload: TechnicianIn, query: Query[WorkshopQuery]
+) -> dict[str, Any]:
+    """A technician's qualification level and skills."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = selectors.technician_get(workshop, technician_id)
+    membership = roster_services.technician_skills_set(
+        actor=request.user,
+        workshop=workshop,
+        technician=member.user,
+        skills=payload.skills,
+        level=payload.level,
+    )
+    return {
+        "id": member.user_id,
+        "name": str(member.user),
+        "level": membership.level,
+        "skills": list(membership.skills),
+    }
+
+
+@router.put("/roster/shifts", response={200: ShiftOut, **ERRORS})
+def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[WorkshopQuery]) -> dict:
+    """Set or change a technician's shift on a day: it ends after it starts, its break
+    lies within it."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = _technician(workshop, payload.technician_id)
+    shift = roster_services.shift_set(
+        actor=request.user,
+        workshop=workshop,
+        technician=member.user,
+        date=payload.date,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        break_starts_at=payload.break_starts_at,
+        break_minutes=payload.break_minutes,
+    )
+    return _shift_out(shift)
+
+
+@router.delete("/roster/shifts", response={204: None, **ERRORS})
+def delete_shift(request: HttpRequest, query: Query[ShiftDeleteQuery]) -> Status:
+    """The technician does not work that day."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = _technician(workshop, query.technician_id)
+    roster_services.shift_remove(
+        actor=request.user, workshop=workshop, technician=member.user, date=query.date
+    )
+    return Status(204, None)
+
+
+@router.post("/roster/absences", response={201: AbsenceOut, **ERRORS})
+def add_absence(request: HttpRequest, payload: AbsenceIn, query: Query[WorkshopQuery]) -> Status:
+    """A technician is away from one moment to a later one (no overlap with another
+    absence of theirs)."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = _technician(workshop, payload.technician_id)
+    absence = roster_services.absence_add(
+        actor=request.user,
+        workshop=workshop,
+        technician=member.user,
+        starts_at=_aware(payload.starts_at, workshop),
+        ends_at=_aware(payload.ends_at, workshop),
+        reason=payload.reason,
+    )
+    return Status(201, _absence_out(absence))
+
+
+@router.delete("/roster/absences/{int:absence_id}", response={204: None, **ERRORS})
+def remove_absence(request: HttpRequest, absence_id: int, query: Query[WorkshopQuery]) -> Status:
+    workshop = _roster_workshop(request, query.workshop)
+    absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
+    roster_services.absence_remove(actor=request.user, absence=absence)
+    return Status(204, None)
+
+
+@router.get("/bays", response={200: list[BayOut], **ERRORS})
+def list_bays(request: HttpRequest, query: Query[WorkshopQuery]) -> list[dict[str, Any]]:
+    """The workshop's bays with their equipment."""
+    workshop = _workshop_for(request, query.workshop, BAY_READ_PERMS)
+    return [_bay_out(bay) for bay in selectors.bays_of(workshop)]
+
+
+@router.post("/bays", response={201: BayOut, **ERRORS})
+def add_bay(request: HttpRequest, payload: BayIn, query: Query[WorkshopQuery]) -> Status:
+    workshop = _roster_workshop(request, query.workshop)
+    bay = roster_services.bay_set(actor=request.user, workshop=workshop, **payload.model_dump())
+    return Status(201, _bay_out(bay))
+
+
+@router.put("/bays/{int:bay_id}", response={200: BayOut, **ERRORS})
+def set_bay(
+    request: HttpRequest, bay_id: int, payload: BayIn, query: Query[WorkshopQuery]
+) -> dict[str, Any]:
+    """Change a bay's code, name, equipment or whether it is in use."""
+    workshop = _roster_workshop(request, query.workshop)
+    bay = selectors.bay_get(
+        user=request.user, workshop=workshop, bay_id=bay_id, perm=Perm.ROSTER_MANAGE
+    )
+    bay = roster_services.bay_set(
+        actor=request.user, workshop=workshop, bay=bay, **payload.model_dump()
+    )
+    return _bay_out(bay)

@@ -1,0 +1,220 @@
+"""The workshop's parts store: what is on the shelves, where, and who it is kept for.
+
+Stock is a ledger. Every change of a part's quantity is a ``StockMovement`` row
+written by ``store.services`` in the same transaction that moves
+``StockItem.on_hand``, which is only the ledger's running balance kept for fast
+reads (the services lock the item row, so balance and ledger never disagree).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from servicelane.core.tenancy import WorkshopOwned
+from servicelane.store.choices import OPEN_RESERVATION, MovementKind, ReservationStatus
+
+QUANTITY = {"max_digits": 10, "decimal_places": 2}
+
+
+class StockItem(WorkshopOwned):
+    """One catalogue part kept in one workshop's store."""
+
+    part = models.ForeignKey(
+        "parts.Part", on_delete=models.PROTECT, related_name="stock_items", verbose_name=_("part")
+    )
+    bin_location = models.CharField(_("bin location"), max_length=20, blank=True)
+    minimum = models.DecimalField(_("minimum stock"), default=Decimal(0), **QUANTITY)
+    maximum = models.DecimalField(_("maximum stock"), default=Decimal(0), **QUANTITY)
+    on_hand = models.DecimalField(_("on hand"), default=Decimal(0), editable=False, **QUANTITY)
+
+    class Meta:
+        verbose_name = _("stock item")
+        verbose_name_plural = _("stock items")
+        ordering = ["bin_location", "part__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "part"], name="stock_item_unique_part"),
+            models.CheckConstraint(
+                condition=models.Q(minimum__gte=0) & models.Q(maximum__gte=models.F("minimum")),
+                name="stock_item_min_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(on_hand__gte=0), name="stock_item_on_hand_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part.number} @ {self.bin_location or '-'}"
+
+
+class StockMovement(WorkshopOwned):
+    """One line of the stock ledger: a signed quantity and the balance after it."""
+
+    item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(_("movement"), max_length=10, choices=MovementKind.choices)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    balance_after = models.DecimalField(_("balance"), **QUANTITY)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    repair_order = models.ForeignKey(
+        "workorders.RepairOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        verbose_name=_("repair order"),
+    )
+    job_line = models.ForeignKey(
+        "workorders.JobLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+    )
+    order_line = models.ForeignKey(
+        "supply.PartOrderLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        verbose_name=_("order line"),
+    )
+    count = models.ForeignKey(
+        "StockCount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("stock count"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0) | models.Q(kind=MovementKind.COUNT),
+                name="stock_movement_moves_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "-at"], name="stock_move_item_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity} → {self.balance_after}"
+
+
+class Reservation(WorkshopOwned):
+    """Stock kept for a repair order's part line, or awaited for it."""
+
+    item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="reservations")
+    job_line = models.ForeignKey(
+        "workorders.JobLine",
+        on_delete=models.CASCADE,
+        related_name="reservations",
+        verbose_name=_("part line"),
+    )
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    status = models.CharField(_("status"), max_length=10, choices=ReservationStatus.choices)
+    # The order that will bring the goods a waiting reservation lacks.
+    order_line = models.ForeignKey(
+        "supply.PartOrderLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        verbose_name=_("order line"),
+    )
+    created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reserved by"),
+    )
+    held_at = models.DateTimeField(_("held since"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="reservation_quantity_positive"
+            ),
+            # One open reservation per part line: reserving again changes it.
+            models.UniqueConstraint(
+                fields=["job_line"],
+                condition=models.Q(status__in=OPEN_RESERVATION),
+                name="reservation_one_open_per_line",
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "status"], name="reservation_item_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} x {self.quantity} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_RESERVATION
+
+
+class StockCount(WorkshopOwned):
+    """A count of some shelves: what the ledger expected, what was found."""
+
+    counted_at = models.DateTimeField(_("counted at"), default=timezone.now)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("counted by"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        ordering = ["-counted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.counted_at:%Y-%m-%d}"
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="count_lines")
+    expected = models.DecimalField(_("expected"), **QUANTITY)
+    counted = models.DecimalField(_("counted"), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("counted part")
+        verbose_name_plural = _("counted parts")
+        ordering = ["count", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["count", "item"], name="stock_count_line_unique"),
+            models.CheckConstraint(
+                condition=models.Q(counted__gte=0), name="stock_count_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.expected} → {self.counted}"
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted - self.expected
