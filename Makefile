@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-.PHONY: run test install migrate demo lint format messages check-messages bench bench-booking bench-reminders bench-parts bench-routing bench-planner clean
+.PHONY: run test install migrate demo demo-again lint format messages check-messages bench bench-booking bench-reminders bench-parts bench-routing bench-planner clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
+
+## demo-again: a fresh SQLite demo (the demo's day is counted from when it is built)
+demo-again: install
+	rm -f var/servicelane.sqlite3
+	$(MAKE) demo
 
 ## run: set everything up, then serve on http://$(HOST):$(PORT) with the task worker
 run: demo

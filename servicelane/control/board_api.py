@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from servicelane.control import board_services, planning, selectors
+from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import Bay, PlanningRun
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.choices import WorkshopRole
@@ -168,13 +169,16 @@ class RunOut(Schema):
     id: int
     workshop: str
     date: dt.date
-    status: str = Field(description="queued, running, done (proposal ready), applied, failed")
+    status: str = Field(
+        description="queued, running, done (proposal ready), applied, discarded, failed"
+    )
     status_label: str
     time_limit_s: Decimal
     requested_at: dt.datetime
     finished_at: dt.datetime | None
     applied_at: dt.datetime | None
     discarded: bool
+    discarded_at: dt.datetime | None
     error: str | None
     solver_status: str | None = Field(None, description="optimal, feasible, infeasible, unknown")
     gap: float | None = Field(None, description="Proven relative gap of the promise objective")
@@ -262,7 +266,8 @@ def _run_out(run: PlanningRun) -> dict[str, Any]:
         "requested_at": run.created_at,
         "finished_at": run.finished_at,
         "applied_at": run.applied_at,
-        "discarded": bool(result.get("discarded_at")),
+        "discarded": run.status == PlanningStatus.DISCARDED,
+        "discarded_at": run.discarded_at,
         "error": result.get("error"),
         "solver_status": result.get("solver_status"),
         "gap": result.get("gap"),
@@ -311,7 +316,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Status:
         actor=request.user, workshop=workshop, day=day, time_limit_s=payload.time_limit_s
     )
     run = selectors.planning_run_get_for_user(user=request.user, pk=run.pk)
-    finished = run.status not in ("queued", "running")
+    finished = run.status not in (PlanningStatus.QUEUED, PlanningStatus.RUNNING)
     return Status(201 if finished else 202, _run_out(run))
 
 

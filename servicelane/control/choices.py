@@ -35,4 +35,5 @@ class PlanningStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Proposal ready")
     APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
     FAILED = "failed", _("Failed")

@@ -57,8 +57,9 @@ def build_control(workshop: Workshop, rng: random.Random) -> None:
     for membership in technicians.select_related("user"):
         membership.skills = SKILLS.get(membership.user.email.split("@")[0], [])
         membership.save(update_fields=["skills"])
-    today = timezone.localdate()
-    Shift.objects.bulk_create(
+    now = timezone.localtime(timezone.now(), workshop.zone)
+    today = now.date()
+    shifts = [
         Shift(
             workshop=workshop,
             technician_id=membership.user_id,
@@ -70,8 +71,10 @@ def build_control(workshop: Workshop, rng: random.Random) -> None:
         )
         for index, membership in enumerate(technicians.order_by("pk"))
         for offset in range(-7, 8)
-        if (today + dt.timedelta(days=offset)).weekday() < 6
-    )
+        if offset != 0 and (today + dt.timedelta(days=offset)).weekday() < 6
+    ]
+    shifts += [todays_shift(workshop, membership.user_id, now) for membership in technicians]
+    Shift.objects.bulk_create(shifts)
     overdue = today - dt.timedelta(days=rng.randint(3, 20))
     SpecialTool.objects.bulk_create(
         SpecialTool(
@@ -87,6 +90,27 @@ def build_control(workshop: Workshop, rng: random.Random) -> None:
         )
         for number, names, place, copies in TOOLS
         for copy in range(1, copies + 1)
+    )
+
+
+def todays_shift(workshop: Workshop, technician_id: int, now: dt.datetime) -> Shift:
+    """Whenever the demo is built, its technicians are at work: today's shift began two
+    hours ago (at midnight at the earliest) and lasts nine hours, to midnight at the
+    latest, with a 45-minute break after five hours when the shift allows."""
+    begun = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    starts = max(begun - dt.timedelta(hours=2), begun.replace(hour=0, minute=0))
+    last = starts.replace(hour=23, minute=59)
+    ends = min(starts + dt.timedelta(hours=9), last)
+    pause = starts + dt.timedelta(hours=5)
+    has_break = pause + dt.timedelta(minutes=45) < ends
+    return Shift(
+        workshop=workshop,
+        technician_id=technician_id,
+        date=starts.date(),
+        starts_at=starts.time(),
+        ends_at=ends.time(),
+        break_starts_at=pause.time() if has_break else None,
+        break_minutes=45 if has_break else 0,
     )
 
 

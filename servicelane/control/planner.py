@@ -31,7 +31,9 @@ time outside their windows and their running jobs are fixed intervals in their
 no-overlap, and choosing a technician also restricts the start to that technician's
 windows. Bays with the same equipment are interchangeable, so a job chooses a kind of
 bay (one optional interval per eligible kind) and each kind is a cumulative resource of
-as many bays as it has; ``read`` deals the jobs out to the bays afterwards. A special
+as many bays as it has; ``read`` deals the jobs out to the bays afterwards, each job
+to the bay with the least equipment free while it runs, then the first given (the
+greedy dispatcher's rule: a plain job leaves the alignment rig free). A special
 tool is a cumulative of its copies (a no-overlap for one copy). On a big day (more
 than ``MAX_CHOICES`` (job, technician) pairs) each job chooses among an even share of
 its technicians, always including the one the greedy plan gave it
@@ -43,7 +45,8 @@ The objective is lexicographic, solved in two phases on the same model:
    overloaded day). It may then be left out and is reported as ``no_capacity``: a
    promised job left out counts as done right after the horizon (later than anywhere
    in the plan, so it is only left out for other promises' sake); below every minute of
-   lateness, the weight of unpromised jobs left out is minimised too.
+   lateness, the weight of the other jobs left out (no due time, or due after the day)
+   is minimised too.
 2. finish: keeping phase 1's value, minimise the sum of the jobs' end times (cars back
    sooner, the day ends earlier), then the spread of booked minutes between the
    technicians at work (the most loaded less the least loaded).
@@ -65,7 +68,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -286,6 +289,11 @@ def default_horizon(jobs: Sequence[Job], technicians: Sequence[Technician]) -> i
     ends = [end for t in technicians for _, end in windows(t)]
     ends += [_remaining(j) for j in jobs if j.running]
     return max(ends, default=0)
+
+
+def _due_after(job: Job, horizon: int) -> bool:
+    """No due time, or one that even a job left out of the day would not pass."""
+    return job.due is None or horizon + job.duration <= job.due
 
 
 def _remaining(job: Job) -> int:
@@ -652,8 +660,10 @@ class _Model:
         self.fixed_lateness = sum(
             j.weight * max(0, _remaining(j) - j.due) for j in day.running if j.due is not None
         )
-        # Below every minute of weighted lateness: the weight of unpromised jobs left out.
-        self.scale = 1 + sum(j.weight for j in day.open if j.due is None)
+        # Below every minute of weighted lateness: the weight of the jobs left out that no
+        # promise of the day counts (no due time, or due after the day even if left out:
+        # the car in the paint shop for tomorrow still gets done today when there is room).
+        self.scale = 1 + sum(j.weight for j in day.open if _due_after(j, horizon))
         unpromised_out, lateness = [], []
         offered = _technician_choices(day, greedy, max_choices)
         self.narrowed = any(len(offered[j.id]) < len(day.techs_for[j.id]) for j in day.open)
@@ -699,9 +709,9 @@ class _Model:
                 for tool in job.tools:
                     tool_intervals[tool].append(interval)
 
-            if job.due is None:
+            if _due_after(job, horizon):
                 unpromised_out.append(job.weight * ~placed)
-            elif horizon + d > job.due:
+            else:
                 # Left out, a promised job counts as done right after the horizon: later
                 # than anywhere in the plan.
                 late = self.late[job.id] = cp.new_int_var(0, horizon + d - job.due, "")
@@ -732,7 +742,9 @@ class _Model:
         """Phase 1's objective at a solution given as ``values``."""
         day = self.day
         late = sum(j.weight * values[self.late[j.id]] for j in day.open if j.id in self.late)
-        out = sum(j.weight for j in day.open if j.due is None and not values[self.placed[j.id]])
+        out = sum(
+            j.weight for j in day.open if j.id not in self.late and not values[self.placed[j.id]]
+        )
         return self.scale * (late + self.fixed_lateness) + out
 
     def second_phase(self, primary_value: int, values: dict) -> None:
@@ -821,7 +833,43 @@ class _Model:
                     bay = next(iter(free_at))
                 free_at[bay] = max(free_at[bay], end)
                 assignments.append(Assignment(job_id, tech, bay, start, end))
-        return assignments, left_out
+        return self._plainest_bays(assignments), left_out
+
+    def _plainest_bays(self, assignments: list[Assignment]) -> list[Assignment]:
+        """The same assignments, each job in the bay with the least equipment (then the
+        first given) that is free all the time it runs. The solver is indifferent between
+        the kinds of bay a job may use, so a plain job may come back in the alignment rig
+        while a plain lift stands empty. Jobs move, in start order and until none can,
+        only into time no one uses: every bay still holds one car at a time."""
+        day = self.day
+        rank = {b.id: (len(b.equipment), n) for n, b in enumerate(day.bays)}
+        booked: dict[Hashable, list[Window]] = {
+            bay_id: [(0, taken)] if taken else [] for bay_id, taken in self.bay_taken.items()
+        }
+        for a in assignments:
+            if a.end > a.start:  # an empty job takes no time from a bay
+                booked[a.bay_id].append((a.start, a.end))
+        plainest = {
+            job_id: sorted(day.bays_for[job_id], key=lambda b: rank[b.id])
+            for job_id in {a.job_id for a in assignments}
+        }
+        by_job = {a.job_id: a for a in assignments}
+        moved = True
+        while moved:
+            moved = False
+            for a in sorted(by_job.values(), key=lambda a: (a.start, a.end, rank[a.bay_id])):
+                for bay in plainest[a.job_id]:
+                    if rank[bay.id] >= rank[a.bay_id]:
+                        break
+                    if any(s < a.end and a.start < e for s, e in booked[bay.id]):
+                        continue
+                    if a.end > a.start:
+                        booked[a.bay_id].remove((a.start, a.end))
+                        booked[bay.id].append((a.start, a.end))
+                    by_job[a.job_id] = replace(a, bay_id=bay.id)
+                    moved = True
+                    break
+        return list(by_job.values())
 
 
 def _merge(spans: Iterable[Window]) -> list[Window]:

@@ -435,14 +435,19 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
         run.status = PlanningStatus.DONE
         run.result = result
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "result", "finished_at"])
+    # A run discarded while the solver worked stays discarded.
+    stored = PlanningRun.objects.filter(pk=run.pk, status=PlanningStatus.RUNNING).update(
+        status=run.status, result=run.result, finished_at=run.finished_at
+    )
+    if not stored:
+        run.refresh_from_db()
     return run
 
 
 def _refuse_if_not_open(run: PlanningRun) -> None:
     if run.status == PlanningStatus.APPLIED:
         raise ValidationError(_("This proposal has been applied already."))
-    if run.result.get("discarded_at"):
+    if run.status == PlanningStatus.DISCARDED:
         raise ValidationError(_("This proposal was discarded."))
     if run.status != PlanningStatus.DONE:
         raise ValidationError(_("This proposal is not ready."))
@@ -543,21 +548,20 @@ def planning_run_apply(*, actor: User, run: PlanningRun) -> PlanningRun:
 
 @transaction.atomic
 def planning_run_discard(*, actor: User, run: PlanningRun) -> PlanningRun:
-    """The foreman keeps the current plan: the proposal can no longer be applied."""
+    """The foreman keeps the current plan: the proposal is discarded (who, when) and can no
+    longer be applied. Discarding it again changes nothing; an applied one stays applied."""
     run = PlanningRun.objects.select_for_update().get(pk=run.pk)
     access_for(actor).require(Perm.PLAN, run.workshop_id)
     if run.status == PlanningStatus.APPLIED:
         raise ValidationError(_("This proposal has been applied already."))
-    if run.result.get("discarded_at"):
+    if run.status == PlanningStatus.DISCARDED:
         return run
-    run.result = {
-        **run.result,
-        "discarded_at": timezone.now().isoformat(),
-        "discarded_by": actor.pk,
-    }
-    run.save(update_fields=["result"])
+    run.status = PlanningStatus.DISCARDED
+    run.discarded_at, run.discarded_by = timezone.now(), actor
+    run.save(update_fields=["status", "discarded_at", "discarded_by"])
     return run
 
 
 def run_is_open(run: PlanningRun) -> bool:
-    return run.status == PlanningStatus.DONE and not run.result.get("discarded_at")
+    """Whether the proposal can still be applied or discarded."""
+    return run.status == PlanningStatus.DONE

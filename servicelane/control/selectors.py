@@ -536,7 +536,7 @@ def latest_open_run(workshop: Workshop, day: dt.date) -> PlanningRun | None:
         .order_by("-created_at", "-id")
         .first()
     )
-    if run is None or run.status == PlanningStatus.FAILED or run.result.get("discarded_at"):
+    if run is None or run.status in (PlanningStatus.FAILED, PlanningStatus.DISCARDED):
         return None
     return run
 
@@ -566,10 +566,13 @@ def proposal(run: PlanningRun, board_data: dict[str, Any]) -> dict[str, Any]:
         "failed": run.status == PlanningStatus.FAILED,
         "error": result.get("error", ""),
         "applied": run.status == PlanningStatus.APPLIED,
-        "discarded": bool(result.get("discarded_at")),
+        "discarded": run.status == PlanningStatus.DISCARDED,
         "open": run_is_open(run),
+        "proposed": False,
     }
-    if run.status not in (PlanningStatus.DONE, PlanningStatus.APPLIED):
+    # A run discarded before the planner finished has no proposal to show.
+    finished = (PlanningStatus.DONE, PlanningStatus.APPLIED, PlanningStatus.DISCARDED)
+    if run.status not in finished or "assignments" not in result:
         return base
     infos = result.get("jobs", {})
     names = result.get("names", {})
@@ -651,6 +654,7 @@ def proposal(run: PlanningRun, board_data: dict[str, Any]) -> dict[str, Any]:
     metrics, baseline = result.get("metrics", {}), result.get("baseline", {})
     return {
         **base,
+        "proposed": True,
         "rows": rows,
         "unplaced": unplaced,
         "metrics": {**metrics, "makespan_at": _parse(metrics.get("makespan_at"))},

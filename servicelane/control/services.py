@@ -97,9 +97,10 @@ def tool_check_out(
     job: Any = None,
     until: dt.datetime | None = None,
 ) -> SpecialTool:
-    """The tool leaves its place for a technician (and the job that needs it). Only a
-    tool in its place can go; a tool whose calibration is overdue stays."""
-    access_for(actor).require(Perm.JOB_ASSIGN, tool.workshop_id)
+    """The tools room (foreman, manager) hands the tool to a technician for the job that
+    needs it. Only a tool in its place can go; a tool whose calibration is overdue
+    stays."""
+    access_for(actor).require(Perm.TOOLS_MANAGE, tool.workshop_id)
     tool = _tool_locked(tool)
     if tool.state != ToolState.IN_PLACE:
         raise ValidationError(
@@ -124,13 +125,14 @@ def tool_check_out(
 
 @transaction.atomic
 def tool_return(*, actor: User, tool: SpecialTool) -> SpecialTool:
-    """The tool is back in its fixed storage place."""
+    """The tool is back in its fixed storage place: taken back by the tools room, or
+    brought back by a technician of the workshop."""
     access = access_for(actor)
     if not (
-        access.can(Perm.JOB_ASSIGN, tool.workshop_id)
+        access.can(Perm.TOOLS_MANAGE, tool.workshop_id)
         or access.can(Perm.JOB_CLOCK, tool.workshop_id)
     ):
-        access.require(Perm.JOB_ASSIGN, tool.workshop_id)  # refused with the usual reason
+        access.require(Perm.TOOLS_MANAGE, tool.workshop_id)  # refused with the usual reason
     tool = _tool_locked(tool)
     if tool.state != ToolState.CHECKED_OUT:
         raise ValidationError(_("The tool is not checked out."))

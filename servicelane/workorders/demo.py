@@ -6,7 +6,7 @@ import random
 from django.utils import timezone
 
 from servicelane.appointments.choices import AppointmentStatus, Channel, EventKind, LaneKind
-from servicelane.appointments.models import Appointment, AppointmentEvent, Lane, ServiceType
+from servicelane.appointments.models import Appointment, AppointmentEvent, ServiceType
 from servicelane.appointments.services import appointment_reference
 from servicelane.billing.choices import PaymentMethod
 from servicelane.billing.services import invoice_issue, payment_record
@@ -159,29 +159,34 @@ def _work(ro: RepairOrder, technician: User, *, finish: bool = True) -> None:
         services.job_finish(actor=technician, job=job)
 
 
-def _late_express(workshop: Workshop, advisor: User, ownership: Ownership, now) -> Appointment:
-    """An express booking from three hours ago: its one-hour promise can no longer be kept."""
-    service = ServiceType.objects.filter(workshop=workshop, lane__kind=LaneKind.EXPRESS).exclude(
-        promise_hours=None
-    )[0]
-    starts = now.replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+def demo_booking(
+    workshop: Workshop,
+    advisor: User,
+    ownership: Ownership,
+    service: ServiceType,
+    starts: dt.datetime,
+    parking_spot: str,
+) -> Appointment:
+    """A booking made two days ago for ``service`` at ``starts``, with its promise."""
+    now = timezone.now()
+    promise = service.promise_hours
     appointment = Appointment.objects.create(
         workshop=workshop,
         reference=appointment_reference(workshop, now),
         customer=ownership.customer,
         vehicle=ownership.vehicle,
-        lane=Lane.objects.get(workshop=workshop, kind=LaneKind.EXPRESS),
+        lane=service.lane,
         starts_at=starts,
         ends_at=starts + dt.timedelta(minutes=service.duration_minutes),
         status=AppointmentStatus.BOOKED,
         channel=Channel.WEB,
         advisor=advisor,
-        parking_spot="E1",
+        parking_spot=parking_spot,
         language=ownership.customer.language,
         contact_email=ownership.customer.email,
         contact_phone=ownership.customer.phone,
-        promise_hours=service.promise_hours,
-        promised_at=starts + dt.timedelta(hours=service.promise_hours),
+        promise_hours=promise,
+        promised_at=starts + dt.timedelta(hours=promise) if promise else None,
         created_by=advisor,
         created_at=now - dt.timedelta(days=2),
     )
@@ -190,6 +195,15 @@ def _late_express(workshop: Workshop, advisor: User, ownership: Ownership, now) 
         appointment=appointment, kind=EventKind.BOOKED, actor=advisor, at=now
     )
     return appointment
+
+
+def _late_express(workshop: Workshop, advisor: User, ownership: Ownership, now) -> Appointment:
+    """An express booking from three hours ago: its one-hour promise can no longer be kept."""
+    service = ServiceType.objects.filter(workshop=workshop, lane__kind=LaneKind.EXPRESS).exclude(
+        promise_hours=None
+    )[0]
+    starts = now.replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+    return demo_booking(workshop, advisor, ownership, service, starts, "E1")
 
 
 def build_repair_orders(

@@ -4,6 +4,7 @@ read and applied, a job moved by hand; errors as JSON with the reason by field."
 import pytest
 
 from conftest import bearer_client
+from servicelane.control import planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
 from servicelane.control.tests.conftest import TODAY
@@ -69,6 +70,31 @@ def test_a_run_is_planned_read_and_applied(api, floor):
     again = api.post(f"{API}/planning-runs/{run['id']}/apply")
     assert again.status_code == 400
     assert again.json()["detail"] == "This proposal has been applied already."
+
+
+def test_a_discarded_run_reads_as_discarded_and_cannot_be_applied(api, floor):
+    created = api.post(
+        f"{API}/planning-runs",
+        {"date": TODAY.isoformat(), "time_limit_s": "2"},
+        content_type="application/json",
+    ).json()
+    planning.planning_run_discard(
+        actor=floor.foreman, run=PlanningRun.objects.get(pk=created["id"])
+    )
+
+    run = api.get(f"{API}/planning-runs/{created['id']}").json()
+
+    assert (run["status"], run["status_label"], run["discarded"]) == (
+        "discarded",
+        "Discarded",
+        True,
+    )
+    assert run["discarded_at"] == "2026-11-24T07:00:00Z"
+    assert len(run["assignments"]) == 4  # the proposal stays readable
+    refused = api.post(f"{API}/planning-runs/{created['id']}/apply")
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "This proposal was discarded."
+    assert not Job.objects.filter(planned_start__isnull=False).exists()
 
 
 def test_a_large_day_is_accepted_and_planned_in_the_background(

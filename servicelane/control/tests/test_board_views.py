@@ -120,6 +120,25 @@ def test_discard_keeps_the_current_plan(foreman_client, floor):
     assert "Proposal discarded; the current plan stays." in response.content.decode()
     assert 'id="proposal"' not in response.content.decode()
     assert not Job.objects.filter(planned_start__isnull=False).exists()
+    run.refresh_from_db()
+    assert run.status == PlanningStatus.DISCARDED and run.discarded_by == floor.foreman
+    # Called up again, it says so and offers neither apply nor discard.
+    html = foreman_client.get(BOARD, {"run": run.pk}).content.decode()
+    assert 'id="proposal"' in html and "Discarded." in html
+    assert f"/control/runs/{run.pk}/apply/" not in html
+    assert f"/control/runs/{run.pk}/discard/" not in html
+
+
+def test_an_applied_proposal_cannot_be_discarded(foreman_client, floor):
+    plan_now(foreman_client)
+    run = PlanningRun.objects.get()
+    foreman_client.post(f"/control/runs/{run.pk}/apply/")
+
+    response = foreman_client.post(f"/control/runs/{run.pk}/discard/", follow=True)
+
+    assert "This proposal has been applied already." in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == PlanningStatus.APPLIED and run.discarded_at is None
 
 
 def test_a_proposal_in_the_works_is_polled_until_ready(foreman_client, floor):

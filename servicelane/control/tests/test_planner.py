@@ -66,8 +66,8 @@ def test_a_job_goes_to_a_technician_of_its_level_even_when_a_junior_is_free():
 def test_a_high_voltage_job_waits_for_the_one_technician_with_the_skill():
     technicians = [tech("T1", 4), tech("HV", 3, {"high_voltage"})]
     jobs = [
-        job("battery", 120, skills={"high_voltage"}, level=3),
-        job("inverter", 60, skills={"high_voltage"}, level=3),
+        job("battery", 120, skills={"high_voltage"}, equipment={"high_voltage"}, level=3),
+        job("inverter", 60, skills={"high_voltage"}, equipment={"high_voltage"}, level=3),
     ]
     result = solve(jobs, technicians, [bay("B1", "lift", "high_voltage"), bay("B2")])
     assert {a.technician_id for a in result.assignments} == {"HV"}
@@ -156,6 +156,38 @@ def test_lifts_alike_are_dealt_out_so_no_bay_holds_two_cars():
         assert len(bays_then) == len(set(bays_then))
 
 
+RIG_HV_PLAIN = [bay("B4", "lift", "alignment_rig"), bay("B5", "lift", "high_voltage"), bay("B1")]
+
+
+@pytest.mark.parametrize("dispatch", [solve, greedy_edd])
+def test_a_plain_job_leaves_the_alignment_rig_and_the_high_voltage_bay_free(dispatch):
+    result = dispatch([job("diagnosis", equipment={"lift"})], [tech("T1")], RIG_HV_PLAIN, [])
+    assert at(result)["diagnosis"].bay_id == "B1"
+
+
+@pytest.mark.parametrize("dispatch", [solve, greedy_edd])
+def test_of_the_plain_bays_free_the_first_given_is_taken(dispatch):
+    bays = [bay("B4", "lift", "alignment_rig"), bay("B2"), bay("B1")]
+    result = dispatch([job("brakes", equipment={"lift"})], [tech("T1")], bays, [])
+    assert at(result)["brakes"].bay_id == "B2"
+
+
+def test_plain_jobs_take_the_richer_bays_only_while_the_plain_ones_are_busy():
+    jobs = [job(f"j{n}", 60, equipment={"lift"}) for n in range(4)]
+    result = solve(jobs, [tech("T1"), tech("T2")], RIG_HV_PLAIN)
+    assert result.makespan == 120  # two at a time, both on a lift
+    for start in (0, 60):
+        bays_then = sorted(a.bay_id for a in result.assignments if a.start == start)
+        assert bays_then == ["B1", "B4"]  # the rig before the high-voltage bay: given first
+
+
+def test_an_alignment_job_still_gets_the_rig_while_a_plain_job_takes_the_lift():
+    jobs = [job("diagnosis", equipment={"lift"}), job("alignment", equipment={"alignment_rig"})]
+    result = solve(jobs, [tech("T1"), tech("T2")], RIG_HV_PLAIN)
+    assert (at(result)["diagnosis"].bay_id, at(result)["alignment"].bay_id) == ("B1", "B4")
+    assert at(result)["diagnosis"].start == at(result)["alignment"].start == 0
+
+
 # ------------------------------------------------------------------------- promises
 
 
@@ -217,6 +249,30 @@ def test_a_promised_job_left_out_for_lack_of_room_counts_as_a_broken_promise():
     assert result.broken_promises == 1
     # As if done right after the horizon (100 + 60), 60 minutes after its promise.
     assert result.objective == 60
+
+
+def test_work_promised_for_tomorrow_is_still_done_today_when_there_is_room():
+    # The senior alone may do the check, the express car, the high-voltage job and the
+    # paint work (due tomorrow); the spark plugs wait for the technician's running job.
+    # By hand the senior takes the plugs and the paint work no longer fits after lunch;
+    # leaving it out breaks no promise today, but there is room for it.
+    day = [(0, 150), (195, 420)]
+    technicians = [tech("senior", 3, shifts=day), tech("tech", 2, shifts=day)]
+    jobs = [
+        job("running", 100, level=2, running_technician="tech", remaining=100),
+        job("check", 30, level=3, due=40),
+        job("express", 30, level=3, due=80, weight=10),
+        job("plugs", 45, level=2, due=200),
+        job("high voltage", 90, level=3, due=360),
+        job("paint", 180, level=3, due=24 * 60, weight=5),
+    ]
+    bays = [bay("B1"), bay("B2"), bay("B3")]
+    greedy = greedy_edd(jobs, technicians, bays, [])
+    assert [u.job_id for u in greedy.unplaced] == ["paint"]
+    result = solve(jobs, technicians, bays)
+    assert result.unplaced == []
+    assert result.broken_promises == 0
+    assert at(result)["paint"].start >= 195
 
 
 # ----------------------------------------------------------------- not placeable

@@ -13,6 +13,7 @@ from servicelane.control import board_services, planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import Absence, PlanningRun
 from servicelane.control.tests.conftest import (
+    NOW,
     TODAY,
     approved_walk_in,
     bays_of,
@@ -288,6 +289,51 @@ def test_a_discarded_proposal_cannot_be_applied(floor):
 
     with pytest.raises(ValidationError, match="discarded"):
         planning.planning_run_apply(actor=floor.foreman, run=run)
+
+    run.refresh_from_db()
+    assert run.status == PlanningStatus.DISCARDED
+    assert (run.discarded_by, run.discarded_at) == (floor.foreman, NOW)
+    assert run.applied_at is None
+    assert not planning.run_is_open(run)
+    assert not Job.objects.filter(planned_start__isnull=False).exists()
+
+
+def test_discarding_twice_changes_nothing(floor, time_machine):
+    run = planning.planning_run_discard(actor=floor.foreman, run=run_for(floor))
+    manager = member(floor.workshop, WorkshopRole.MANAGER, email="manager2@freiburg.test")
+    time_machine.move_to(local(8, 5), tick=False)
+
+    again = planning.planning_run_discard(actor=manager, run=run)
+
+    assert again.status == PlanningStatus.DISCARDED
+    assert (again.discarded_by, again.discarded_at) == (floor.foreman, NOW)
+
+
+def test_an_applied_proposal_cannot_be_discarded(floor):
+    run = planning.planning_run_apply(actor=floor.foreman, run=run_for(floor))
+
+    with pytest.raises(ValidationError, match="applied already"):
+        planning.planning_run_discard(actor=floor.foreman, run=run)
+
+    run.refresh_from_db()
+    assert run.status == PlanningStatus.APPLIED
+    assert run.discarded_at is None and run.discarded_by is None
+
+
+def test_a_queued_run_discarded_before_the_worker_comes_is_not_planned(
+    floor, settings, django_capture_on_commit_callbacks
+):
+    settings.PLANNING_SYNC_MAX_JOBS = 3  # the floor has four open jobs
+
+    with django_capture_on_commit_callbacks() as worker:
+        run = run_for(floor)
+        planning.planning_run_discard(actor=floor.foreman, run=run)
+    for job in worker:
+        job()
+
+    run.refresh_from_db()
+    assert run.status == PlanningStatus.DISCARDED
+    assert "assignments" not in run.result
 
 
 def test_a_large_day_is_planned_by_the_background_worker(

@@ -104,6 +104,40 @@ def test_a_technician_cannot_hand_out_tools_but_may_return_one(floor):
     assert SpecialTool.objects.get(pk=out.pk).state == ToolState.IN_PLACE
 
 
+@pytest.mark.parametrize("who", ["advisor", "tech"])
+def test_only_the_tools_room_hands_out_tools(floor, who):
+    # The advisor assigns jobs but does not run the tools room.
+    kit = tool(floor, HV_KIT)
+
+    with pytest.raises(PermissionDenied):
+        services.tool_check_out(
+            actor=getattr(floor, who), tool=kit, technician=floor.senior, job=floor.jobs["hv"]
+        )
+
+    assert not ToolMovement.objects.exists()
+    kit.refresh_from_db()
+    assert kit.state == ToolState.IN_PLACE and kit.holder is None and kit.job is None
+
+
+def test_the_manager_hands_out_tools_too(floor):
+    manager = member(floor.workshop, WorkshopRole.MANAGER, email="manager2@freiburg.test")
+
+    out = services.tool_check_out(actor=manager, tool=tool(floor, HV_KIT), technician=floor.senior)
+
+    assert out.state == ToolState.CHECKED_OUT
+    assert ToolMovement.objects.get().actor == manager
+
+
+def test_an_advisor_cannot_take_a_tool_back(floor):
+    out = check_out(floor, HV_KIT, floor.senior)
+
+    with pytest.raises(PermissionDenied):
+        services.tool_return(actor=floor.advisor, tool=out)
+
+    assert SpecialTool.objects.get(pk=out.pk).state == ToolState.CHECKED_OUT
+    assert ToolMovement.objects.filter(kind=ToolMovementKind.RETURN).count() == 0
+
+
 def test_returning_a_tool_in_its_place_is_refused(floor):
     with pytest.raises(ValidationError, match="not checked out"):
         services.tool_return(actor=floor.foreman, tool=tool(floor, HV_KIT))

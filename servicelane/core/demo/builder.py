@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from servicelane.appointments.demo import build_bookings
 from servicelane.control.demo import build_control, check_out_a_tool
+from servicelane.control.demo_day import build_busy_day
 from servicelane.control.demo_time import build_attendance
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.demo import data
@@ -133,6 +134,7 @@ class DemoBuilder:
             build_control(workshop, random.Random(CATALOGUE_SEED + 2 + index))  # noqa: S311
             build_attendance(workshop, random.Random(CATALOGUE_SEED + 3 + index))  # noqa: S311
             check_out_a_tool(workshop)
+            build_busy_day(workshop, spec["key"])
         build_supply(network, workshops, random.Random(CATALOGUE_SEED + 1))  # noqa: S311
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:

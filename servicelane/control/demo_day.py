@@ -1,0 +1,169 @@
+"""A busy day in the demo workshops: a dozen cars in for work now, two of them on the
+express lane's one-hour promise and one in the paint shop on its 24-hour promise.
+
+The day is built so that the earliest-due-date order a foreman follows by hand breaks an
+express promise the planner keeps. The senior technician was called away from an express
+oil service (the job stays with her); a vehicle check and a fault diagnosis are due
+before it. By hand, the vehicle check goes to the technician (the lower level first) and
+the diagnosis to the senior, who is free sooner; she then finishes the express car ten
+minutes late. The planner gives her the vehicle check and the express car, and the
+technician the diagnosis: every promise kept. The times are counted from the moment the
+demo is built; planned within about ten minutes of it nothing is late, and for about
+fifty minutes the plan still keeps the express promise the hand order breaks.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from servicelane.appointments.models import ServiceType
+from servicelane.core.choices import WorkshopRole
+from servicelane.core.models import Membership, User, Workshop
+from servicelane.vehicles.choices import FuelType
+from servicelane.vehicles.models import MileageReading, Ownership
+from servicelane.workorders import services
+from servicelane.workorders.choices import ROStatus
+from servicelane.workorders.demo import demo_booking
+from servicelane.workorders.models import RepairOrder
+
+# key, minutes from now the customer was told the car is ready, operations,
+# the concern in the workshop's languages
+WALK_INS = [
+    ("check", 40, ["VEHICLE-CHECK"],
+     {"de": "Fahrzeug-Check vor der Urlaubsreise, Kunde wartet.",
+      "zh-hans": "长途出行前车辆检查，客户在店等候。"}),
+    ("diagnosis", 70, ["DIAGNOSIS"],
+     {"de": "Motorkontrollleuchte leuchtet, Kunde holt das Auto mittags ab.",
+      "zh-hans": "发动机故障灯亮，客户中午取车。"}),
+    ("tyres", 180, ["TYRES-CHANGE"],
+     {"de": "Winterreifen montieren.", "zh-hans": "更换冬季轮胎。"}),
+    ("wipers", 200, ["WIPER-BLADES", "MICRO-FILTER"],
+     {"de": "Wischer schmieren, Lüftung riecht muffig.",
+      "zh-hans": "雨刮刮不干净，空调有异味。"}),
+    ("spark-plugs", 240, ["SPARK-PLUGS"],
+     {"de": "Motor ruckelt beim Kaltstart.", "zh-hans": "冷启动时发动机抖动。"}),
+    ("brakes", 330, ["BRAKES-FRONT"],
+     {"de": "Bremsen vorn schleifen.", "zh-hans": "前刹车有摩擦声。"}),
+]  # fmt: skip
+
+HIGH_VOLTAGE = (
+    360,
+    ["HV-BATTERY-CHECK"],
+    {
+        "de": "Reichweite seit dem Winter deutlich geringer.",
+        "zh-hans": "入冬以来续航明显下降。",
+    },
+)
+
+CALLED_AWAY = {
+    "de": "Zur Direktannahme gerufen.",
+    "zh-hans": "被叫去接车区协助。",
+}
+
+
+def _cars(workshop: Workshop) -> tuple[list[Ownership], list[Ownership]]:
+    """Combustion and electric cars of the workshop's customers, those without an open
+    order first (a small demo has few cars; some come twice)."""
+    current = Ownership.objects.filter(workshop=workshop, ended_on__isnull=True).select_related(
+        "customer", "vehicle"
+    )
+    open_orders = RepairOrder.objects.filter(workshop=workshop).exclude(
+        status__in=(ROStatus.DELIVERED, ROStatus.CANCELLED)
+    )
+    busy = set(open_orders.values_list("vehicle_id", flat=True))
+    electric = FuelType.ELECTRIC
+
+    def ranked(queryset):
+        cars = list(queryset.order_by("id"))
+        return sorted(cars, key=lambda o: o.vehicle_id in busy)
+
+    return (
+        ranked(current.exclude(vehicle__vehicle_type__fuel_type=electric)),
+        ranked(current.filter(vehicle__vehicle_type__fuel_type=electric)),
+    )
+
+
+def _km(ownership: Ownership) -> int:
+    last = MileageReading.objects.filter(vehicle=ownership.vehicle).order_by("-km").first()
+    return (last.km if last else 20_000) + 35
+
+
+def _check_in(advisor: User, ownership: Ownership, concern: str, spot: str) -> RepairOrder:
+    return services.repair_order_check_in(
+        actor=advisor,
+        workshop=ownership.workshop,
+        customer=ownership.customer,
+        vehicle=ownership.vehicle,
+        mileage=_km(ownership),
+        mileage_confirmed=True,
+        fuel_level=2,
+        concerns=concern,
+        documents_seen=["registration"],
+        parking_spot=spot,
+    )
+
+
+def _agreed(advisor: User, repair_order: RepairOrder, codes: list[str], ready_by) -> None:
+    """The concern priced with its operations and approved at the counter, ready by then."""
+    job = repair_order.jobs.get()
+    for code in codes:
+        services.job_line_add(actor=advisor, job=job, kind="labour", operation_code=code)
+    estimate = services.estimate_send(
+        actor=advisor, repair_order=repair_order, estimated_completion_at=ready_by
+    )
+    services.estimate_answer(
+        estimate=estimate,
+        decisions={job.pk: True for job in estimate.jobs.all()},
+        signed_name=repair_order.customer.display_name,
+        ip="192.0.2.10",
+    )
+
+
+def _booked_in(
+    advisor: User, ownership: Ownership, code: str, starts: dt.datetime, spot: str
+) -> RepairOrder:
+    service = ServiceType.objects.get(workshop=ownership.workshop, code=code)
+    appointment = demo_booking(ownership.workshop, advisor, ownership, service, starts, spot)
+    return services.repair_order_check_in(
+        actor=advisor,
+        appointment=appointment,
+        mileage=_km(ownership),
+        mileage_confirmed=True,
+        fuel_level=3,
+    )
+
+
+def build_busy_day(workshop: Workshop, key: str) -> list[RepairOrder]:
+    language = workshop.default_language if workshop.default_language in CALLED_AWAY else "de"
+    advisor = Membership.objects.filter(workshop=workshop, role=WorkshopRole.ADVISOR)[0].user
+    senior = User.objects.get(email=f"senior-technician@{key}.demo")
+    combustion, electric = _cars(workshop)
+    if not combustion:
+        return []
+    cars = iter(combustion * 3)
+    now = timezone.now().replace(second=0, microsecond=0)
+    orders = []
+    for index, (_key, minutes, codes, concern) in enumerate(WALK_INS, start=1):
+        ro = _check_in(advisor, next(cars), concern[language], f"W{index + 1}")
+        _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes))
+        orders.append(ro)
+    if electric:
+        minutes, codes, concern = HIGH_VOLTAGE
+        ro = _check_in(advisor, electric[0], concern[language], "HV1")
+        _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes))
+        orders.append(ro)
+
+    # The express cars were dropped off before their slots; the promise runs from the slot.
+    express = _booked_in(advisor, next(cars), "express-oil", now + dt.timedelta(minutes=20), "E2")
+    job = express.jobs.get()
+    services.job_clock_on(actor=senior, job=job)
+    services.job_pause(actor=senior, job=job, reason=CALLED_AWAY[language])
+    orders.append(express)
+    orders.append(
+        _booked_in(advisor, next(cars), "express-oil", now + dt.timedelta(minutes=60), "E3")
+    )
+    # The paint shop's car arrived for its slot a few minutes ago.
+    orders.append(
+        _booked_in(advisor, next(cars), "small-body-paint", now - dt.timedelta(minutes=5), "K1")
+    )
+    return orders
