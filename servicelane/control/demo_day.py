@@ -1,5 +1,6 @@
 """A busy day in the demo workshops: a dozen cars in for work now, two of them on the
-express lane's one-hour promise and one in the paint shop on its 24-hour promise.
+express lane's one-hour promise, one in the paint shop on its 24-hour promise and one
+waiting for brake pads on order from the distribution centre.
 
 The day is built so that the earliest-due-date order a foreman follows by hand breaks an
 express promise the planner keeps. The senior technician was called away from an express
@@ -19,12 +20,17 @@ from django.utils import timezone
 from servicelane.appointments.models import ServiceType
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
+from servicelane.parts.models import Part
+from servicelane.store.models import StockItem
+from servicelane.store.services import part_reserve
+from servicelane.supply.choices import OrderKind
+from servicelane.supply.services import part_order_place
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import MileageReading, Ownership
 from servicelane.workorders import services
 from servicelane.workorders.choices import ROStatus
 from servicelane.workorders.demo import demo_booking
-from servicelane.workorders.models import RepairOrder
+from servicelane.workorders.models import JobLine, RepairOrder
 
 # key, minutes from now the customer was told the car is ready, operations,
 # the concern in the workshop's languages
@@ -45,6 +51,18 @@ WALK_INS = [
     ("brakes", 330, ["BRAKES-FRONT"],
      {"de": "Bremsen vorn schleifen.", "zh-hans": "前刹车有摩擦声。"}),
 ]  # fmt: skip
+
+# Ready by (tomorrow: the pads come by courier), operations, the concern; its rear
+# brake pads are not in the store.
+PADS_ON_ORDER = (
+    24 * 60,
+    ["BRAKES-REAR"],
+    {
+        "de": "Bremsen hinten quietschen.",
+        "zh-hans": "后刹车异响。",
+    },
+)
+PADS = "Brake pad set rear"
 
 HIGH_VOLTAGE = (
     360,
@@ -103,11 +121,16 @@ def _check_in(advisor: User, ownership: Ownership, concern: str, spot: str) -> R
     )
 
 
-def _agreed(advisor: User, repair_order: RepairOrder, codes: list[str], ready_by) -> None:
-    """The concern priced with its operations and approved at the counter, ready by then."""
+def _agreed(
+    advisor: User, repair_order: RepairOrder, codes: list[str], ready_by, parts: tuple = ()
+) -> None:
+    """The concern priced with its operations (and parts) and approved at the counter,
+    ready by then."""
     job = repair_order.jobs.get()
     for code in codes:
         services.job_line_add(actor=advisor, job=job, kind="labour", operation_code=code)
+    for part in parts:
+        services.job_line_add(actor=advisor, job=job, kind="part", code=part.number)
     estimate = services.estimate_send(
         actor=advisor, repair_order=repair_order, estimated_completion_at=ready_by
     )
@@ -133,8 +156,44 @@ def _booked_in(
     )
 
 
+def _missing_part(workshop: Workshop) -> Part | None:
+    """A current catalogue part the workshop's store does not have: rear brake pads if
+    there are such."""
+    on_shelf = StockItem.objects.filter(workshop=workshop, on_hand__gt=0).values("part_id")
+    missing = Part.objects.filter(
+        network_id=workshop.network_id, superseded_by__isnull=True
+    ).exclude(pk__in=on_shelf)
+    return missing.filter(name_en=PADS).order_by("pk").first() or missing.order_by("pk").first()
+
+
+def _pads_on_order(advisor: User, ownership: Ownership, key: str, now: dt.datetime) -> RepairOrder:
+    """Rear brakes: the pads are reserved, wait for the goods and come by courier from
+    the distribution centre (vehicle off road), so the job cannot start before they do."""
+    workshop = ownership.workshop
+    minutes, codes, concern = PADS_ON_ORDER
+    part = _missing_part(workshop)
+    ro = _check_in(advisor, ownership, concern[_language(workshop)], "W8")
+    _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes), (part,) if part else ())
+    line = JobLine.objects.filter(job__repair_order=ro, kind="part").first()
+    if line is not None:
+        clerk = User.objects.get(email=f"parts-clerk@{key}.demo")
+        part_reserve(actor=clerk, job_line=line)
+        part_order_place(
+            actor=clerk,
+            workshop=workshop,
+            kind=OrderKind.VOR,
+            lines=[{"number": line.part.number, "quantity": line.quantity}],
+            repair_order=ro,
+        )
+    return ro
+
+
+def _language(workshop: Workshop) -> str:
+    return workshop.default_language if workshop.default_language in CALLED_AWAY else "de"
+
+
 def build_busy_day(workshop: Workshop, key: str) -> list[RepairOrder]:
-    language = workshop.default_language if workshop.default_language in CALLED_AWAY else "de"
+    language = _language(workshop)
     advisor = Membership.objects.filter(workshop=workshop, role=WorkshopRole.ADVISOR)[0].user
     senior = User.objects.get(email=f"senior-technician@{key}.demo")
     combustion, electric = _cars(workshop)
@@ -152,6 +211,7 @@ def build_busy_day(workshop: Workshop, key: str) -> list[RepairOrder]:
         ro = _check_in(advisor, electric[0], concern[language], "HV1")
         _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes))
         orders.append(ro)
+    orders.append(_pads_on_order(advisor, next(cars), key, now))
 
     # The express cars were dropped off before their slots; the promise runs from the slot.
     express = _booked_in(advisor, next(cars), "express-oil", now + dt.timedelta(minutes=20), "E2")

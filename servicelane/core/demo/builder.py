@@ -134,8 +134,10 @@ class DemoBuilder:
             build_control(workshop, random.Random(CATALOGUE_SEED + 2 + index))  # noqa: S311
             build_attendance(workshop, random.Random(CATALOGUE_SEED + 3 + index))  # noqa: S311
             check_out_a_tool(workshop)
-            build_busy_day(workshop, spec["key"])
         build_supply(network, workshops, random.Random(CATALOGUE_SEED + 1))  # noqa: S311
+        for key, workshop in workshops.items():
+            # After the centres and stores: one of the day's cars waits for a part on order.
+            build_busy_day(workshop, key)
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:
         # One hash for all accounts: hashing is slow on purpose, and they share a password.
