@@ -473,9 +473,15 @@ def board(workshop: Workshop, day: dt.date, now: dt.datetime | None = None) -> d
     )
     hours = []
     moment = timeline.start
+    # A long day labels every other hour: the labels would run into each other.
+    every = 2 if timeline.end - timeline.start > dt.timedelta(hours=12) else 1
     while moment <= timeline.end:
         hours.append(
-            {"at": moment, "label": f"{moment.hour:02d}:00", "left": timeline.left(moment)}
+            {
+                "at": moment,
+                "label": f"{moment.hour:02d}:00" if moment.hour % every == 0 else "",
+                "left": timeline.left(moment),
+            }
         )
         moment += dt.timedelta(hours=1)
     is_today = timezone.localdate(now, zone) == day
