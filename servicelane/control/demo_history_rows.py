@@ -125,6 +125,7 @@ def write_visits(
     advisor: User,
     rng: random.Random,
 ) -> list[RepairOrder]:
+    """Every visit as a delivered order with everything its steps leave behind."""
     zone = workshop.zone
     foreman = staff(workshop, WorkshopRole.FOREMAN) or advisor
     cashier = staff(workshop, WorkshopRole.CASHIER) or advisor

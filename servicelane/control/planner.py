@@ -689,9 +689,10 @@ class _Model:
                 tech_domain = cp_model.Domain.from_intervals(ranges)
                 if tech_domain.size() < domain.size():
                     cp.add_linear_expression_in_domain(start, tech_domain).only_enforce_if(lit)
-                tech_intervals[tech_id].append(
-                    cp.new_optional_fixed_size_interval_var(start, d, lit, "")
-                )
+                if d:  # an empty interval holds nothing (the validator agrees)
+                    tech_intervals[tech_id].append(
+                        cp.new_optional_fixed_size_interval_var(start, d, lit, "")
+                    )
             if len(per_tech) > 1:
                 cp.add_exactly_one([*choices.values(), ~placed])
 
@@ -700,11 +701,14 @@ class _Model:
             for k in eligible:
                 lit = placed if len(eligible) == 1 else cp.new_bool_var("")
                 kind_choices[k] = lit
-                kind_intervals[k].append(cp.new_optional_fixed_size_interval_var(start, d, lit, ""))
+                if d:
+                    kind_intervals[k].append(
+                        cp.new_optional_fixed_size_interval_var(start, d, lit, "")
+                    )
             if len(eligible) > 1:
                 cp.add_exactly_one([*kind_choices.values(), ~placed])
 
-            if job.tools:
+            if job.tools and d:
                 interval = cp.new_optional_fixed_size_interval_var(start, d, placed, "")
                 for tool in job.tools:
                     tool_intervals[tool].append(interval)

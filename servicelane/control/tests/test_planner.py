@@ -275,6 +275,16 @@ def test_work_promised_for_tomorrow_is_still_done_today_when_there_is_room():
     assert at(result)["paint"].start >= 195
 
 
+def test_a_job_with_no_time_left_fits_inside_another_jobs_time():
+    # Nothing left to do on it (its flat rate is used up): it holds neither technician nor
+    # bay, so it is done at once, not left out.
+    technicians = [tech("T1", shifts=[(0, 2)])]
+    jobs = [job("long", 2, due=0), job("empty", 0, release=1, due=0)]
+    result = solve(jobs, technicians, [bay("B1", "lift")])
+    assert result.unplaced == []
+    assert at(result)["empty"].start == 1
+
+
 # ----------------------------------------------------------------- not placeable
 
 

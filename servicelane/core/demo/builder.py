@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from servicelane.appointments.demo import build_bookings
 from servicelane.control.demo import build_control, check_out_a_tool
 from servicelane.control.demo_day import build_busy_day
+from servicelane.control.demo_history import build_job_history, settle_todays_work
 from servicelane.control.demo_time import build_attendance
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.demo import data
@@ -135,9 +136,12 @@ class DemoBuilder:
             build_attendance(workshop, random.Random(CATALOGUE_SEED + 3 + index))  # noqa: S311
             check_out_a_tool(workshop)
         build_supply(network, workshops, random.Random(CATALOGUE_SEED + 1))  # noqa: S311
-        for key, workshop in workshops.items():
+        for index, (key, workshop) in enumerate(workshops.items()):
             # After the centres and stores: one of the day's cars waits for a part on order.
             build_busy_day(workshop, key)
+            # The technicians' past fortnight and today's finished work take their time.
+            settle_todays_work(workshop, random.Random(CATALOGUE_SEED + 10 + index))  # noqa: S311
+            build_job_history(workshop, random.Random(CATALOGUE_SEED + 20 + index))  # noqa: S311
 
     def _user(self, email: str, name: str, language: str, **extra: Any) -> User:
         # One hash for all accounts: hashing is slow on purpose, and they share a password.
