@@ -19,17 +19,17 @@ from django.utils import timezone
 
 from servicelane.appointments.models import ServiceType
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import Membership, User, Workshop
+from servicelane.core.models import User, Workshop
 from servicelane.parts.models import Part
 from servicelane.store.models import StockItem
 from servicelane.store.services import part_reserve
 from servicelane.supply.choices import OrderKind
 from servicelane.supply.services import part_order_place
 from servicelane.vehicles.choices import FuelType
-from servicelane.vehicles.models import MileageReading, Ownership
+from servicelane.vehicles.models import Ownership
 from servicelane.workorders import services
 from servicelane.workorders.choices import ROStatus
-from servicelane.workorders.demo import demo_booking
+from servicelane.workorders.demo import approve, demo_booking, next_km, staff_member, walk_in
 from servicelane.workorders.models import JobLine, RepairOrder
 
 # key, minutes from now the customer was told the car is ready, operations,
@@ -101,26 +101,6 @@ def _cars(workshop: Workshop) -> tuple[list[Ownership], list[Ownership]]:
     )
 
 
-def _km(ownership: Ownership) -> int:
-    last = MileageReading.objects.filter(vehicle=ownership.vehicle).order_by("-km").first()
-    return (last.km if last else 20_000) + 35
-
-
-def _check_in(advisor: User, ownership: Ownership, concern: str, spot: str) -> RepairOrder:
-    return services.repair_order_check_in(
-        actor=advisor,
-        workshop=ownership.workshop,
-        customer=ownership.customer,
-        vehicle=ownership.vehicle,
-        mileage=_km(ownership),
-        mileage_confirmed=True,
-        fuel_level=2,
-        concerns=concern,
-        documents_seen=["registration"],
-        parking_spot=spot,
-    )
-
-
 def _agreed(
     advisor: User, repair_order: RepairOrder, codes: list[str], ready_by, parts: tuple = ()
 ) -> None:
@@ -131,15 +111,7 @@ def _agreed(
         services.job_line_add(actor=advisor, job=job, kind="labour", operation_code=code)
     for part in parts:
         services.job_line_add(actor=advisor, job=job, kind="part", code=part.number)
-    estimate = services.estimate_send(
-        actor=advisor, repair_order=repair_order, estimated_completion_at=ready_by
-    )
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={job.pk: True for job in estimate.jobs.all()},
-        signed_name=repair_order.customer.display_name,
-        ip="192.0.2.10",
-    )
+    approve(repair_order, advisor, ready_by)
 
 
 def _booked_in(
@@ -150,7 +122,7 @@ def _booked_in(
     return services.repair_order_check_in(
         actor=advisor,
         appointment=appointment,
-        mileage=_km(ownership),
+        mileage=next_km(ownership.vehicle, 20_000),
         mileage_confirmed=True,
         fuel_level=3,
     )
@@ -172,7 +144,7 @@ def _pads_on_order(advisor: User, ownership: Ownership, key: str, now: dt.dateti
     workshop = ownership.workshop
     minutes, codes, concern = PADS_ON_ORDER
     part = _missing_part(workshop)
-    ro = _check_in(advisor, ownership, concern[_language(workshop)], "W8")
+    ro = walk_in(advisor, ownership, concern[_language(workshop)], 20_000, parking_spot="W8")
     _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes), (part,) if part else ())
     line = JobLine.objects.filter(job__repair_order=ro, kind="part").first()
     if line is not None:
@@ -194,7 +166,7 @@ def _language(workshop: Workshop) -> str:
 
 def build_busy_day(workshop: Workshop, key: str) -> list[RepairOrder]:
     language = _language(workshop)
-    advisor = Membership.objects.filter(workshop=workshop, role=WorkshopRole.ADVISOR)[0].user
+    advisor = staff_member(workshop, WorkshopRole.ADVISOR)
     senior = User.objects.get(email=f"senior-technician@{key}.demo")
     combustion, electric = _cars(workshop)
     if not combustion:
@@ -203,12 +175,12 @@ def build_busy_day(workshop: Workshop, key: str) -> list[RepairOrder]:
     now = timezone.now().replace(second=0, microsecond=0)
     orders = []
     for index, (_key, minutes, codes, concern) in enumerate(WALK_INS, start=1):
-        ro = _check_in(advisor, next(cars), concern[language], f"W{index + 1}")
+        ro = walk_in(advisor, next(cars), concern[language], 20_000, parking_spot=f"W{index + 1}")
         _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes))
         orders.append(ro)
     if electric:
         minutes, codes, concern = HIGH_VOLTAGE
-        ro = _check_in(advisor, electric[0], concern[language], "HV1")
+        ro = walk_in(advisor, electric[0], concern[language], 20_000, parking_spot="HV1")
         _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes))
         orders.append(ro)
     orders.append(_pads_on_order(advisor, next(cars), key, now))

@@ -52,7 +52,7 @@ CONCERNS = {
 }
 
 
-def _staff(workshop: Workshop, role: str) -> User:
+def staff_member(workshop: Workshop, role: str) -> User:
     return Membership.objects.filter(workshop=workshop, role=role).select_related("user")[0].user
 
 
@@ -93,7 +93,7 @@ def _number_of(workshop: Workshop, name_en: str) -> str:
     return part.number if part else ""
 
 
-def _next_km(vehicle: Vehicle, km: int) -> int:
+def next_km(vehicle: Vehicle, km: int) -> int:
     """A plausible odometer for the visit: the car's history driven on at about 40 km a
     day; ``km`` for a car without history."""
     last = MileageReading.objects.filter(vehicle=vehicle).order_by("-read_on", "-km").first()
@@ -103,8 +103,8 @@ def _next_km(vehicle: Vehicle, km: int) -> int:
     return last.km + max(800, days * 40)
 
 
-def _walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) -> RepairOrder:
-    km = _next_km(ownership.vehicle, km)
+def walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) -> RepairOrder:
+    km = next_km(ownership.vehicle, km)
     return services.repair_order_check_in(
         actor=advisor,
         workshop=advisor_workshop(advisor),
@@ -124,8 +124,11 @@ def advisor_workshop(advisor: User) -> Workshop:
     return Membership.objects.filter(user=advisor).select_related("workshop")[0].workshop
 
 
-def _approve(ro: RepairOrder, advisor: User) -> None:
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+def approve(ro: RepairOrder, advisor: User, ready_by: dt.datetime | None = None) -> None:
+    """Every job of the order approved by the customer at the counter."""
+    estimate = services.estimate_send(
+        actor=advisor, repair_order=ro, estimated_completion_at=ready_by
+    )
     services.estimate_answer(
         estimate=estimate,
         decisions={job.pk: True for job in estimate.jobs.all()},
@@ -216,7 +219,7 @@ def build_repair_orders(
         service_type.save(update_fields=["operation_codes"])
     _technicians(workshop, key, password_hash)
     people = {
-        role: _staff(workshop, role)
+        role: staff_member(workshop, role)
         for role in (WorkshopRole.ADVISOR, WorkshopRole.TECHNICIAN, WorkshopRole.FOREMAN)
     }
     advisor, technician = people["advisor"], people["technician"]
@@ -227,7 +230,7 @@ def build_repair_orders(
     orders = []
 
     # 1. Inspected together with the owner; the estimate waits for their answer.
-    ro = _walk_in(advisor, owners[0], concerns[0], 48_200 + rng.randint(0, 5000))
+    ro = walk_in(advisor, owners[0], concerns[0], 48_200 + rng.randint(0, 5000))
     results = {
         p.pk: {"rating": Rating.GREEN}
         if p.operation_code != "BRAKES-FRONT"
@@ -245,7 +248,7 @@ def build_repair_orders(
     orders.append(ro)
 
     # 2. Approved, a technician is on it.
-    ro = _walk_in(advisor, owners[1], concerns[3], 61_000 + rng.randint(0, 5000))
+    ro = walk_in(advisor, owners[1], concerns[3], 61_000 + rng.randint(0, 5000))
     job = ro.jobs.get()
     services.job_line_add(actor=advisor, job=job, kind="labour", operation_code="OIL-SERVICE")
     # The filter by one of its old numbers: the catalogue answers with the current part.
@@ -253,27 +256,27 @@ def build_repair_orders(
     services.job_line_add(
         actor=advisor, job=job, kind="part", code=_number_of(workshop, ENGINE_OIL), quantity=5
     )
-    _approve(ro, advisor)
+    approve(ro, advisor)
     junior = User.objects.get(email=f"junior-technician@{key}.demo")
     _work(ro, junior, finish=False)
     orders.append(ro)
 
     # 3. Done; the technician's check passed, the foreman's is next.
-    ro = _walk_in(advisor, owners[2], concerns[2], 33_500 + rng.randint(0, 5000))
+    ro = walk_in(advisor, owners[2], concerns[2], 33_500 + rng.randint(0, 5000))
     services.job_line_add(
         actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="MICRO-FILTER"
     )
-    _approve(ro, advisor)
+    approve(ro, advisor)
     _work(ro, technician)
     _qc(ro, people, (QCLevel.TECHNICIAN,))
     orders.append(ro)
 
     # 4. Ready for the cashier and the handover.
-    ro = _walk_in(advisor, owners[3], concerns[1], 87_300 + rng.randint(0, 5000))
+    ro = walk_in(advisor, owners[3], concerns[1], 87_300 + rng.randint(0, 5000))
     services.job_line_add(
         actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="DIAGNOSIS"
     )
-    _approve(ro, advisor)
+    approve(ro, advisor)
     _work(ro, technician)
     _qc(ro, people, tuple(QCLevel.values))
     orders.append(ro)
@@ -283,7 +286,7 @@ def build_repair_orders(
     ro = services.repair_order_check_in(
         actor=advisor,
         appointment=appointment,
-        mileage=_next_km(appointment.vehicle, 29_900 + rng.randint(0, 5000)),
+        mileage=next_km(appointment.vehicle, 29_900 + rng.randint(0, 5000)),
         mileage_confirmed=True,
         fuel_level=3,
         now=appointment.starts_at,
@@ -293,16 +296,16 @@ def build_repair_orders(
     orders.append(ro)
 
     # 6. Invoiced, paid and handed over this morning.
-    ro = _walk_in(advisor, owners[5], concerns[3], 54_000 + rng.randint(0, 5000))
+    ro = walk_in(advisor, owners[5], concerns[3], 54_000 + rng.randint(0, 5000))
     services.job_line_add(
         actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="OIL-SERVICE"
     )
-    _approve(ro, advisor)
+    approve(ro, advisor)
     _work(ro, technician)
     _qc(ro, people, tuple(QCLevel.values))
     invoice = invoice_issue(actor=advisor, repair_order=ro)
     payment_record(
-        actor=_staff(workshop, WorkshopRole.CASHIER),
+        actor=staff_member(workshop, WorkshopRole.CASHIER),
         invoice=invoice,
         method=PaymentMethod.CARD,
         amount=invoice.gross_total,
