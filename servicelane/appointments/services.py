@@ -400,12 +400,16 @@ def appointment_cancel(
 
 
 @transaction.atomic
-def appointment_mark_arrived(*, actor: User, appointment: Appointment) -> Appointment:
-    """The customer is here: only on the day of the booking."""
+def appointment_mark_arrived(
+    *, actor: User, appointment: Appointment, now: dt.datetime | None = None
+) -> Appointment:
+    """The customer is here (or was, at ``now``, when a check-in is recorded afterwards):
+    only on the day of the booking."""
     _require(actor, Perm.APPOINTMENT_BOOK, appointment.workshop_id)
     appointment = _locked(appointment)
     zone = appointment.workshop.zone
-    if appointment.starts_at.astimezone(zone).date() != timezone.now().astimezone(zone).date():
+    now = now or timezone.now()
+    if appointment.starts_at.astimezone(zone).date() != now.astimezone(zone).date():
         raise ValidationError(
             {"status": [_("A customer can only arrive on the day of the appointment.")]}
         )

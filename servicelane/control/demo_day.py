@@ -114,11 +114,23 @@ def _agreed(
     approve(repair_order, advisor, ready_by)
 
 
+def _today(workshop: Workshop, moment: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """``moment`` kept within the workshop's local day of ``now``: a car is only checked in
+    on its booking's day, so a demo built late in the evening or just after midnight has
+    its booked cars' slots at the edge of the day rather than tomorrow or yesterday."""
+    local = timezone.localtime(now, workshop.zone)
+    first = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    last = local.replace(hour=23, minute=59, second=0, microsecond=0)
+    return min(max(moment, first), last)
+
+
 def _booked_in(
     advisor: User, ownership: Ownership, code: str, starts: dt.datetime, spot: str
 ) -> RepairOrder:
-    service = ServiceType.objects.get(workshop=ownership.workshop, code=code)
-    appointment = demo_booking(ownership.workshop, advisor, ownership, service, starts, spot)
+    workshop = ownership.workshop
+    service = ServiceType.objects.get(workshop=workshop, code=code)
+    starts = _today(workshop, starts, timezone.now())
+    appointment = demo_booking(workshop, advisor, ownership, service, starts, spot)
     return services.repair_order_check_in(
         actor=advisor,
         appointment=appointment,

@@ -418,7 +418,7 @@ def repair_order_check_in(
     if appointment is not None:
         _jobs_from_booking(repair_order, appointment, promised=promised_at is not None)
         if appointment.status != AppointmentStatus.ARRIVED:
-            appointment_mark_arrived(actor=actor, appointment=appointment)
+            appointment_mark_arrived(actor=actor, appointment=appointment, now=now)
     if repair_order.concerns:
         _new_job(
             repair_order,

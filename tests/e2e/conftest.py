@@ -6,13 +6,16 @@ fail in CI (where ``CI`` is set), so a broken CI image cannot pass silently.
 """
 
 import contextlib
+import datetime as dt
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
@@ -91,12 +94,26 @@ class Demo:
     beijing_advisor: str = "advisor@beijing.demo"
 
 
+def working_morning() -> dt.datetime:
+    """Half past nine in Freiburg (half past four in the afternoon in Beijing) on the next
+    working day from today: the demo's day has its bookings and room to plan whenever the
+    tests run. Within days of the real date, so the browser keeps the session cookies."""
+    zone = ZoneInfo("Europe/Berlin")
+    day = dt.datetime.now(zone).date()
+    closed = holidays.country_holidays("DE", subdiv="BW", years=[day.year, day.year + 1])
+    while day.weekday() >= 5 or day in closed or (day.month, day.day) == (12, 31):
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(9, 30), tzinfo=zone)
+
+
 @pytest.fixture
-def demo(fast_passwords, transactional_db) -> Demo:
-    """The demo network, small: workshops FR (German) and BJ (Chinese) with staff."""
+def demo(fast_passwords, transactional_db, time_machine) -> Demo:
+    """The demo network, small: workshops FR (German) and BJ (Chinese) with staff, built
+    on a working morning (the clock runs on from there for the rest of the test)."""
     from servicelane.core.demo.builder import DemoBuilder
     from servicelane.core.models import Workshop
 
+    time_machine.move_to(working_morning(), tick=True)
     DemoBuilder(scale=0.02, password=PASSWORD, progress=lambda n: None).build()
     return Demo(freiburg=Workshop.objects.get(code="FR"), beijing=Workshop.objects.get(code="BJ"))
 

@@ -1,7 +1,9 @@
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
@@ -9,6 +11,7 @@ from servicelane.customers.models import Customer
 from servicelane.customers.services import customer_update
 from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.vin import decode_vin
+from servicelane.workorders.models import RepairOrder
 
 
 def seed(*args: str) -> str:
@@ -73,3 +76,31 @@ def test_a_second_run_with_if_empty_changes_nothing():
     assert "already present" in output
     with pytest.raises(CommandError):
         seed()
+
+
+# Instants in UTC around the demo workshops' local midnights: Beijing (UTC+8) late in
+# the evening and just after midnight, Freiburg (UTC+1 in winter) the same.
+AROUND_MIDNIGHT = [
+    dt.datetime(2026, 12, 7, 15, 50, tzinfo=dt.UTC),  # Beijing 23:50
+    dt.datetime(2026, 12, 7, 16, 2, tzinfo=dt.UTC),  # Beijing 00:02
+    dt.datetime(2026, 12, 7, 22, 50, tzinfo=dt.UTC),  # Freiburg 23:50
+    dt.datetime(2026, 12, 7, 23, 2, tzinfo=dt.UTC),  # Freiburg 00:02
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", AROUND_MIDNIGHT, ids=lambda m: m.strftime("%H%MZ"))
+def test_the_demo_builds_at_any_hour_with_the_booked_cars_checked_in_today(moment, time_machine):
+    time_machine.move_to(moment)
+
+    seed("--scale", "0.02")
+
+    for workshop in Workshop.objects.all():
+        # The busy day's booked cars: two on the express lane, one in the paint shop.
+        booked = RepairOrder.objects.filter(
+            workshop=workshop, appointment__parking_spot__in=("E2", "E3", "K1")
+        ).select_related("appointment")
+        assert len(booked) == 3
+        today = timezone.localdate(timezone=workshop.zone)
+        for ro in booked:
+            assert timezone.localdate(ro.appointment.starts_at, workshop.zone) == today
