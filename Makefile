@@ -38,11 +38,11 @@ run: demo
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite (browser tests included when Chromium is installed)
+## test: the whole suite, one worker per core (browser tests included when Chromium is installed)
 test: install
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: install
 	$(BIN)/ruff check .
