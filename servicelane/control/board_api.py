@@ -19,8 +19,9 @@ from ninja import Field, Query, Router, Schema, Status
 from servicelane.control import board_services, planning, selectors
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import Bay, PlanningRun
-from servicelane.core.apiutils import ERRORS, workshop_in_scope
+from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
 from servicelane.core.choices import WorkshopRole
+from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -35,7 +36,7 @@ WORKSHOP_HELP = "Workshop code; needed if you work in several"
 
 
 class BoardQuery(Schema):
-    date: dt.date | None = Field(None, description="The workshop's local day; today if left out")
+    date: SaneDate | None = Field(None, description="The workshop's local day; today if left out")
     workshop: str | None = Field(None, description=WORKSHOP_HELP)
 
 
@@ -122,7 +123,7 @@ class BoardOut(Schema):
 
 
 class RunIn(Schema):
-    date: dt.date | None = Field(None, description="The day to plan; today if left out")
+    date: SaneDate | None = Field(None, description="The day to plan; today if left out")
     time_limit_s: Decimal = Field(
         Decimal(planning.DEFAULT_TIME_LIMIT_S),
         description="The solver's time limit in seconds (0.1 to 60)",
@@ -194,9 +195,9 @@ class RunOut(Schema):
 
 
 class ReassignIn(Schema):
-    technician_id: int
-    bay_id: int | None = None
-    start: dt.datetime = Field(description="Without an offset: the workshop's local time")
+    technician_id: DbId
+    bay_id: DbId | None = None
+    start: SaneDateTime = Field(description="Without an offset: the workshop's local time")
 
 
 class JobPlanOut(Schema):

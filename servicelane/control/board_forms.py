@@ -11,15 +11,21 @@ from servicelane.control import selectors
 from servicelane.control.models import Bay
 from servicelane.control.planning import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
 from servicelane.core.choices import QualificationLevel
+from servicelane.core.dates import date_range_message, is_sane_date, validate_sane_date
 from servicelane.core.models import User, Workshop
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput({"type": "date"}))
+    date = forms.DateField(
+        label=_("Day"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+        validators=[validate_sane_date],
+    )
 
 
 class PlanForm(forms.Form):
-    date = forms.DateField(widget=forms.HiddenInput)
+    date = forms.DateField(widget=forms.HiddenInput, validators=[validate_sane_date])
     time_limit_s = forms.DecimalField(
         label=_("Time limit (seconds)"),
         min_value=0.1,
@@ -58,6 +64,14 @@ class ReassignForm(forms.Form):
         self.fields["bay"].choices = [("", _("No bay"))] + [
             (b.pk, f"{b.code} {b.name}") for b in self.bays.values()
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The day is the board's (hidden): a day out of range shows at the start time.
+        if data.get("date") is not None and not is_sane_date(data["date"]):
+            del data["date"]
+            self.add_error("start", date_range_message())
+        return data
 
     def technician_user(self) -> User:
         return self.users[self.cleaned_data["technician"]]

@@ -14,6 +14,7 @@ from servicelane.control.choices import Equipment, Skill
 from servicelane.control.models import Bay, Shift
 from servicelane.core.audit import audit_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -154,6 +155,7 @@ def job_reassign(
         raise ValidationError(_("Someone is clocked on this job; they clock off first."))
     if start is None or timezone.is_naive(start):
         raise ValidationError({"start": [_("Enter a start time.")]})
+    check_date(start, "start")
     needs = selectors.job_needs(job)
     errors: dict[str, list[str]] = {}
     technician_errors = _check_technician(job, technician, needs)

@@ -13,6 +13,7 @@ from servicelane.control import services as clock
 from servicelane.control.efficiency_selectors import Figures, Period, Presence
 from servicelane.control.models import AttendanceEntry
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
+from servicelane.core.dates import SaneDate
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 
@@ -57,7 +58,7 @@ class AttendanceDayOut(Schema):
 
 
 class AttendanceQuery(Schema):
-    date: dt.date | None = Field(None, description="Local date of the workshop; today if left out")
+    date: SaneDate | None = Field(None, description="Local date of the workshop; today if left out")
     workshop: str | None = Field(None, description=WORKSHOP_HELP)
 
 
@@ -98,7 +99,7 @@ class EfficiencyOut(Schema):
 
 class EfficiencyQuery(Schema):
     period: Period = Field(Period.WEEK, description="day, week (Monday to Sunday) or month")
-    date: dt.date | None = Field(
+    date: SaneDate | None = Field(
         None, description="A local date inside the period; today if left out"
     )
     workshop: str | None = Field(None, description=WORKSHOP_HELP)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicelane.control import efficiency_selectors as selectors
 from servicelane.control import services as clock
 from servicelane.control.efficiency_selectors import DayFigures, Period, TechnicianRow
+from servicelane.core.dates import date_range_message, is_sane_date
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -38,9 +39,13 @@ def _workshop(request: HttpRequest, perm: Perm) -> Workshop:
 def _day(raw: str | None, workshop: Workshop, errors: dict[str, list[str]]) -> dt.date:
     if raw:
         try:
-            return dt.date.fromisoformat(raw)
+            day = dt.date.fromisoformat(raw)
         except ValueError:
             errors["date"] = [_("Enter a date as YYYY-MM-DD.")]
+        else:
+            if is_sane_date(day):
+                return day
+            errors["date"] = [date_range_message()]
     return selectors.workshop_today(workshop)
 
 

@@ -32,6 +32,7 @@ from servicelane.control.greedy import greedy_edd
 from servicelane.control.models import Bay, PlanningRun, SpecialTool
 from servicelane.core.audit import audit_record
 from servicelane.core.choices import QualificationLevel
+from servicelane.core.dates import check_date
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -93,6 +94,7 @@ def day_input(workshop: Workshop, day: dt.date, now: dt.datetime | None = None) 
     now = (now or timezone.now()).replace(second=0, microsecond=0)
     zone = workshop.zone
     today = timezone.localdate(now, zone)
+    check_date(day)
     if day < today:
         raise ValidationError({"date": [_("A day that is over cannot be planned.")]})
     day_start, _day_end = selectors.local_bounds(workshop, day)
@@ -389,12 +391,15 @@ def planning_run_request(
     way; its status says whether the proposal is ready."""
     access_for(actor).require(Perm.PLAN, workshop.pk)
     limit = _check_limit(time_limit_s)
+    check_date(day)
     if day < timezone.localdate(timezone.now(), workshop.zone):
         raise ValidationError({"date": [_("A day that is over cannot be planned.")]})
+    # Everything is checked and read before the run exists: a refusal leaves no run.
+    at_once = selectors.open_jobs(workshop, day).count() <= sync_max_jobs()
     run = PlanningRun.objects.create(
         workshop=workshop, date=day, time_limit_s=limit, requested_by=actor
     )
-    if selectors.open_jobs(workshop, day).count() <= sync_max_jobs():
+    if at_once:
         return planning_run_execute(run_id=run.pk)
     from servicelane.control.tasks import run_planning
 

@@ -13,6 +13,7 @@ from servicelane.control.choices import Equipment, Skill
 from servicelane.control.models import Absence, Bay, Shift
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -124,6 +125,7 @@ def shift_set(
     ends after it starts and its break lies within it."""
     _require(actor, workshop)
     _membership(workshop, technician)
+    check_date(date)
     break_minutes = int(break_minutes or 0)
     _check_shift(starts_at, ends_at, break_starts_at, break_minutes)
     if not break_minutes:
@@ -195,6 +197,8 @@ def absence_add(
     two absences of one technician do not overlap."""
     _require(actor, workshop)
     _membership(workshop, technician)
+    check_date(starts_at, "starts_at")
+    check_date(ends_at, "ends_at")
     if starts_at >= ends_at:
         raise ValidationError({"ends_at": [_("The absence ends after it starts.")]})
     overlapping = Absence.objects.filter(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from servicelane.control.choices import ToolMovementKind, ToolState
 from servicelane.control.models import AttendanceEntry, SpecialTool, ToolMovement
 from servicelane.core.choices import WorkshopRole
+from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -114,6 +115,7 @@ def tool_check_out(
         user=technician, workshop_id=tool.workshop_id, role=WorkshopRole.TECHNICIAN
     ).exists():
         raise ValidationError({"technician": [_("Not a technician of this workshop.")]})
+    check_date(until, "until")
     if until is not None and until <= timezone.now():
         raise ValidationError({"until": [_("The tool is due back later than now.")]})
     tool.state, tool.holder, tool.job = ToolState.CHECKED_OUT, technician, job
@@ -185,6 +187,7 @@ def tool_calibration_done(
     tool = _tool_locked(tool)
     if tool.state == ToolState.CHECKED_OUT:
         raise ValidationError(_("The tool is checked out; it is returned first."))
+    check_date(calibration_due, "calibration_due")
     if calibration_due <= timezone.localdate():
         raise ValidationError(
             {"calibration_due": [_("The next calibration falls due after today.")]}

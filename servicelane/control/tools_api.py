@@ -23,8 +23,9 @@ from servicelane.control import roster_services, services
 from servicelane.control import tools_selectors as selectors
 from servicelane.control.choices import ToolState
 from servicelane.control.models import Absence, Bay, Shift, SpecialTool, ToolMovement
-from servicelane.core.apiutils import ERRORS, workshop_in_scope
+from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
 from servicelane.core.choices import WorkshopRole
+from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
@@ -110,9 +111,9 @@ class ToolDetailOut(ToolOut):
 
 
 class CheckOutIn(Schema):
-    technician_id: int
-    job_id: int | None = None
-    due_back_at: dt.datetime | None = Field(
+    technician_id: DbId
+    job_id: DbId | None = None
+    due_back_at: SaneDateTime | None = Field(
         None, description="Without offset: the workshop's local time; empty: in 4 hours"
     )
 
@@ -122,7 +123,7 @@ class ToolStateIn(Schema):
 
 
 class CalibrationIn(Schema):
-    calibration_due: dt.date = Field(description="The next calibration's due date")
+    calibration_due: SaneDate = Field(description="The next calibration's due date")
 
 
 class ShiftOut(Schema):
@@ -159,7 +160,7 @@ class RosterOut(Schema):
 
 
 class RosterQuery(WorkshopQuery):
-    week: dt.date | None = Field(None, description="Any day of the week; empty: this week")
+    week: SaneDate | None = Field(None, description="Any day of the week; empty: this week")
 
 
 class TechnicianIn(Schema):
@@ -175,8 +176,8 @@ class TechnicianOut(Schema):
 
 
 class ShiftIn(Schema):
-    technician_id: int
-    date: dt.date
+    technician_id: DbId
+    date: SaneDate
     starts_at: dt.time
     ends_at: dt.time
     break_starts_at: dt.time | None = None
@@ -184,14 +185,14 @@ class ShiftIn(Schema):
 
 
 class ShiftDeleteQuery(WorkshopQuery):
-    technician_id: int
-    date: dt.date
+    technician_id: DbId
+    date: SaneDate
 
 
 class AbsenceIn(Schema):
-    technician_id: int
-    starts_at: dt.datetime = Field(description="Without offset: the workshop's local time")
-    ends_at: dt.datetime
+    technician_id: DbId
+    starts_at: SaneDateTime = Field(description="Without offset: the workshop's local time")
+    ends_at: SaneDateTime
     reason: str = Field("", max_length=100)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.control.choices import Equipment, Skill, ToolState
 from servicelane.control.tools_selectors import FLAG_CALIBRATION, FLAG_OVERDUE
 from servicelane.core.choices import QualificationLevel
+from servicelane.core.dates import validate_sane_date
 from servicelane.core.models import Membership
 from servicelane.workorders.models import Job
 
@@ -86,6 +87,7 @@ class CheckOutForm(forms.Form):
     until = forms.DateTimeField(
         label=_("Due back"),
         required=False,
+        validators=[validate_sane_date],
         input_formats=DATETIME_LOCAL_FORMATS,
         widget=DateTimeLocalInput(),
         help_text=_("Empty: in four hours."),
@@ -123,7 +125,9 @@ class ToolStateForm(forms.Form):
 
 
 class CalibrationDoneForm(forms.Form):
-    calibration_due = forms.DateField(label=_("Next calibration due"), widget=_date_input())
+    calibration_due = forms.DateField(
+        label=_("Next calibration due"), widget=_date_input(), validators=[validate_sane_date]
+    )
 
 
 # ---------------------------------------------------------------- roster
@@ -149,7 +153,7 @@ class ShiftForm(forms.Form):
     """One technician's shift on one day; "no shift" removes it."""
 
     technician = forms.TypedChoiceField(label=_("Technician"), coerce=int)
-    date = forms.DateField(label=_("Day"), widget=_date_input())
+    date = forms.DateField(label=_("Day"), widget=_date_input(), validators=[validate_sane_date])
     starts_at = forms.TimeField(label=_("From"), required=False, widget=_time_input())
     ends_at = forms.TimeField(label=_("Until"), required=False, widget=_time_input())
     break_starts_at = forms.TimeField(label=_("Break from"), required=False, widget=_time_input())
@@ -174,10 +178,16 @@ class ShiftForm(forms.Form):
 class AbsenceForm(forms.Form):
     technician = forms.TypedChoiceField(label=_("Technician"), coerce=int)
     starts_at = forms.DateTimeField(
-        label=_("From"), input_formats=DATETIME_LOCAL_FORMATS, widget=DateTimeLocalInput()
+        label=_("From"),
+        input_formats=DATETIME_LOCAL_FORMATS,
+        widget=DateTimeLocalInput(),
+        validators=[validate_sane_date],
     )
     ends_at = forms.DateTimeField(
-        label=_("Until"), input_formats=DATETIME_LOCAL_FORMATS, widget=DateTimeLocalInput()
+        label=_("Until"),
+        input_formats=DATETIME_LOCAL_FORMATS,
+        widget=DateTimeLocalInput(),
+        validators=[validate_sane_date],
     )
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 

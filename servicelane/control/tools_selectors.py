@@ -322,7 +322,13 @@ def technician_get(workshop: Workshop, technician_id: Any) -> Membership:
         return Membership.objects.select_related("user").get(
             workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN
         )
-    except (Membership.DoesNotExist, Membership.MultipleObjectsReturned, ValueError, TypeError):
+    except (
+        Membership.DoesNotExist,
+        Membership.MultipleObjectsReturned,
+        ValueError,
+        TypeError,
+        OverflowError,  # an id no row can have
+    ):
         raise Http404(_("Not found.")) from None
 
 

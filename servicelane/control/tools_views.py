@@ -39,6 +39,7 @@ from servicelane.control.tools_forms import (
     ToolFilterForm,
     ToolStateForm,
 )
+from servicelane.core.dates import is_sane_date
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
@@ -300,10 +301,13 @@ def tool_calibrated(request: HttpRequest, tool_id: int) -> HttpResponse:
 
 
 def _day(value: str | None) -> dt.date | None:
+    """A day typed in the address; none (so: this week) when it is not a date or lies
+    outside the range the app takes."""
     try:
-        return parse_date(value or "")
+        day = parse_date(value or "")
     except ValueError:
         return None
+    return day if is_sane_date(day) else None
 
 
 def _week_day(request: HttpRequest) -> dt.date:

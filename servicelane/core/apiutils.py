@@ -1,6 +1,6 @@
 """Shared pieces of the REST API: authentication, errors, pagination."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator
 
 from servicelane.core.auth import api_token_user
 from servicelane.core.errors import error_dict
@@ -35,6 +36,21 @@ class ActiveSessionAuth(SessionAuth):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+# The largest id a database row can have (a signed 64-bit integer).
+MAX_DB_ID = 2**63 - 1
+
+
+def _db_id(value: int) -> int:
+    if not -MAX_DB_ID <= value <= MAX_DB_ID:
+        raise ValueError(_("No record has this id."))
+    return value
+
+
+# An id named in a body or query: a number no row can have is refused as a field error
+# (400) before it reaches the database, whose integers it would overflow.
+DbId = Annotated[int, AfterValidator(_db_id)]
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
