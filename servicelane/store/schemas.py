@@ -1,9 +1,25 @@
 """What the store API reads and answers: schemas only, no rules."""
 
 import datetime as dt
+import math
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+
+def _as_typed(value: Any) -> Any:
+    # JSON reads 1e400 as an infinite float, which Decimal refuses with a message of
+    # its own; passed on as text, the store's services name the bound like any other.
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+# A quantity as typed: a number or a string; the store's services
+# (``store.services.quantity_from``) refuse what is not a number within bounds.
+Quantity = Annotated[Decimal | str, BeforeValidator(_as_typed)]
 
 
 class StockQuery(Schema):
@@ -75,16 +91,16 @@ class StockItemIn(Schema):
     """PUT: the whole setting (a part the store does not keep yet is taken in)."""
 
     bin_location: str = Field("", max_length=20)
-    minimum: Decimal | str = Field(..., description="At least 0")
-    maximum: Decimal | str = Field(..., description="At least the minimum")
+    minimum: Quantity = Field(..., description="At least 0, at most 99999")
+    maximum: Quantity = Field(..., description="At least the minimum, at most 99999")
 
 
 class StockItemPatch(Schema):
     """PATCH: only what is sent changes."""
 
     bin_location: str | None = Field(None, max_length=20)
-    minimum: Decimal | str | None = None
-    maximum: Decimal | str | None = None
+    minimum: Quantity | None = None
+    maximum: Quantity | None = None
 
 
 class MovementOut(Schema):
@@ -110,7 +126,7 @@ class MovementPageOut(Schema):
 
 class CountLineIn(Schema):
     number: str = Field(..., max_length=40, description="Part number, typed any way")
-    counted: Decimal | str = Field(..., description="Quantity found on the shelf (0 or more)")
+    counted: Quantity = Field(..., description="Quantity found on the shelf (0 to 99999)")
 
 
 class CountIn(Schema):

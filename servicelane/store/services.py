@@ -36,17 +36,26 @@ def require(actor: User | None, perm: Perm, workshop_id: int) -> None:
 
 def quantity_from(value: Any, field: str = "quantity", *, allow_zero: bool = False) -> Decimal:
     """A quantity typed by a person: a number with at most two decimals, positive
-    (or zero where a count finds nothing), at most 99,999."""
+    (or zero where a count finds nothing, or for a minimum), at most 99,999, which
+    the ledger's columns hold. Anything else (``1e30``, ``inf`` as JSON's ``1e400``,
+    ``-0.5``) is a ``ValidationError`` on ``field``, never an arithmetic error."""
     try:
         number = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError) as exc:
+    except (InvalidOperation, ValueError, TypeError) as exc:
         raise ValidationError({field: [_("Enter a number.")]}) from exc
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-        raise ValidationError({field: [_("Enter a number with at most two decimals.")]})
+    if number.is_nan():
+        raise ValidationError({field: [_("Enter a number.")]})
+    # The bounds first: rounding a huge number to cents overflows the decimal context.
+    if number < 0 and allow_zero:
+        raise ValidationError({field: [_("Enter a number that is not negative.")]})
     if number < 0 or (number == 0 and not allow_zero):
         raise ValidationError({field: [_("The quantity must be more than zero.")]})
     if number > MAX_QUANTITY:
-        raise ValidationError({field: [_("The quantity is too large.")]})
+        raise ValidationError(
+            {field: [_("Enter a number up to %(max)s.") % {"max": quantity_text(MAX_QUANTITY)}]}
+        )
+    if number != number.quantize(Decimal("0.01")):
+        raise ValidationError({field: [_("Enter a number with at most two decimals.")]})
     return number.quantize(Decimal("0.01"))
 
 

@@ -6,16 +6,15 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from servicelane.store.schemas import Quantity
 from servicelane.supply.choices import LineStatus, OrderEventKind, OrderKind, OrderStatus
-
-# A quantity as typed: a number or a string; the service refuses what is not a
-# positive number with at most two decimals, naming the line.
-Quantity = Decimal | str
 
 
 class OrderLineIn(Schema):
     number: str = Field(..., max_length=40, description="Part number, typed any way")
-    quantity: Quantity = Field(..., description="More than zero, at most two decimals")
+    quantity: Quantity = Field(
+        ..., description="More than zero, at most 99999, at most two decimals"
+    )
 
 
 class OrderPlanIn(Schema):

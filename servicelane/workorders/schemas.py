@@ -15,6 +15,7 @@ from pydantic import AfterValidator
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.store.schemas import Quantity
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
@@ -717,4 +718,4 @@ class PartLineStateOut(Schema):
 
 
 class PartReturnIn(Schema):
-    quantity: Decimal = Field(..., description="How many come back to the store")
+    quantity: Quantity = Field(..., description="How many come back to the store")

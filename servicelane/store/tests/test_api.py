@@ -303,3 +303,37 @@ def test_network_staff_read_a_workshops_store_by_its_code(network, freiburg, she
         {"maximum": 99},
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("value", ['"1e400"', "1e400", '"1e30"', "1e30"])
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_limit_with_a_huge_exponent_is_a_400_at_the_field(
+    api_clerk, shelves, catalogue, freiburg, method, value
+):
+    response = api_clerk.generic(
+        method,
+        f"/api/v1/store/items/{catalogue.oil_filter.number}",
+        f'{{"minimum": 1, "maximum": {value}}}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"maximum": ["Enter a number up to 99999."]}
+    item = StockItem.objects.get(workshop=freiburg, part=catalogue.oil_filter)
+    assert (item.minimum, item.maximum) == (4, 10)
+
+
+@pytest.mark.parametrize("value", ['"1e30"', "1e30", "1e400", '"-1e30"'])
+def test_a_count_with_a_huge_exponent_is_a_400_naming_the_line(
+    api_clerk, shelves, catalogue, freiburg, value
+):
+    response = api_clerk.post(
+        "/api/v1/store/counts",
+        f'{{"lines": [{{"number": "{catalogue.oil_filter.number}", "counted": {value}}}]}}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["lines.0.counted"]
+    assert message.startswith("Line 1: ")
+    assert not StockCount.objects.exists()

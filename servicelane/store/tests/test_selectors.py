@@ -80,7 +80,7 @@ def test_count_rows_name_each_bad_line_and_skip_empty_ones(freiburg, clerk, cata
     errors = excinfo.value.message_dict
     assert errors == {
         "lines.2.number": ["Line 3: no part with the number “99999999999” in the catalogue."],
-        "lines.3.counted": ["Line 4: The quantity must be more than zero."],
+        "lines.3.counted": ["Line 4: Enter a number that is not negative."],
         "lines.4.counted": ["Line 5: enter the quantity counted."],
         "lines.5.number": ["Line 6: enter the part number."],
         "lines.6.number": ["Line 7: this part is counted on line 1 already."],

@@ -294,3 +294,54 @@ def test_cancelling_a_held_reservation_lets_a_waiting_one_have_the_stock(
 
     assert Reservation.objects.get(pk=held.pk).status == ReservationStatus.CANCELLED
     assert Reservation.objects.get(pk=waiting.pk).status == ReservationStatus.HELD
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("1e30", "Enter a number up to 99999."),
+        ("1E400", "Enter a number up to 99999."),
+        ("inf", "Enter a number up to 99999."),
+        ("-1e30", "The quantity must be more than zero."),
+        ("100000", "Enter a number up to 99999."),
+        ("nan", "Enter a number."),
+    ],
+)
+def test_a_quantity_with_a_huge_exponent_is_refused_with_the_bound(
+    freiburg, clerk, catalogue, value, message
+):
+    item = stock(freiburg, clerk, catalogue.oil_filter, 4)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.stock_receive(
+            actor=clerk, workshop=freiburg, part=catalogue.oil_filter, quantity=value
+        )
+
+    assert excinfo.value.message_dict == {"quantity": [message]}
+    item.refresh_from_db()
+    assert item.on_hand == 4
+
+
+def test_limits_and_counts_may_be_zero_and_say_so_when_negative(freiburg, clerk, catalogue):
+    stock(freiburg, clerk, catalogue.oil_filter, 4, minimum=2, maximum=6)
+
+    with pytest.raises(ValidationError) as minimum:
+        services.stock_item_set(
+            actor=clerk, workshop=freiburg, part=catalogue.oil_filter, minimum="-1", maximum=4
+        )
+    with pytest.raises(ValidationError) as maximum:
+        services.stock_item_set(
+            actor=clerk, workshop=freiburg, part=catalogue.oil_filter, minimum=0, maximum="1e400"
+        )
+    with pytest.raises(ValidationError) as counted:
+        services.stock_count_record(
+            actor=clerk, workshop=freiburg, counts=[(catalogue.oil_filter, "-2")]
+        )
+
+    assert minimum.value.message_dict == {"minimum": ["Enter a number that is not negative."]}
+    assert maximum.value.message_dict == {"maximum": ["Enter a number up to 99999."]}
+    assert counted.value.message_dict == {"counted": ["Enter a number that is not negative."]}
+    item = services.stock_item_set(
+        actor=clerk, workshop=freiburg, part=catalogue.oil_filter, minimum=0, maximum=0
+    )
+    assert (item.minimum, item.maximum) == (0, 0)

@@ -377,3 +377,25 @@ def test_the_counts_and_reorder_pages_cost_the_same_queries_for_many_rows(
     with django_assert_max_num_queries(len(reorder_few.captured_queries)):
         page = clerk_client.get("/store/reorder/").content.decode()
     assert page.count("below minimum") == 11
+
+
+def test_a_huge_maximum_is_shown_at_the_field(clerk_client, shelves, catalogue, freiburg):
+    response = clerk_client.post(
+        f"/store/{catalogue.oil_filter.number}/", {"minimum": "1", "maximum": "1e400"}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_maximum-error"' in page and "Enter a number up to 99999." in page
+    item = StockItem.objects.get(workshop=freiburg, part=catalogue.oil_filter)
+    assert (item.minimum, item.maximum) == (4, 10)
+
+
+def test_a_huge_count_is_named_at_its_row_and_nothing_is_booked(clerk_client, shelves):
+    response = clerk_client.post("/store/counts/new/", count_post([("11427953129", "1e30")]))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_form-0-counted-error"' in page
+    assert "Line 1: Enter a number up to 99999." in page
+    assert not StockCount.objects.exists()

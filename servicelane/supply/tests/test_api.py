@@ -308,3 +308,76 @@ def test_the_part_answers_with_store_figures_or_centre_stock(
         "beijing": "20.00",
         "shanghai": "5.00",
     }
+
+
+# A quantity with a huge exponent, as a JSON string and as a JSON number.
+HUGE = ['"1e30"', "1e30", '"1e400"', "1e400", '"-1e30"']
+
+
+def post_raw(client, path, text):
+    return client.post(path, text, content_type="application/json")
+
+
+@pytest.mark.parametrize("quantity", HUGE)
+@pytest.mark.parametrize("path", ["/api/v1/part-orders/plan", "/api/v1/part-orders"])
+def test_a_quantity_with_a_huge_exponent_is_a_400_naming_the_line(
+    api, stocked, catalogue, path, quantity
+):
+    number = catalogue.oil_filter.number
+    body = f'{{"kind": "urgent", "lines": [{{"number": "{number}", "quantity": {quantity}}}]}}'
+
+    response = post_raw(api, path, body)
+
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["lines"]
+    assert message.startswith("Line 1: ")
+    assert not PartOrder.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", HUGE)
+def test_a_receipt_of_a_huge_quantity_is_a_400_and_books_nothing(
+    clerk, api, beijing, stocked, catalogue, admin_staff, quantity
+):
+    order = services.part_order_place(
+        actor=clerk,
+        workshop=beijing,
+        kind="urgent",
+        lines=[{"number": catalogue.pads.number, "quantity": 1}],
+    )
+    services.centre_ship(actor=admin_staff, centre=stocked.beijing, order=order)
+    line = order.lines.get()
+
+    response = post_raw(
+        api,
+        f"/api/v1/part-orders/{order.number}/receipts",
+        f'{{"lines": [{{"line_id": {line.pk}, "quantity": {quantity}}}]}}',
+    )
+
+    assert response.status_code == 400
+    line.refresh_from_db()
+    assert line.quantity_received == 0
+
+
+@pytest.mark.parametrize("quantity", HUGE)
+def test_goods_in_of_a_huge_quantity_is_a_400(stocked, catalogue, admin_staff, quantity):
+    client = bearer_client(admin_staff)
+
+    response = post_raw(
+        client,
+        "/api/v1/centres/foshan/goods-in",
+        f'{{"number": "{catalogue.disc.number}", "quantity": {quantity}}}',
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert not CentreStock.objects.filter(centre=stocked.foshan, part=catalogue.disc).exists()
+
+
+def test_the_quantity_limit_is_named(api, stocked, catalogue):
+    response = post(
+        api,
+        "/api/v1/part-orders/plan",
+        {"kind": "urgent", "lines": [{"number": catalogue.pads.number, "quantity": "1e30"}]},
+    )
+
+    assert response.json()["errors"]["lines"] == ["Line 1: Enter a number up to 99999."]

@@ -442,3 +442,41 @@ def test_with_htmx_a_refusal_is_swapped_in_inline(clerk_client, stocked):
     assert response.status_code == 200  # htmx swaps only successful answers
     assert 'id="line-errors"' in page and "Line 1: no part with the number" in page
     assert 'id="plan"' not in page
+
+
+def test_a_huge_quantity_typed_in_the_order_form_is_named_inline(clerk_client, stocked, catalogue):
+    response = clerk_client.post(
+        NEW, order_post(lines=[(catalogue.pads.number, "1e30")], place="1")
+    )
+
+    assert response.status_code == 400
+    assert "Line 1: Enter a number up to 99999." in response.content.decode()
+    assert not PartOrder.objects.exists()
+
+
+def test_a_huge_quantity_in_the_receipt_form_is_shown_at_the_line(
+    clerk, clerk_client, beijing, stocked, catalogue, admin_staff
+):
+    order = place(clerk, beijing, [(catalogue.pads.number, 2)])
+    services.centre_ship(actor=admin_staff, centre=stocked.beijing, order=order)
+    line = order.lines.get()
+
+    response = clerk_client.post(
+        reverse("supply:receive", kwargs={"order_number": order.number}),
+        {f"line_{line.pk}": "1e400"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="id_line_{line.pk}-error"' in page and "Enter a number up to 99999." in page
+    assert not StockMovement.objects.exists()
+
+
+def test_goods_in_of_a_huge_quantity_is_shown_inline(stocked, admin_staff):
+    client = client_of(admin_staff)
+    url = reverse("centres:goods_in", kwargs={"code": "foshan"})
+
+    response = client.post(url, {"number": "34116860911", "quantity": "1e30"})
+
+    assert response.status_code == 400
+    assert "Enter a number up to 99999." in response.content.decode()

@@ -245,3 +245,37 @@ def test_an_approved_order_keeps_its_part_lines_for_the_invoice(filter_line, ord
 
     assert order.jobs.get().net_total() == Decimal("264.00")
     assert estimate.net_total == Decimal("264.00")
+
+
+@pytest.mark.parametrize("quantity", ['"1e30"', "1e30", "1e400", '"-1e30"'])
+def test_returning_a_huge_quantity_is_a_400_and_nothing_comes_back(
+    filter_line, order, clerk, catalogue, quantity
+):
+    stock_count_record(actor=clerk, workshop=order.workshop, counts=[(catalogue.oil_filter, "5")])
+    api = client_for(clerk)
+    base = f"/api/v1/repair-orders/{order.pk}/part-lines/{filter_line.pk}"
+    api.post(f"{base}/issue")
+
+    response = api.post(
+        f"{base}/return", f'{{"quantity": {quantity}}}', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["quantity"]
+    assert StockItem.objects.get(part=catalogue.oil_filter).on_hand == 3
+
+
+def test_returning_a_huge_quantity_on_the_parts_tab_says_why(filter_line, order, clerk, catalogue):
+    stock_count_record(actor=clerk, workshop=order.workshop, counts=[(catalogue.oil_filter, "5")])
+    client = client_for(clerk)
+    client.post(f"/repair-orders/{order.pk}/part-lines/{filter_line.pk}/issue/")
+
+    response = client.post(
+        f"/repair-orders/{order.pk}/part-lines/{filter_line.pk}/return/",
+        {"quantity": "1e30"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Enter a number up to 99999." in response.content.decode()
+    assert StockItem.objects.get(part=catalogue.oil_filter).on_hand == 3
