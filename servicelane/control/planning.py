@@ -76,16 +76,30 @@ def _signature(job: Job) -> list[Any]:
 
 
 def usable_tool_copies(workshop: Workshop, day: dt.date) -> dict[str, int]:
-    """Copies of each special tool (by number) the day can use: in their place or out
-    with a job, calibrated for the day; defective ones and those at calibration are not."""
+    """Copies of each special tool (by number) the plan can hand out: in their place and
+    calibrated for the day. A checked-out copy (for a job or none, overdue or not) is not
+    free until it is back; defective ones and those at calibration are not either."""
     copies: dict[str, int] = {}
     for number, calibration_due in SpecialTool.objects.filter(
-        workshop=workshop, state__in=(ToolState.IN_PLACE, ToolState.CHECKED_OUT)
+        workshop=workshop, state=ToolState.IN_PLACE
     ).values_list("number", "calibration_due"):
         if calibration_due is not None and calibration_due < day:
             continue
         copies[number] = copies.get(number, 0) + 1
     return copies
+
+
+def tools_held_by_jobs(workshop: Workshop, day: dt.date) -> dict[int, set[str]]:
+    """Per job: the tool numbers of copies checked out for it (calibrated for the day).
+    The job works with its own copy and needs none from the tools room."""
+    held: dict[int, set[str]] = {}
+    for job_id, number, calibration_due in SpecialTool.objects.filter(
+        workshop=workshop, state=ToolState.CHECKED_OUT, job__isnull=False
+    ).values_list("job_id", "number", "calibration_due"):
+        if calibration_due is not None and calibration_due < day:
+            continue
+        held.setdefault(job_id, set()).add(number)
+    return held
 
 
 def day_input(workshop: Workshop, day: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -114,6 +128,7 @@ def day_input(workshop: Workshop, day: dt.date, now: dt.datetime | None = None) 
         ]
     bays = selectors.active_bays(workshop)
     tools = usable_tool_copies(workshop, day)
+    held = tools_held_by_jobs(workshop, day)
 
     planned_jobs: list[planner.Job] = []
     kept_out: list[dict[str, Any]] = []
@@ -155,7 +170,7 @@ def day_input(workshop: Workshop, day: dt.date, now: dt.datetime | None = None) 
                 level=job.level or 1,
                 skills=frozenset(needs["skills"]),
                 equipment=frozenset(needs["equipment"]),
-                tools=frozenset(needs["tools"]),
+                tools=frozenset(needs["tools"]) - held.get(job.pk, set()),
                 release=release,
                 due=_minutes(due_at, origin) if due_at else None,
                 weight=WEIGHTS.get(kind, 1) if ro.promised_at else 1,

@@ -348,3 +348,47 @@ def test_a_large_day_is_planned_by_the_background_worker(
     run.refresh_from_db()
     assert run.status == PlanningStatus.DONE
     assert len(run.result["assignments"]) == 4
+
+
+# ---------------------------------------------------------------- special tools out on loan
+
+
+def _lend(floor, copy: int, technician, job=None) -> None:
+    from servicelane.control import services as tools_room
+
+    tools_room.tool_check_out(
+        actor=floor.foreman,
+        tool=floor.tools[("ICOM-NEXT", copy)],
+        technician=technician,
+        job=job,
+    )
+
+
+def test_a_job_waits_when_every_copy_of_its_tool_is_out(floor):
+    # One diagnosis interface is out with nobody's job, the other with the brakes job.
+    _lend(floor, 1, floor.tech)
+    _lend(floor, 2, floor.mech, floor.jobs["brakes"])
+
+    run = run_for(floor)
+
+    assert run.status == PlanningStatus.DONE
+    diagnosis = floor.jobs["diagnosis"]
+    assert diagnosis.pk not in {a["job_id"] for a in run.result["assignments"]}
+    [left_out] = [u for u in run.result["unplaced"] if u["job_id"] == diagnosis.pk]
+    assert left_out["text"] == ["The tools room has no usable copy of the special tool ICOM-NEXT."]
+    assert run.result["tools"] == {
+        "83 30 2 408 593": 1,
+        "83 30 0 493 933": 1,
+        "83 30 2 447 478": 1,
+    }
+
+
+def test_a_job_works_with_the_copy_checked_out_for_it(floor):
+    _lend(floor, 1, floor.tech, floor.jobs["diagnosis"])
+    _lend(floor, 2, floor.mech)
+
+    run = run_for(floor)
+
+    diagnosis = assignment(run, floor.jobs["diagnosis"])
+    assert diagnosis["technician_id"] in (floor.senior.pk, floor.tech.pk)
+    assert run.result["unplaced"] == []
