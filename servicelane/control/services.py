@@ -5,11 +5,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicelane.control.choices import ToolMovementKind, ToolState
 from servicelane.control.models import AttendanceEntry, SpecialTool, ToolMovement
+from servicelane.core.audit import audit_record
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User, Workshop
@@ -142,6 +144,87 @@ def tool_return(*, actor: User, tool: SpecialTool) -> SpecialTool:
     tool.state, tool.holder, tool.job, tool.due_back_at = ToolState.IN_PLACE, None, None, None
     tool.save(update_fields=["state", "holder", "job", "due_back_at"])
     _log(tool, ToolMovementKind.RETURN, actor, technician=technician, job=job)
+    return tool
+
+
+def _text(value: str | None, field: str, max_length: int, empty: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise ValidationError({field: [empty]})
+    if len(text) > max_length:
+        raise ValidationError({field: [_("At most %(max)s characters.") % {"max": max_length}]})
+    return text
+
+
+@transaction.atomic
+def tool_register(
+    *,
+    actor: User,
+    workshop: Workshop,
+    number: str,
+    name: str = "",
+    storage_place: str,
+    calibration_due: dt.date | None = None,
+) -> SpecialTool:
+    """The tools room registers a copy of a special tool: its number (a further copy of a
+    number the workshop has gets the next copy number), its name (a further copy may take
+    the name the number has), its own storage place (no other tool of the workshop is kept
+    there) and when its calibration falls due (empty: it needs none). It starts in its
+    place."""
+    access_for(actor).require(Perm.TOOLS_MANAGE, workshop.pk)
+    number = _text(number, "number", 30, _("Enter the tool number."))
+    storage_place = _text(storage_place, "storage_place", 30, _("Enter the tool's storage place."))
+    check_date(calibration_due, "calibration_due")
+    if calibration_due is not None and calibration_due < timezone.localdate():
+        raise ValidationError(
+            {"calibration_due": [_("The calibration due date cannot be in the past.")]}
+        )
+    # Copies of one number are counted one registration at a time.
+    copies = SpecialTool.objects.select_for_update().filter(
+        workshop=workshop, number__iexact=number
+    )
+    first = copies.order_by("copy").first()
+    if first is not None:
+        number = first.number  # as the workshop already writes it
+    name = " ".join((name or "").split()) or (first.name if first is not None else "")
+    name = _text(name, "name", 200, _("Enter the tool's name."))
+    taken = (
+        SpecialTool.objects.filter(workshop=workshop, storage_place__iexact=storage_place)
+        .order_by("number", "copy")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {"storage_place": [_("%(tool)s is kept in this place already.") % {"tool": str(taken)}]}
+        )
+    copy = (copies.aggregate(last=Max("copy"))["last"] or 0) + 1
+    try:
+        with transaction.atomic():
+            tool = SpecialTool.objects.create(
+                workshop=workshop,
+                number=number,
+                copy=copy,
+                name=name,
+                storage_place=storage_place,
+                calibration_due=calibration_due,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"number": [_("Another copy of this tool was registered meanwhile; try again.")]}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="tool_registered",
+        target=tool,
+        workshop_id=workshop.pk,
+        changes={
+            "number": number,
+            "copy": copy,
+            "name": name,
+            "storage_place": storage_place,
+            "calibration_due": calibration_due.isoformat() if calibration_due else None,
+        },
+    )
     return tool
 
 

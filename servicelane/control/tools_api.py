@@ -110,6 +110,15 @@ class ToolDetailOut(ToolOut):
     jobs_needing: list[JobNeedingOut] = Field(description="Open jobs needing this number")
 
 
+class ToolIn(Schema):
+    number: str = Field(max_length=30, description="The tool number; a known one adds a copy")
+    name: str = Field("", max_length=200, description="Empty for a further copy: the number's name")
+    storage_place: str = Field(max_length=30, description="Its own fixed place in the room")
+    calibration_due: SaneDate | None = Field(
+        None, description="When its calibration falls due; empty: it needs none"
+    )
+
+
 class CheckOutIn(Schema):
     technician_id: DbId
     job_id: DbId | None = None
@@ -343,6 +352,17 @@ def list_tools(request: HttpRequest, query: Query[ToolsQuery]) -> dict[str, Any]
         "pages": paginator.num_pages,
         "items": [_tool_out(t) for t in selectors.with_flags(page.object_list)],
     }
+
+
+@router.post("/tools", response={201: ToolDetailOut, **ERRORS})
+def register_tool(request: HttpRequest, payload: ToolIn, query: Query[WorkshopQuery]) -> Status:
+    """Register a copy of a special tool, in its place (the tools room: foreman, manager).
+    A number the workshop has already gets its next copy number. Refused (400) without a
+    number or storage place, for a place another tool is kept in, or a calibration due
+    date in the past."""
+    workshop = _workshop_for(request, query.workshop, (Perm.TOOLS_MANAGE,))
+    tool = services.tool_register(actor=request.user, workshop=workshop, **payload.model_dump())
+    return Status(201, _detail_out(request, tool.pk))
 
 
 @router.get("/tools/{int:tool_id}", response={200: ToolDetailOut, **ERRORS})

@@ -113,6 +113,30 @@ class CheckOutForm(forms.Form):
         self.fields["job"].choices = job_choices
 
 
+class ToolRegisterForm(forms.Form):
+    """A copy of a special tool for the register."""
+
+    number = forms.CharField(
+        label=_("Tool number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("May be left empty for a further copy of a registered number."),
+    )
+    storage_place = forms.CharField(label=_("Storage place"), max_length=30)
+    calibration_due = forms.DateField(
+        label=_("Calibration due"),
+        required=False,
+        widget=_date_input(),
+        validators=[validate_sane_date],
+        help_text=_("Empty when the tool needs no calibration."),
+    )
+
+
 class ToolStateForm(forms.Form):
     state = forms.ChoiceField(
         label=_("New state"),

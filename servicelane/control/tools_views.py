@@ -37,6 +37,7 @@ from servicelane.control.tools_forms import (
     ShiftForm,
     TechnicianForm,
     ToolFilterForm,
+    ToolRegisterForm,
     ToolStateForm,
 )
 from servicelane.core.dates import is_sane_date
@@ -128,6 +129,36 @@ def tools_list(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "control/partials/_tools_results.html", context)
     return render(request, "control/tools.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.TOOLS_MANAGE)
+def tool_register(request: HttpRequest) -> HttpResponse:
+    """Register a copy of a special tool: number, name, storage place, calibration due;
+    a known number gets its next copy number."""
+    workshop = _workshop(request, Perm.TOOLS_MANAGE)
+    if request.method == "POST":
+        form = ToolRegisterForm(request.POST)
+        if form.is_valid():
+            try:
+                tool = services.tool_register(
+                    actor=request.user, workshop=workshop, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Copy %(copy)s of %(number)s is registered, in its place %(place)s.")
+                    % {"copy": tool.copy, "number": tool.number, "place": tool.storage_place},
+                )
+                return redirect("control:tool", tool_id=tool.pk)
+    else:
+        form = ToolRegisterForm()
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "control/tools_register.html", {"workshop": workshop, "form": form}, status=status
+    )
 
 
 def _needing_with_status(workshop: Workshop, tool: SpecialTool) -> list[Any]:
@@ -561,6 +592,7 @@ def roster_bay(request: HttpRequest, bay_id: int) -> HttpResponse:
 
 urls = [
     path("tools/", tools_list, name="tools"),
+    path("tools/new/", tool_register, name="tool_register"),
     path("tools/<int:tool_id>/", tool_detail, name="tool"),
     path("tools/<int:tool_id>/check-out/", tool_check_out, name="tool_check_out"),
     path("tools/<int:tool_id>/return/", tool_return, name="tool_return"),
