@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -131,6 +132,13 @@ class RunIn(Schema):
     workshop: str | None = Field(None, description=WORKSHOP_HELP)
 
 
+class RunsQuery(Schema):
+    date: SaneDate | None = Field(None, description="Only the runs of this day; all if left out")
+    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=200)
+
+
 class AssignmentOut(Schema):
     job_id: int
     technician_id: int
@@ -192,6 +200,11 @@ class RunOut(Schema):
     )
     assignments: list[AssignmentOut] = []
     unplaced: list[UnplacedOut] = []
+
+
+class RunPageOut(Schema):
+    items: list[RunOut]
+    count: int
 
 
 class ReassignIn(Schema):
@@ -321,6 +334,19 @@ def create_run(request: HttpRequest, payload: RunIn) -> Status:
     return Status(201 if finished else 202, _run_out(run))
 
 
+@router.get("/planning-runs", response={200: RunPageOut, **ERRORS})
+def list_runs(request: HttpRequest, query: Query[RunsQuery]) -> dict[str, Any]:
+    """The workshop's planning runs, newest first (of one day with ``date``), each as
+    ``GET /planning-runs/{id}`` answers it; paginated."""
+    workshop = _workshop(request, query.workshop, Perm.BOARD_VIEW)
+    runs = selectors.planning_runs(workshop, query.date)
+    start = (query.page - 1) * query.page_size
+    return {
+        "items": [_run_out(run) for run in runs[start : start + query.page_size]],
+        "count": runs.count(),
+    }
+
+
 @router.get("/planning-runs/{int:run_id}", response={200: RunOut, **ERRORS})
 def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """A planning run: its status and, once done, the proposal with its figures beside
@@ -334,6 +360,16 @@ def apply_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     a job changed since the run or the proposal is too old: plan again."""
     run = selectors.planning_run_get_for_user(user=request.user, pk=run_id)
     planning.planning_run_apply(actor=request.user, run=run)
+    return _run_out(selectors.planning_run_get_for_user(user=request.user, pk=run_id))
+
+
+@router.post("/planning-runs/{int:run_id}/discard", response={200: RunOut, **ERRORS})
+def discard_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    """Keep the current plan: the proposal is discarded (who and when are kept) and can no
+    longer be applied. Discarding it again changes nothing; an applied run is refused
+    (400)."""
+    run = selectors.planning_run_get_for_user(user=request.user, pk=run_id)
+    planning.planning_run_discard(actor=request.user, run=run)
     return _run_out(selectors.planning_run_get_for_user(user=request.user, pk=run_id))
 
 

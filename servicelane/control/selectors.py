@@ -530,6 +530,14 @@ def planning_run_get_for_user(*, user: Any, pk: Any) -> PlanningRun:
     )
 
 
+def planning_runs(workshop: Workshop, day: dt.date | None = None) -> QuerySet:
+    """The workshop's planning runs (of ``day`` when given), newest first."""
+    runs = PlanningRun.objects.filter(workshop=workshop)
+    if day is not None:
+        runs = runs.filter(date=day)
+    return runs.select_related("workshop", "requested_by").order_by("-created_at", "-id")
+
+
 def latest_open_run(workshop: Workshop, day: dt.date) -> PlanningRun | None:
     """The day's last proposal still to decide on (or still being computed), if recent."""
     from servicelane.control.planning import PROPOSAL_VALID_MINUTES

@@ -1,7 +1,11 @@
 """The dispatch board and planning runs in the API: the board of a day, a run requested,
 read and applied, a job moved by hand; errors as JSON with the reason by field."""
 
+import datetime as dt
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import bearer_client
 from servicelane.control import planning
@@ -177,3 +181,95 @@ def test_a_technician_gets_403_and_another_workshop_404(floor, beijing, advisor_
         ).status_code
         == 404
     )
+
+
+# ---------------------------------------------------------------- runs listed and discarded
+
+
+def _runs(floor, count: int, day=TODAY) -> list[PlanningRun]:
+    return [
+        PlanningRun.objects.create(
+            workshop=floor.workshop,
+            date=day,
+            status=PlanningStatus.DONE,
+            requested_by=floor.foreman,
+            result={"assignments": [], "unplaced": []},
+        )
+        for _ in range(count)
+    ]
+
+
+def test_runs_are_listed_newest_first_by_day_and_paginated(api, floor):
+    today = _runs(floor, 3)
+    _runs(floor, 1, TODAY + dt.timedelta(days=1))
+
+    first = api.get(f"{API}/planning-runs", {"date": TODAY.isoformat(), "page_size": 2})
+    second = api.get(f"{API}/planning-runs", {"date": TODAY.isoformat(), "page_size": 2, "page": 2})
+    every = api.get(f"{API}/planning-runs")
+
+    assert first.status_code == 200
+    assert first.json()["count"] == 3
+    ids = [r["id"] for r in first.json()["items"] + second.json()["items"]]
+    assert ids == [run.pk for run in reversed(today)]
+    assert every.json()["count"] == 4
+    assert first.json()["items"][0]["status"] == "done"
+
+
+def test_listing_runs_takes_the_same_queries_for_one_run_or_many(api, floor):
+    _runs(floor, 1)
+    api.get(f"{API}/planning-runs")  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as one:
+        api.get(f"{API}/planning-runs")
+    _runs(floor, 9)
+    with CaptureQueriesContext(connection) as ten:
+        response = api.get(f"{API}/planning-runs")
+
+    assert response.json()["count"] == 10
+    assert len(ten) == len(one)
+
+
+def test_runs_of_another_workshop_are_not_listed(floor, beijing, advisor_bj):
+    _runs(floor, 2)
+
+    response = bearer_client(advisor_bj).get(f"{API}/planning-runs")
+
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 0}
+
+
+def test_a_run_is_discarded_through_the_api(api, floor):
+    [run] = _runs(floor, 1)
+
+    response = api.post(f"{API}/planning-runs/{run.pk}/discard")
+    again = api.post(f"{API}/planning-runs/{run.pk}/discard")
+    applied = api.post(f"{API}/planning-runs/{run.pk}/apply")
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["discarded"]) == ("discarded", True)
+    run.refresh_from_db()
+    assert run.discarded_by == floor.foreman
+    assert again.status_code == 200
+    assert applied.status_code == 400
+    assert applied.json()["detail"] == "This proposal was discarded."
+
+
+def test_an_applied_run_cannot_be_discarded_and_an_advisor_may_not(api, floor):
+    [run, other] = _runs(floor, 2)
+    PlanningRun.objects.filter(pk=run.pk).update(status=PlanningStatus.APPLIED)
+
+    refused = api.post(f"{API}/planning-runs/{run.pk}/discard")
+    by_advisor = bearer_client(floor.advisor).post(f"{API}/planning-runs/{other.pk}/discard")
+
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "This proposal has been applied already."
+    assert by_advisor.status_code == 403
+    assert PlanningRun.objects.get(pk=other.pk).status == PlanningStatus.DONE
+
+
+def test_another_workshops_run_is_not_found_for_discarding(floor, advisor_bj):
+    [run] = _runs(floor, 1)
+
+    response = bearer_client(advisor_bj).post(f"{API}/planning-runs/{run.pk}/discard")
+
+    assert response.status_code == 404
+    assert PlanningRun.objects.get(pk=run.pk).status == PlanningStatus.DONE
