@@ -18,6 +18,7 @@ from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders import services as workorders
 from servicelane.workorders.models import Job
 
@@ -65,6 +66,60 @@ def _check_bay(job: Job, bay: Bay, needs: dict[str, list[str]]) -> list[str]:
             % {"bay": bay.code, "equipment": _labels(Equipment.choices, missing)}
         ]
     return []
+
+
+def _check_parts(job: Job, start: dt.datetime, zone: Any) -> list[str]:
+    """A job waiting for parts with a known arrival starts once they are here."""
+    arrival = jobs_waiting_for_parts([job.pk]).get(job.pk)
+    if arrival is not None and start < arrival:
+        when = timezone.localtime(arrival, zone)
+        return [
+            _(
+                "The parts for this job are expected at %(time)s on %(date)s; "
+                "start it then or later."
+            )
+            % {"time": when.strftime("%H:%M"), "date": when.strftime("%Y-%m-%d")}
+        ]
+    return []
+
+
+def _check_tools(
+    job: Job, needs: dict[str, list[str]], overlapping: Any, day: dt.date
+) -> list[str]:
+    """Every special tool the job needs from the tools room has a usable copy not taken by
+    another job planned at the same time (a copy checked out for the job is its own)."""
+    from servicelane.control.planning import tools_held_by_jobs, usable_tool_copies
+
+    workshop = job.repair_order.workshop
+    held = tools_held_by_jobs(workshop, day)
+    wanted = set(needs["tools"]) - held.get(job.pk, set())
+    if not wanted:
+        return []
+    copies = usable_tool_copies(workshop, day)
+    others = list(overlapping.prefetch_related("lines__operation"))
+    errors = []
+    for number in sorted(wanted):
+        if copies.get(number, 0) < 1:
+            errors.append(
+                _("The tools room has no usable copy of the special tool %(tools)s.")
+                % {"tools": number}
+            )
+            continue
+        taken = [
+            other
+            for other in others
+            if number in selectors.job_needs(other)["tools"]
+            and number not in held.get(other.pk, set())
+        ]
+        if len(taken) >= copies[number]:
+            errors.append(
+                _("Every usable copy of the special tool %(tool)s is taken then (%(jobs)s).")
+                % {
+                    "tool": number,
+                    "jobs": ", ".join(f"{o.repair_order.number}/{o.position}" for o in taken),
+                }
+            )
+    return errors
 
 
 def _check_time(
@@ -128,6 +183,12 @@ def _check_time(
                     "end": _hm(taken.planned_end, zone),
                 }
             ]
+    if "start" not in errors:
+        refusals = _check_parts(job, start, zone) + _check_tools(
+            job, selectors.job_needs(job), overlapping, day
+        )
+        if refusals:
+            errors["start"] = refusals
     return errors
 
 
