@@ -634,6 +634,9 @@ def list_labour_operations(
                 "menu_price": menu,
                 "price": round_money(quantity * unit_price),
                 "currency": found.currency,
+                "skills": list(operation.skills or []),
+                "equipment": list(operation.equipment or []),
+                "tools": list(operation.tools or []),
             }
         )
     return rows

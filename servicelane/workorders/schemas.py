@@ -352,6 +352,9 @@ class LabourOperationOut(Schema):
     menu_price: bool = Field(..., description="The network's fixed price applies")
     price: Decimal = Field(..., description="Net price of the line: quantity × unit price")
     currency: str
+    skills: list[str] = Field(..., description="Skills the work needs: high_voltage, body, ...")
+    equipment: list[str] = Field(..., description="Bay equipment: lift, alignment_rig, ...")
+    tools: list[str] = Field(..., description="Special tools it needs, by tool number")
 
 
 # ---------------------------------------------------------------- estimate, QC, handover

@@ -761,6 +761,13 @@ def test_checklists_and_operations_come_from_the_network(api, freiburg, catalogu
     assert (fluid["menu_price"], fluid["price"], fluid["currency"]) == (True, "69.00", "EUR")
     front = next(o for o in brakes if o["code"] == "BRAKES-FRONT")
     assert (front["quantity"], front["unit_price"], front["price"]) == ("18", "11.6667", "210.00")
+    hv = api.get("/api/v1/labour-operations", {"q": "HV-BATTERY"}).json()[0]
+    assert (hv["skills"], hv["equipment"], hv["tools"]) == (
+        ["high_voltage"],
+        ["high_voltage"],
+        ["83 30 2 447 478"],
+    )
+    assert (front["skills"], front["tools"]) == ([], [])
 
 
 # --- lists and query counts ----------------------------------------------------------
