@@ -16,7 +16,7 @@ from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.parts.models import Part
-from servicelane.store.choices import MovementKind, ReservationStatus
+from servicelane.store.choices import OPEN_RESERVATION, MovementKind, ReservationStatus
 from servicelane.store.models import (
     Reservation,
     StockCount,
@@ -228,13 +228,17 @@ def stock_count_record(
 
 
 def _part_line(job_line: Any) -> Any:
-    from servicelane.workorders.choices import LineKind
+    from servicelane.workorders.choices import JobStatus, LineKind
 
     if job_line.kind != LineKind.PART or job_line.part_id is None:
         raise ValidationError({"job_line": [_("Only catalogue part lines can be reserved.")]})
     repair_order = job_line.job.repair_order
     if not repair_order.is_open:
         raise ValidationError({"job_line": [_("The repair order is closed.")]})
+    if job_line.job.status == JobStatus.DECLINED:
+        raise ValidationError(
+            {"job_line": [_("The customer declined this job: its parts are not needed.")]}
+        )
     return repair_order
 
 
@@ -313,8 +317,18 @@ def part_issue(*, actor: User, job_line: Any) -> StockMovement:
     """Hand the line's part over the counter to the repair order: from its held
     reservation, or from free stock when nothing was reserved. The line is then real:
     its part has left the store and is billed at the line's catalogue price."""
+    from servicelane.workorders.choices import AGREED_JOB_STATUSES
+
     repair_order = _part_line(job_line)
     require(actor, Perm.STORE_MANAGE, repair_order.workshop_id)
+    if job_line.job.status not in AGREED_JOB_STATUSES:
+        raise ValidationError(
+            {
+                "job_line": [
+                    _("The customer has not approved this job yet: issue its parts once they have.")
+                ]
+            }
+        )
     item = _item_locked(repair_order.workshop, job_line.part)
     quantity = job_line.quantity - issued_quantity(job_line)
     if quantity <= 0:
@@ -372,3 +386,78 @@ def line_reservation_cancel(*, actor: User, job_line: Any) -> Reservation:
     if reservation is None:
         raise ValidationError({"reservation": [_("The reservation is no longer open.")]})
     return reservation_cancel(actor=actor, reservation=reservation)
+
+
+# ---------------------------------------------------------------- releasing
+
+
+def _release(reservations: list[Reservation], actor: User | None, why: str) -> None:
+    """Close open reservations: held stock is free again (and goes to reservations
+    waiting for it), waiting ones no longer take goods at receipt. Nothing moves in
+    the ledger: a reservation only claims stock."""
+    now = timezone.now()
+    for reservation in reservations:
+        reservation.status, reservation.closed_at = ReservationStatus.CANCELLED, now
+        reservation.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=actor,
+            action="part_reservation_released",
+            target=reservation.item,
+            workshop_id=reservation.workshop_id,
+            changes={"reservation": [str(reservation.quantity), why]},
+        )
+    for item_id in sorted({r.item_id for r in reservations}):
+        _fill_waiting(StockItem.objects.select_for_update().get(pk=item_id))
+
+
+def part_line_release(*, actor: User | None, job_line: Any) -> Reservation | None:
+    """Before a part line leaves the repair order: refused while its part is issued
+    (it has left the store and is billed; return it first), its open reservation
+    released. Called inside the repair order's own service, which checked the actor."""
+    if job_line.part_id is None:
+        return None
+    if issued_quantity(job_line) > 0:
+        raise ValidationError(
+            {
+                "job_line": [
+                    _(
+                        "%(part)s has been issued to this repair order: return it to the "
+                        "store first."
+                    )
+                    % {"part": job_line.description}
+                ]
+            }
+        )
+    reservation = open_reservation(job_line)
+    if reservation is not None:
+        _release([reservation], actor, "line removed")
+    return reservation
+
+
+def repair_order_issued_lines(repair_order: Any) -> list[Any]:
+    """The order's part lines holding parts issued and not returned."""
+    totals = (
+        StockMovement.objects.filter(
+            repair_order=repair_order, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
+        )
+        .values("job_line")
+        .annotate(net=Sum("quantity"))
+        .filter(net__lt=0)
+    )
+    return [row["job_line"] for row in totals]
+
+
+def repair_order_reservations_release(
+    *, actor: User | None, repair_order: Any, why: str
+) -> list[Reservation]:
+    """Every reservation of the order still held or waiting is released (the order is
+    cancelled or the car handed over: nothing more will be issued to it). Called inside
+    the repair order's own service, which checked the actor."""
+    reservations = list(
+        Reservation.objects.select_for_update()
+        .filter(job_line__job__repair_order=repair_order, status__in=OPEN_RESERVATION)
+        .select_related("item")
+        .order_by("item_id", "id")
+    )
+    _release(reservations, actor, why)
+    return reservations

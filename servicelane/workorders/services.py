@@ -24,6 +24,7 @@ from servicelane.customers.models import Customer
 from servicelane.followup.services import survey_open
 from servicelane.parts.selectors import catalogue_part, list_price
 from servicelane.servicebook.services import entries_from_handover
+from servicelane.store import services as store
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
@@ -899,7 +900,10 @@ def job_line_add(
 
 @transaction.atomic
 def job_line_remove(*, actor: User, line: JobLine) -> None:
+    """A line of a draft job taken off again. A part issued to it must come back to the
+    store first; its reservation, if any, is released with it."""
     job = _job_for_pricing(actor, line.job)
+    store.part_line_release(actor=actor, job_line=line)
     audit_record(
         actor=actor,
         action="job_line_removed",
@@ -916,6 +920,8 @@ def job_line_remove(*, actor: User, line: JobLine) -> None:
 def job_remove(*, actor: User, job: Job) -> None:
     """A draft job that is not wanted after all (never one the customer saw)."""
     job = _job_for_pricing(actor, job)
+    for line in job.lines.filter(part__isnull=False).order_by("pk"):
+        store.part_line_release(actor=actor, job_line=line)
     _event(job.repair_order, EventKind.JOB_CHANGED, actor, job=job.position, removed=True)
     job.delete()
     # It may have been all that kept a finished car from quality check.
@@ -1566,6 +1572,10 @@ def repair_order_hand_over(
     entries_from_handover(repair_order=repair_order, handover=handover, actor=actor)
     survey_open(repair_order=repair_order, handover=handover)
     _move(repair_order, ROStatus.DELIVERED, actor)
+    # Whatever was reserved and not issued by now is not needed: back to the store.
+    store.repair_order_reservations_release(
+        actor=actor, repair_order=repair_order, why="car handed over"
+    )
     _event(
         repair_order, EventKind.DELIVERED, actor, signed_name=handover.signed_name, mileage_out=km
     )
@@ -1582,7 +1592,14 @@ def repair_order_cancel(*, actor: User, repair_order: RepairOrder, reason: str) 
         raise ValidationError({"reason": [_("Say why the order is cancelled.")]})
     if ClockEntry.objects.filter(job__repair_order=repair_order).exists():
         raise ValidationError(_("Work has been clocked on this order; it cannot be cancelled."))
+    if store.repair_order_issued_lines(repair_order):
+        raise ValidationError(
+            _("Parts have been issued to this order: return them to the store first.")
+        )
     _move(repair_order, ROStatus.CANCELLED, actor, reason=reason[:200])
+    store.repair_order_reservations_release(
+        actor=actor, repair_order=repair_order, why="order cancelled"
+    )
     repair_order.estimates.filter(status=EstimateStatus.SENT).update(
         status=EstimateStatus.WITHDRAWN
     )

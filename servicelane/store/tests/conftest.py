@@ -16,7 +16,7 @@ from servicelane.store.models import StockItem
 from servicelane.supply.tests.fixtures import centres  # noqa: F401
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.models import JobLine, RepairOrder
-from servicelane.workorders.tests.factories import walk_in
+from servicelane.workorders.tests.factories import approve_all, walk_in
 
 
 @pytest.fixture
@@ -81,6 +81,17 @@ def part_line(repair_order: RepairOrder, advisor, part: Part, quantity: int | st
         quantity=quantity,
         unit_price="10.00",
     )
+
+
+def agreed(advisor, *lines: JobLine) -> None:
+    """The customer approves the draft jobs of the lines' orders (estimate sent and
+    signed): only then are their parts issued."""
+    for repair_order in {line.job.repair_order for line in lines}:
+        if repair_order.jobs.filter(status="draft").exists():
+            estimate = ro_services.estimate_send(actor=advisor, repair_order=repair_order)
+            approve_all(estimate)
+    for line in lines:
+        line.job.refresh_from_db()
 
 
 @pytest.fixture

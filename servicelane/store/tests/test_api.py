@@ -12,7 +12,7 @@ from servicelane.core.tests.factories import member, network_staff
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services
 from servicelane.store.models import StockCount, StockItem
-from servicelane.store.tests.conftest import part_line, stock
+from servicelane.store.tests.conftest import agreed, part_line, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,10 @@ def test_a_part_not_kept_or_unknown_is_404(api_clerk, shelves, catalogue):
     )
 
 
-def test_the_ledger_of_a_part_newest_first(freiburg, clerk, api_clerk, shelves, catalogue, ro):
+def test_the_ledger_of_a_part_newest_first(
+    freiburg, clerk, advisor, api_clerk, shelves, catalogue, ro
+):
+    agreed(advisor, shelves["held"].job_line)
     services.part_issue(actor=clerk, job_line=shelves["held"].job_line)
 
     body = api_clerk.get(f"/api/v1/store/items/{catalogue.oil_filter.number}/movements").json()

@@ -16,7 +16,7 @@ from servicelane.store.models import (
     StockItem,
     StockMovement,
 )
-from servicelane.store.tests.conftest import part_line, stock
+from servicelane.store.tests.conftest import agreed, part_line, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def test_the_balance_is_the_sum_of_the_ledger_after_receipts_issues_returns_and_
     item = stock(freiburg, clerk, catalogue.oil_filter, 5)
     line = part_line(ro, advisor, catalogue.oil_filter, 2)
     services.part_reserve(actor=advisor, job_line=line)
+    agreed(advisor, line)
     services.part_issue(actor=clerk, job_line=line)
     services.part_return(actor=clerk, job_line=line, quantity="1")
     services.stock_receive(
@@ -206,6 +207,7 @@ def test_issue_needs_held_or_free_stock(freiburg, clerk, advisor, catalogue, ro)
     unreserved = part_line(ro, advisor, catalogue.oil_filter, 1)
     services.part_reserve(actor=advisor, job_line=mine)
     services.part_reserve(actor=advisor, job_line=waits)
+    agreed(advisor, mine, waits, unreserved)
 
     with pytest.raises(ValidationError) as excinfo:
         services.part_issue(actor=clerk, job_line=waits)
@@ -230,6 +232,7 @@ def test_issue_needs_held_or_free_stock(freiburg, clerk, advisor, catalogue, ro)
 def test_a_return_is_at_most_what_was_issued(freiburg, clerk, advisor, catalogue, ro):
     item = stock(freiburg, clerk, catalogue.oil_filter, 4)
     line = part_line(ro, advisor, catalogue.oil_filter, 2)
+    agreed(advisor, line)
     services.part_issue(actor=clerk, job_line=line)
 
     for bad in ("3", "-1", "x"):

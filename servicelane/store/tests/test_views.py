@@ -11,7 +11,7 @@ from servicelane.core.tests.factories import network_staff
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services
 from servicelane.store.models import StockCount, StockItem, StockMovement
-from servicelane.store.tests.conftest import client_of, part_line, stock
+from servicelane.store.tests.conftest import agreed, client_of, part_line, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +118,9 @@ def test_a_waiting_reservation_shows_it_is_not_ordered_yet(clerk_client, shelves
 
 
 def test_the_ledger_links_issues_to_their_repair_order_and_counts_to_the_count(
-    freiburg, clerk, clerk_client, shelves, catalogue, ro
+    freiburg, clerk, advisor, clerk_client, shelves, catalogue, ro
 ):
+    agreed(advisor, shelves["held"].job_line)
     services.part_issue(actor=clerk, job_line=shelves["held"].job_line)
     count = services.stock_count_record(
         actor=clerk, workshop=freiburg, counts=[(catalogue.oil_filter, "1")]

@@ -15,6 +15,7 @@ from servicelane.parts.tests.conftest import catalogue  # noqa: F401
 from servicelane.store.choices import MovementKind, ReservationStatus
 from servicelane.store.models import StockItem
 from servicelane.store.services import stock_count_record
+from servicelane.store.tests.conftest import agreed
 from servicelane.supply.services import centre_ship, goods_receipt_book, part_order_place
 from servicelane.supply.tests.fixtures import centres  # noqa: F401
 from servicelane.workorders import services
@@ -146,6 +147,7 @@ def test_reserving_orders_receiving_and_issuing_a_missing_part_end_to_end(
     work = client_for(clerk).get(f"/repair-orders/{order.pk}/?tab=work").content.decode()
     assert "Waiting for parts" not in work
 
+    agreed(advisor_bj, filter_line)
     client.post(f"/repair-orders/{order.pk}/part-lines/{filter_line.pk}/issue/")
 
     item = StockItem.objects.get(workshop=order.workshop, part=catalogue.oil_filter)
@@ -176,6 +178,7 @@ def test_api_reserves_from_store_issues_and_refuses_returning_more_than_issued(
     catalogue,
 ):
     stock_count_record(actor=clerk, workshop=order.workshop, counts=[(catalogue.oil_filter, "5")])
+    agreed(advisor_bj, filter_line)
     api = client_for(clerk)
     base = f"/api/v1/repair-orders/{order.pk}"
 
@@ -207,8 +210,11 @@ def test_api_reserves_from_store_issues_and_refuses_returning_more_than_issued(
     ]
 
 
-def test_issuing_a_part_that_has_not_arrived_is_refused(filter_line, order, clerk, centres):
+def test_issuing_a_part_that_has_not_arrived_is_refused(
+    filter_line, order, clerk, advisor_bj, centres
+):
     client_for(clerk).post(f"/repair-orders/{order.pk}/part-lines/{filter_line.pk}/reserve/")
+    agreed(advisor_bj, filter_line)
 
     response = client_for(clerk).post(
         f"/api/v1/repair-orders/{order.pk}/part-lines/{filter_line.pk}/issue"
@@ -249,9 +255,10 @@ def test_an_approved_order_keeps_its_part_lines_for_the_invoice(filter_line, ord
 
 @pytest.mark.parametrize("quantity", ['"1e30"', "1e30", "1e400", '"-1e30"'])
 def test_returning_a_huge_quantity_is_a_400_and_nothing_comes_back(
-    filter_line, order, clerk, catalogue, quantity
+    filter_line, order, clerk, advisor_bj, catalogue, quantity
 ):
     stock_count_record(actor=clerk, workshop=order.workshop, counts=[(catalogue.oil_filter, "5")])
+    agreed(advisor_bj, filter_line)
     api = client_for(clerk)
     base = f"/api/v1/repair-orders/{order.pk}/part-lines/{filter_line.pk}"
     api.post(f"{base}/issue")
@@ -265,8 +272,11 @@ def test_returning_a_huge_quantity_is_a_400_and_nothing_comes_back(
     assert StockItem.objects.get(part=catalogue.oil_filter).on_hand == 3
 
 
-def test_returning_a_huge_quantity_on_the_parts_tab_says_why(filter_line, order, clerk, catalogue):
+def test_returning_a_huge_quantity_on_the_parts_tab_says_why(
+    filter_line, order, clerk, advisor_bj, catalogue
+):
     stock_count_record(actor=clerk, workshop=order.workshop, counts=[(catalogue.oil_filter, "5")])
+    agreed(advisor_bj, filter_line)
     client = client_for(clerk)
     client.post(f"/repair-orders/{order.pk}/part-lines/{filter_line.pk}/issue/")
 
