@@ -221,7 +221,7 @@ def book_receipt(request: HttpRequest, order_number: str, payload: ReceiptIn) ->
     filled = services.goods_receipt_book(
         actor=request.user,
         order=order,
-        quantities={line.line_id: line.quantity for line in payload.lines},
+        quantities=[(line.line_id, line.quantity) for line in payload.lines],
     )
     return Status(
         201,

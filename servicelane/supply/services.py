@@ -2,7 +2,8 @@
 placing to the goods receipt that books the stock in."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -450,12 +451,26 @@ def _allocate_back_orders(
 
 @transaction.atomic
 def goods_receipt_book(
-    *, actor: User, order: PartOrder, quantities: dict[int, Any]
+    *, actor: User, order: PartOrder, quantities: Mapping[int, Any] | Iterable[tuple[int, Any]]
 ) -> list[Reservation]:
     """Book what arrived: per shipped line at most what was shipped and not yet
     received. The stock goes into the store's ledger and fills the reservations
-    waiting for it. Any bad quantity refuses the whole receipt."""
+    waiting for it. Any bad quantity refuses the whole receipt, and so does a line
+    given twice (which of the two quantities would be meant?)."""
     access_for(actor).require(Perm.STORE_MANAGE, order.workshop_id)
+    pairs = list(quantities.items() if isinstance(quantities, Mapping) else quantities)
+    twice = [line_id for line_id, n in Counter(i for i, _value in pairs).items() if n > 1]
+    if twice:
+        raise ValidationError(
+            {
+                "lines": [
+                    _("Line %(id)s is given more than once: enter each line once.")
+                    % {"id": line_id}
+                    for line_id in twice
+                ]
+            }
+        )
+    quantities = dict(pairs)
     order = PartOrder.objects.select_for_update().select_related("workshop").get(pk=order.pk)
     lines = {
         line.pk: line

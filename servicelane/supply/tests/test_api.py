@@ -381,3 +381,29 @@ def test_the_quantity_limit_is_named(api, stocked, catalogue):
     )
 
     assert response.json()["errors"]["lines"] == ["Line 1: Enter a number up to 99999."]
+
+
+def test_a_receipt_naming_a_line_twice_is_a_400_and_books_nothing(
+    clerk, api, beijing, stocked, catalogue, admin_staff
+):
+    order = services.part_order_place(
+        actor=clerk,
+        workshop=beijing,
+        kind="urgent",
+        lines=[{"number": catalogue.pads.number, "quantity": 5}],
+    )
+    services.centre_ship(actor=admin_staff, centre=stocked.beijing, order=order)
+    line = order.lines.get()
+
+    response = post(
+        api,
+        f"/api/v1/part-orders/{order.number}/receipts",
+        {"lines": [{"line_id": line.pk, "quantity": 5}, {"line_id": line.pk, "quantity": 1}]},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "lines": [f"Line {line.pk} is given more than once: enter each line once."]
+    }
+    line.refresh_from_db()
+    assert line.quantity_received == 0 and line.status == "shipped"

@@ -275,3 +275,22 @@ def test_goods_in_refuses_a_negative_quantity(stocked, catalogue, admin_staff):
             actor=admin_staff, centre=stocked.foshan, part=catalogue.disc, quantity="-1"
         )
     assert not CentreStock.objects.filter(centre=stocked.foshan, part=catalogue.disc).exists()
+
+
+def test_a_line_given_twice_refuses_the_whole_receipt(
+    clerk, beijing, stocked, catalogue, admin_staff
+):
+    order = place(clerk, beijing, [(catalogue.pads.number, 5), (catalogue.engine_oil.number, 4)])
+    services.centre_ship(actor=admin_staff, centre=stocked.beijing, order=order)
+    pads, oil = order.lines.order_by("position")
+
+    with pytest.raises(ValidationError) as refused:
+        services.goods_receipt_book(
+            actor=clerk, order=order, quantities=[(pads.pk, "5"), (oil.pk, "4"), (pads.pk, "1")]
+        )
+
+    assert refused.value.message_dict == {
+        "lines": [f"Line {pads.pk} is given more than once: enter each line once."]
+    }
+    assert not StockMovement.objects.exists()
+    assert list(order.lines.values_list("quantity_received", flat=True)) == [0, 0]
