@@ -514,7 +514,7 @@ def my_jobs(request: HttpRequest) -> list[Job]:
     """The technician's tablet: my jobs, then approved jobs my level allows that nobody has
     taken; flat-rate time against the time clocked."""
     access_for(request.user).require(Perm.JOB_CLOCK)
-    return list(selectors.jobs_for_technician(user=request.user))
+    return selectors.jobs_with_parts_state(list(selectors.jobs_for_technician(user=request.user)))
 
 
 @jobs_router.post("/{int:job_id}/lines", response={201: JobOut, **ERRORS})

@@ -39,7 +39,7 @@ from servicelane.workorders.models import (
     RepairOrder,
     RepairOrderEvent,
 )
-from servicelane.workorders.selectors import job_time_summary
+from servicelane.workorders.selectors import job_time_summary, jobs_with_parts_state
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -122,6 +122,14 @@ class LineOut(Schema):
     net_amount: Decimal
 
 
+def _parts_state(job: Job) -> Job:
+    """The job with its waiting-for-parts state: set for a whole list by the endpoint
+    (one query), read here for a single job otherwise."""
+    if not hasattr(job, "waiting_for_parts"):
+        jobs_with_parts_state([job])
+    return job
+
+
 class JobOut(Schema):
     id: int
     repair_order_id: int
@@ -144,10 +152,26 @@ class JobOut(Schema):
     flat_rate_minutes: int
     clocked_minutes: int
     running: bool = Field(..., description="Someone is clocked on it now")
+    waiting_for_parts: bool = Field(
+        False, description="A reservation of its parts still waits for goods"
+    )
+    parts_expected_at: UtcDateTime | None = Field(
+        None,
+        description="Latest promised arrival of the parts it waits for; null when not "
+        "waiting, or while a part is not ordered yet or on back-order",
+    )
 
     @staticmethod
     def resolve_status_label(obj: Job) -> str:
         return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_waiting_for_parts(obj: Job) -> bool:
+        return _parts_state(obj).waiting_for_parts
+
+    @staticmethod
+    def resolve_parts_expected_at(obj: Job) -> dt.datetime | None:
+        return _parts_state(obj).parts_expected_at
 
     @staticmethod
     def resolve_estimate(obj: Job) -> int | None:
@@ -211,6 +235,22 @@ class MyJobOut(Schema):
     clocked_minutes: int
     difference_minutes: int = Field(..., description="Clocked minus flat-rate time")
     efficiency_percent: int | None = Field(..., description="Flat-rate time / clocked time")
+    waiting_for_parts: bool = Field(
+        False, description="A reservation of its parts still waits for goods"
+    )
+    parts_expected_at: UtcDateTime | None = Field(
+        None,
+        description="Latest promised arrival of the parts it waits for; null when not "
+        "waiting, or while a part is not ordered yet or on back-order",
+    )
+
+    @staticmethod
+    def resolve_waiting_for_parts(obj: Job) -> bool:
+        return _parts_state(obj).waiting_for_parts
+
+    @staticmethod
+    def resolve_parts_expected_at(obj: Job) -> dt.datetime | None:
+        return _parts_state(obj).parts_expected_at
 
     @staticmethod
     def resolve_assigned_to_me(obj: Job, context: Any) -> bool:
@@ -516,7 +556,7 @@ class RepairOrderOut(RepairOrderListOut):
 
     @staticmethod
     def resolve_jobs(obj: RepairOrder) -> list[Job]:
-        return list(obj.jobs.all())
+        return jobs_with_parts_state(list(obj.jobs.all()))
 
     @staticmethod
     def resolve_totals(obj: RepairOrder) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from servicelane.core.errors import filter_errors
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
+from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
     OPEN_STATUSES,
@@ -217,3 +218,15 @@ def catalogue_part_lines(repair_order: RepairOrder) -> list[JobLine]:
         for line in job.lines.all()
         if line.part_id is not None
     ]
+
+
+def jobs_with_parts_state(jobs: list[Job]) -> list[Job]:
+    """The jobs, each with ``waiting_for_parts`` (a reservation of its parts waits for
+    goods) and ``parts_expected_at`` (the latest promised arrival of what it waits for;
+    None while something is not ordered or on back-order), as the repair order's page
+    and the technician's tablet show them. One query for all of them."""
+    waiting = jobs_waiting_for_parts([job.pk for job in jobs])
+    for job in jobs:
+        job.waiting_for_parts = job.pk in waiting
+        job.parts_expected_at = waiting.get(job.pk)
+    return jobs

@@ -19,6 +19,7 @@ from servicelane.store import services as store
 from servicelane.store.choices import MovementKind, ReservationStatus
 from servicelane.store.models import Reservation, StockItem, StockMovement
 from servicelane.store.tests.conftest import agreed
+from servicelane.supply.tests.fixtures import centres  # noqa: F401
 from servicelane.workorders import services
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import Job, JobLine
@@ -273,3 +274,62 @@ def test_handing_the_car_over_releases_what_was_reserved_and_not_issued(
 
     assert status_of(line) == ReservationStatus.CANCELLED
     assert store.free_quantity(item(order, catalogue)) == 2
+
+
+# ---------------------------------------------------------------- the API shows the wait
+
+
+def waiting_order(beijing, advisor, clerk, centres, catalogue, *, jobs: int):
+    """An approved order whose jobs each wait for an oil filter an urgent order brings."""
+    from servicelane.supply.services import part_order_place
+
+    centres.stock(centres.shanghai, catalogue.oil_filter, 50)
+    order = walk_in(beijing, advisor, concerns="Ölservice")
+    lines = [filter_line(order, advisor, 1, new_job=n > 0) for n in range(jobs)]
+    for line in lines:
+        store.part_reserve(actor=advisor, job_line=line)
+    agreed(advisor, *lines)
+    placed = part_order_place(
+        actor=clerk,
+        workshop=beijing,
+        kind="urgent",
+        lines=[{"number": "11427953129", "quantity": str(jobs)}],
+    )
+    return order, placed.lines.get().promised_at
+
+
+def test_the_api_shows_a_job_waiting_for_parts_with_the_expected_arrival(
+    beijing, advisor_bj, desk, clerk, centres, catalogue
+):
+    order, promised = waiting_order(beijing, advisor_bj, clerk, centres, catalogue, jobs=1)
+    other = filter_line(order, advisor_bj, 1, new_job=True)  # nothing reserved: not waiting
+
+    body = bearer_client(desk).get(f"/api/v1/repair-orders/{order.pk}").json()
+
+    first, second = body["jobs"]
+    assert first["waiting_for_parts"] is True
+    assert first["parts_expected_at"] == promised.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (second["id"], second["waiting_for_parts"]) == (other.job_id, False)
+    assert second["parts_expected_at"] is None
+
+
+def test_the_technicians_jobs_show_the_wait_in_flat_queries(
+    beijing, advisor_bj, clerk, centres, catalogue, django_assert_max_num_queries
+):
+    from servicelane.workorders.tests.factories import technician_of
+
+    technician = technician_of(beijing, level=3, email="tech@beijing.test")
+    api = bearer_client(technician)
+    waiting_order(beijing, advisor_bj, clerk, centres, catalogue, jobs=1)
+    api.get("/api/v1/me")  # the token's last use is stamped once a minute; not measured
+
+    with django_assert_max_num_queries(30) as one:
+        mine = api.get("/api/v1/jobs/mine").json()
+    assert [(j["waiting_for_parts"], j["parts_expected_at"] is not None) for j in mine] == [
+        (True, True)
+    ]
+
+    waiting_order(beijing, advisor_bj, clerk, centres, catalogue, jobs=4)
+    with django_assert_max_num_queries(len(one)):
+        mine = api.get("/api/v1/jobs/mine").json()
+    assert len(mine) == 5 and all(j["waiting_for_parts"] for j in mine)
