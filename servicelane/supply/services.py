@@ -499,7 +499,9 @@ def goods_receipt_book(
                 _("Only %(open)s of %(number)s were shipped and not yet received.")
                 % {
                     "open": store.quantity_text(line.outstanding_receipt),
-                    "number": line.requested_number,
+                    "number": numbers.display(
+                        line.requested_number, order.workshop.network.part_number_format
+                    ),
                 }
             ]
             continue
