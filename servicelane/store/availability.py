@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicelane.core.models import Workshop
 from servicelane.store.choices import OPEN_RESERVATION, MovementKind, ReservationStatus
@@ -51,7 +52,7 @@ class LineAvailability:
 
 
 STATE_LABELS = {
-    "issued": _("Issued"),
+    "issued": pgettext_lazy("parts", "Issued"),
     ReservationStatus.HELD: _("Reserved"),
     ReservationStatus.WAITING: _("Waiting for goods"),
     "in_store": _("In store"),

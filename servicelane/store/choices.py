@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MovementKind(models.TextChoices):
@@ -13,7 +14,7 @@ class MovementKind(models.TextChoices):
 class ReservationStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for goods")
     HELD = "held", _("Held in store")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("parts", "Issued")
     CANCELLED = "cancelled", _("Cancelled")
 
 

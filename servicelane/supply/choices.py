@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderKind(models.TextChoices):
@@ -22,7 +23,7 @@ class OrderStatus(models.TextChoices):
     PLACED = "placed", _("Placed")
     SHIPPED = "shipped", _("Shipped")
     PARTLY_RECEIVED = "partly_received", _("Partly received")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("part order", "Received")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -30,7 +31,7 @@ class LineStatus(models.TextChoices):
     ALLOCATED = "allocated", _("Being picked")
     BACK_ORDERED = "back_ordered", _("Back-ordered")
     SHIPPED = "shipped", _("Shipped")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("part order", "Received")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -64,7 +64,11 @@ def event_text(event: PartOrderEvent, centre_names: dict[str, str]) -> str:
         text = ngettext("%(n)s line", "%(n)s lines", data.get("lines", 0)) % {
             "n": data.get("lines", 0)
         }
-        return f"{text} · {_('split shipment')}" if data.get("split") else text
+        if data.get("split"):
+            # Outside the f-string: xgettext does not see calls inside one.
+            split = _("split shipment")
+            return f"{text} · {split}"
+        return text
     if event.kind == OrderEventKind.ALLOCATED:
         return _("line %(line)s from %(centre)s") % {"line": data.get("line"), "centre": centre}
     if event.kind == OrderEventKind.SHIPPED:
