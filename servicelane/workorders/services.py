@@ -828,7 +828,8 @@ def _add_part_line(
             job=job,
             kind=LineKind.PART,
             part=part,
-            code=part.number,
+            # As estimates and invoices print it: in the network's groups.
+            code=part.display_number(repair_order.workshop.network.part_number_format),
             description=name[:200],
             quantity=amount,
             unit_price=price

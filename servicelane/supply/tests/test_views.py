@@ -333,6 +333,8 @@ def test_network_admin_ships_an_order_from_the_pick_list(
     page = client.get(url).content.decode()
     assert order.number in page and beijing.name in page and "Super-urgent" in page
     assert 'action="/centres/beijing/ship/"' in page
+    # The pickers read the number in the network's groups, as on the part's label.
+    assert f'<td class="mono">{catalogue.pads.display_number()}</td>' in page
 
     response = client.post(
         reverse("centres:ship", kwargs={"code": "beijing"}), {"order": order.pk}, follow=True

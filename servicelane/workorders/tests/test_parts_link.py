@@ -52,7 +52,7 @@ def test_an_old_number_adds_the_current_part_at_its_list_price_named_in_the_cust
     catalogue,
 ):
     assert filter_line.part == catalogue.oil_filter
-    assert filter_line.code == "11427953129"
+    assert filter_line.code == "11 42 7 953 129"  # in the network's format
     assert filter_line.unit_price == Decimal("132.00")  # CN list price for the Beijing workshop
     assert filter_line.description == "Ölfiltereinsatz"  # the walk-in customer speaks German
 
