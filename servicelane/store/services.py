@@ -461,3 +461,17 @@ def repair_order_reservations_release(
     )
     _release(reservations, actor, why)
     return reservations
+
+
+def declined_jobs_reservations_release(*, jobs: list[Any]) -> list[Reservation]:
+    """The customer declined these jobs: their parts are not needed, so whatever was
+    held or awaited for them is released (the stock is free for other orders). Called
+    inside the estimate's own service."""
+    reservations = list(
+        Reservation.objects.select_for_update()
+        .filter(job_line__job__in=jobs, status__in=OPEN_RESERVATION)
+        .select_related("item")
+        .order_by("item_id", "id")
+    )
+    _release(reservations, None, "job declined")
+    return reservations

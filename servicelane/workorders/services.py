@@ -1063,6 +1063,7 @@ def estimate_answer(
         job.decided_at = now
         job.save(update_fields=["status", "decided_at"])
         approved += decisions[job.pk]
+    store.declined_jobs_reservations_release(jobs=[j for j in jobs if not decisions[j.pk]])
     estimate.status = EstimateStatus.ANSWERED
     estimate.answered_at = now
     estimate.signed_name = signed_name[:200]

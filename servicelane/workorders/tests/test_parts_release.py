@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from conftest import bearer_client
+from servicelane.billing.services import invoice_issue
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
 
@@ -23,7 +24,13 @@ from servicelane.supply.tests.fixtures import centres  # noqa: F401
 from servicelane.workorders import services
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import Job, JobLine
-from servicelane.workorders.tests.factories import handover_answers, walk_in
+from servicelane.workorders.tests.factories import (
+    handover_answers,
+    pass_qc,
+    technician_of,
+    walk_in,
+    work_all,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +124,30 @@ def test_a_declined_jobs_part_is_not_reserved(order, advisor_bj, clerk, catalogu
 
     assert excinfo.value.messages == ["The customer declined this job: its parts are not needed."]
     assert not Reservation.objects.exists()
+
+
+def test_declining_a_job_frees_the_parts_held_for_it_for_the_next_order(
+    order, advisor_bj, clerk, catalogue
+):
+    in_store(order, clerk, catalogue, 1)
+    line = filter_line(order, advisor_bj)
+    store.part_reserve(actor=advisor_bj, job_line=line)
+    other = walk_in(order.workshop, advisor_bj, concerns="Ölservice")
+    waiting = filter_line(other, advisor_bj)
+    store.part_reserve(actor=advisor_bj, job_line=waiting)
+    assert (status_of(line), status_of(waiting)) == ("held", "waiting")
+
+    estimate = services.estimate_send(actor=advisor_bj, repair_order=order)
+    services.estimate_answer(
+        estimate=estimate,
+        decisions={j.pk: False for j in estimate.jobs.all()},
+        signed_name="Eva Kundin",
+        ip=None,
+    )
+
+    assert status_of(line) == ReservationStatus.CANCELLED
+    assert status_of(waiting) == ReservationStatus.HELD  # the filter went to the next car
+    assert item(order, catalogue).on_hand == 1
 
 
 # ---------------------------------------------------------------- removing lines and jobs
@@ -248,20 +279,19 @@ def test_an_order_with_issued_parts_is_not_cancelled(order, advisor_bj, clerk, c
 
 
 def test_handing_the_car_over_releases_what_was_reserved_and_not_issued(
-    order, advisor_bj, clerk, catalogue
+    beijing, order, advisor_bj, clerk, catalogue
 ):
     in_store(order, clerk, catalogue, 2)
     line = filter_line(order, advisor_bj, 2)
     store.part_reserve(actor=advisor_bj, job_line=line)
-    estimate = services.estimate_send(actor=advisor_bj, repair_order=order)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
+    agreed(advisor_bj, line)
+    technician = technician_of(beijing)
+    foreman = member(beijing, WorkshopRole.FOREMAN, email="foreman@beijing.test")
+    work_all(order, technician)  # the filter was never fetched from the store
+    pass_qc(order, technician, foreman, advisor_bj)
+    invoice_issue(actor=advisor_bj, repair_order=order)
     order.refresh_from_db()
-    assert order.status == ROStatus.READY
+    assert order.status == ROStatus.INVOICED
     assert store.free_quantity(item(order, catalogue)) == 0  # still held for the car
 
     services.repair_order_hand_over(
