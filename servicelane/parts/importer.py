@@ -212,6 +212,9 @@ class CatalogueImport:
         self.batch_size = batch_size or BATCH_SIZE
         self.result = ImportResult()
         self.pending: dict[str, PendingSupersession] = {}
+        # Existing parts counted as updated for their supersession alone: unchanged after
+        # all when it is refused (a file importing the same loop again changes nothing).
+        self.supersession_only: set[str] = set()
         self.types = {
             code.upper(): pk
             for pk, code in VehicleType.objects.filter(network=network).values_list(
@@ -425,6 +428,8 @@ class CatalogueImport:
             before = rec["superseded_by__number"]
             if row.successor is not _ABSENT and row.successor != before:
                 self.pending[row.number] = PendingSupersession(row.line, row.successor, before)
+                if not changed:
+                    self.supersession_only.add(row.number)
                 changed = True
             if changed:
                 self.result.updated += 1
@@ -552,6 +557,9 @@ class CatalogueImport:
                     supersession=True,
                 )
             )
+        unchanged_after_all = len(self.supersession_only & set(refused))
+        self.result.updated -= unchanged_after_all
+        self.result.unchanged += unchanged_after_all
         accepted = [(n, p.successor) for n, p in self.pending.items() if n not in refused]
         now = timezone.now()
         for start in range(0, len(accepted), LOOKUP_CHUNK):
@@ -569,6 +577,7 @@ class CatalogueImport:
             with transaction.atomic():
                 Part.objects.bulk_update(parts, ["superseded_by", "updated_at"], batch_size=500)
         self.pending = {}
+        self.supersession_only = set()
 
     def _successors_in_catalogue(self, wanted: set[str]) -> dict[str, str | None]:
         """number → its successor in the catalogue, for the numbers that exist."""

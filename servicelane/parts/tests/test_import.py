@@ -184,6 +184,22 @@ def test_a_loop_across_rows_is_refused_by_line_and_the_parts_kept(network, types
     assert superseded == {"10000000004": "10000000001"}
 
 
+def test_the_same_file_with_refused_supersessions_again_changes_nothing(network, types):
+    rows = (
+        "10000000001,A,,,,,,,,10000000002,,,",
+        "10000000002,B,,,,,,,,10000000001,,,",  # a loop with the row above
+        "10000000003,C,,,,,,,,10000000001,,,",
+    )
+    run(network, *rows)
+    stamps = dict(Part.objects.values_list("number", "updated_at"))
+
+    again = run(network, *rows)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert again.supersessions_refused == 2  # still reported, by line
+    assert dict(Part.objects.values_list("number", "updated_at")) == stamps
+
+
 def test_a_loop_with_the_catalogue_is_refused(network, types):
     run(network, "20000000002,B,,,,,,,,20000000001,,,", "20000000001,A,,,,,,,,,,,")
 
