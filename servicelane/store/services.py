@@ -447,15 +447,11 @@ def repair_order_issued_lines(repair_order: Any) -> list[Any]:
     return [row["job_line"] for row in totals]
 
 
-def repair_order_reservations_release(
-    *, actor: User | None, repair_order: Any, why: str
-) -> list[Reservation]:
-    """Every reservation of the order still held or waiting is released (the order is
-    cancelled or the car handed over: nothing more will be issued to it). Called inside
-    the repair order's own service, which checked the actor."""
+def _release_open(lookup: dict[str, Any], actor: User | None, why: str) -> list[Reservation]:
+    """The reservations matching ``lookup`` still held or waiting, locked and released."""
     reservations = list(
         Reservation.objects.select_for_update()
-        .filter(job_line__job__repair_order=repair_order, status__in=OPEN_RESERVATION)
+        .filter(status__in=OPEN_RESERVATION, **lookup)
         .select_related("item")
         .order_by("item_id", "id")
     )
@@ -463,15 +459,17 @@ def repair_order_reservations_release(
     return reservations
 
 
+def repair_order_reservations_release(
+    *, actor: User | None, repair_order: Any, why: str
+) -> list[Reservation]:
+    """Every reservation of the order still held or waiting is released (the order is
+    cancelled or the car handed over: nothing more will be issued to it). Called inside
+    the repair order's own service, which checked the actor."""
+    return _release_open({"job_line__job__repair_order": repair_order}, actor, why)
+
+
 def declined_jobs_reservations_release(*, jobs: list[Any]) -> list[Reservation]:
     """The customer declined these jobs: their parts are not needed, so whatever was
     held or awaited for them is released (the stock is free for other orders). Called
     inside the estimate's own service."""
-    reservations = list(
-        Reservation.objects.select_for_update()
-        .filter(job_line__job__in=jobs, status__in=OPEN_RESERVATION)
-        .select_related("item")
-        .order_by("item_id", "id")
-    )
-    _release(reservations, None, "job declined")
-    return reservations
+    return _release_open({"job_line__job__in": jobs}, None, "job declined")

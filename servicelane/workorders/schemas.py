@@ -130,7 +130,28 @@ def _parts_state(job: Job) -> Job:
     return job
 
 
-class JobOut(Schema):
+class PartsWaitOut(Schema):
+    """Whether a job waits for parts, and until when: as its page and the tablet show."""
+
+    waiting_for_parts: bool = Field(
+        False, description="A reservation of its parts still waits for goods"
+    )
+    parts_expected_at: UtcDateTime | None = Field(
+        None,
+        description="Latest promised arrival of the parts it waits for; null when not "
+        "waiting, or while a part is not ordered yet or on back-order",
+    )
+
+    @staticmethod
+    def resolve_waiting_for_parts(obj: Job) -> bool:
+        return _parts_state(obj).waiting_for_parts
+
+    @staticmethod
+    def resolve_parts_expected_at(obj: Job) -> dt.datetime | None:
+        return _parts_state(obj).parts_expected_at
+
+
+class JobOut(PartsWaitOut):
     id: int
     repair_order_id: int
     position: int
@@ -152,26 +173,10 @@ class JobOut(Schema):
     flat_rate_minutes: int
     clocked_minutes: int
     running: bool = Field(..., description="Someone is clocked on it now")
-    waiting_for_parts: bool = Field(
-        False, description="A reservation of its parts still waits for goods"
-    )
-    parts_expected_at: UtcDateTime | None = Field(
-        None,
-        description="Latest promised arrival of the parts it waits for; null when not "
-        "waiting, or while a part is not ordered yet or on back-order",
-    )
 
     @staticmethod
     def resolve_status_label(obj: Job) -> str:
         return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_waiting_for_parts(obj: Job) -> bool:
-        return _parts_state(obj).waiting_for_parts
-
-    @staticmethod
-    def resolve_parts_expected_at(obj: Job) -> dt.datetime | None:
-        return _parts_state(obj).parts_expected_at
 
     @staticmethod
     def resolve_estimate(obj: Job) -> int | None:
@@ -215,7 +220,7 @@ class BayOrderOut(Schema):
     estimated_completion_at: UtcDateTime | None
 
 
-class MyJobOut(Schema):
+class MyJobOut(PartsWaitOut):
     """A job on the technician's tablet: the car and the work, never the customer."""
 
     id: int
@@ -235,22 +240,6 @@ class MyJobOut(Schema):
     clocked_minutes: int
     difference_minutes: int = Field(..., description="Clocked minus flat-rate time")
     efficiency_percent: int | None = Field(..., description="Flat-rate time / clocked time")
-    waiting_for_parts: bool = Field(
-        False, description="A reservation of its parts still waits for goods"
-    )
-    parts_expected_at: UtcDateTime | None = Field(
-        None,
-        description="Latest promised arrival of the parts it waits for; null when not "
-        "waiting, or while a part is not ordered yet or on back-order",
-    )
-
-    @staticmethod
-    def resolve_waiting_for_parts(obj: Job) -> bool:
-        return _parts_state(obj).waiting_for_parts
-
-    @staticmethod
-    def resolve_parts_expected_at(obj: Job) -> dt.datetime | None:
-        return _parts_state(obj).parts_expected_at
 
     @staticmethod
     def resolve_assigned_to_me(obj: Job, context: Any) -> bool:
