@@ -243,9 +243,16 @@ def estimate(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def estimate_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The estimate as the PDF the e-mail carried, in the customer's language."""
+    """The estimate as the PDF the e-mail carried, in the customer's language.
+
+    The link's lifetime covers the PDF too: once it has expired, the PDF is refused with
+    the same page (410) the estimate's link shows, so an old forwarded mail shows nothing new.
+    """
     estimate = _estimate_or_404(token)
     repair_order = estimate.repair_order
+    if estimate.is_expired:
+        with customer_locale(repair_order.language, repair_order.workshop.zone):
+            return _closed_page(request, estimate, _refusal(estimate) or "expired")
     response = HttpResponse(estimate_pdf(estimate), content_type="application/pdf")
     filename = f"{repair_order.number}-{estimate.sequence}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -358,6 +358,26 @@ def test_estimate_pdf_through_the_link(
     assert response.content.startswith(b"%PDF")
 
 
+def test_estimate_pdf_is_refused_once_the_link_has_expired_like_its_page(
+    freiburg, advisor, phone, time_machine, django_capture_on_commit_callbacks
+):
+    ro = walk_in(freiburg, advisor)
+    estimate, _, _ = two_job_estimate(ro, advisor, django_capture_on_commit_callbacks)
+    pdf_url = reverse("customer:estimate_pdf", kwargs={"token": estimate_token(estimate)})
+    time_machine.move_to(NOW + dt.timedelta(hours=settings.ESTIMATE_LINK_HOURS, minutes=1))
+
+    response = phone.get(pdf_url)
+    page = phone.get(estimate_link(estimate))
+
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    assert not response.content.startswith(b"%PDF")
+    assert page.status_code == 410
+    heading = re.compile(r"<h1>(.*?)</h1>")
+    assert heading.findall(response.content.decode()) == heading.findall(page.content.decode())
+    assert 'name="signed_name"' not in response.content.decode()
+
+
 # ---------------------------------------------------------------- progress page
 
 
