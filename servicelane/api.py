@@ -1,12 +1,11 @@
 """The REST API under /api/v1/: one NinjaAPI assembled from each app's router."""
 
-from ninja import NinjaAPI
-
 from servicelane.appointments import api as appointments_api
 from servicelane.billing.api import router as billing_router
 from servicelane.control.api import router as control_router
 from servicelane.core.api import router as core_router
 from servicelane.core.apiutils import ActiveSessionAuth, TokenAuth, install_error_handlers
+from servicelane.core.openapi import DocumentedAPI
 from servicelane.customers.api import router as customers_router
 from servicelane.followup.api import router as surveys_router
 from servicelane.parts.api import router as parts_router
@@ -20,7 +19,7 @@ from servicelane.vehicles.api import types_router as vehicle_types_router
 from servicelane.workorders.api import checklists_router, jobs_router, operations_router
 from servicelane.workorders.api import router as workorders_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="servicelane API",
     version="1",
     description=(

@@ -91,7 +91,7 @@ class WindowOut(Schema):
     end: dt.datetime
 
 
-class AbsenceOut(WindowOut):
+class BoardAbsenceOut(WindowOut):
     reason: str
 
 
@@ -105,7 +105,7 @@ class RowOut(Schema):
     shift_end: dt.time | None
     windows: list[WindowOut] = Field(description="Working time: the shift less breaks, absences")
     breaks: list[WindowOut]
-    absences: list[AbsenceOut]
+    absences: list[BoardAbsenceOut]
     blocks: list[BlockOut]
 
 

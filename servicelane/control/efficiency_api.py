@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from servicelane.control import efficiency_selectors as selectors
 from servicelane.control import services as clock
-from servicelane.control.efficiency_selectors import Figures, Period, Presence
+from servicelane.control.efficiency_selectors import EfficiencyPeriod, Figures, Presence
 from servicelane.control.models import AttendanceEntry
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.dates import SaneDate
@@ -34,7 +34,7 @@ class AttendanceOut(Schema):
     clock_out: dt.datetime | None
 
 
-class EntryOut(Schema):
+class AttendanceEntryOut(Schema):
     id: int
     clock_in: dt.datetime
     clock_out: dt.datetime | None
@@ -47,7 +47,7 @@ class PresenceOut(Schema):
     shift_starts_at: dt.time | None
     shift_ends_at: dt.time | None
     absence: str | None = Field(None, description="The reason of an absence that day")
-    entries: list[EntryOut]
+    entries: list[AttendanceEntryOut]
     hours: Decimal
 
 
@@ -62,7 +62,7 @@ class AttendanceQuery(Schema):
     workshop: str | None = Field(None, description=WORKSHOP_HELP)
 
 
-class FiguresOut(Schema):
+class EfficiencyFiguresOut(Schema):
     sold_hours: Decimal = Field(..., description="Flat-rate hours of jobs done (units ÷ 12)")
     clocked_hours: Decimal = Field(..., description="Hours on the job clock")
     attendance_hours: Decimal = Field(..., description="Hours between clocking in and out")
@@ -70,12 +70,12 @@ class FiguresOut(Schema):
     productivity: Decimal | None = Field(..., description="Clocked ÷ attendance, in %")
 
 
-class TechnicianFiguresOut(FiguresOut):
+class TechnicianFiguresOut(EfficiencyFiguresOut):
     technician_id: int
     name: str
 
 
-class DayFiguresOut(FiguresOut):
+class DayFiguresOut(EfficiencyFiguresOut):
     date: dt.date
 
 
@@ -88,17 +88,19 @@ class KpiOut(Schema):
 
 class EfficiencyOut(Schema):
     workshop: str
-    period: Period
+    period: EfficiencyPeriod
     first: dt.date
     last: dt.date
-    total: FiguresOut
+    total: EfficiencyFiguresOut
     technicians: list[TechnicianFiguresOut]
     days: list[DayFiguresOut]
     quick_visit: KpiOut
 
 
 class EfficiencyQuery(Schema):
-    period: Period = Field(Period.WEEK, description="day, week (Monday to Sunday) or month")
+    period: EfficiencyPeriod = Field(
+        EfficiencyPeriod.WEEK, description="day, week (Monday to Sunday) or month"
+    )
     date: SaneDate | None = Field(
         None, description="A local date inside the period; today if left out"
     )

@@ -37,10 +37,14 @@ CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
 
-class Period(models.TextChoices):
+class EfficiencyPeriod(models.TextChoices):
     DAY = "day", gettext_lazy("Day")
     WEEK = "week", gettext_lazy("Week")
     MONTH = "month", gettext_lazy("Month")
+
+
+# The control centre's short name; the API names it in full, apart from the surveys' Period.
+Period = EfficiencyPeriod
 
 
 # ---------------------------------------------------------------- periods

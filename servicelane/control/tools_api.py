@@ -40,11 +40,11 @@ BAY_READ_PERMS = (Perm.ROSTER_MANAGE, Perm.BOARD_VIEW)
 # ---------------------------------------------------------------- schemas
 
 
-class WorkshopQuery(Schema):
+class ControlWorkshopQuery(Schema):
     workshop: str | None = Field(None, description=WORKSHOP_HELP)
 
 
-class ToolsQuery(WorkshopQuery):
+class ToolsQuery(ControlWorkshopQuery):
     state: ToolState | None = Field(None, description="in_place, checked_out, ...")
     overdue: bool = Field(False, description="Only tools whose return or calibration is overdue")
     flag: str | None = Field(
@@ -168,7 +168,7 @@ class RosterOut(Schema):
     technicians: list[RosterTechnicianOut]
 
 
-class RosterQuery(WorkshopQuery):
+class RosterQuery(ControlWorkshopQuery):
     week: SaneDate | None = Field(None, description="Any day of the week; empty: this week")
 
 
@@ -193,7 +193,7 @@ class ShiftIn(Schema):
     break_minutes: int = Field(0, ge=0, le=240)
 
 
-class ShiftDeleteQuery(WorkshopQuery):
+class ShiftDeleteQuery(ControlWorkshopQuery):
     technician_id: DbId
     date: SaneDate
 
@@ -355,7 +355,9 @@ def list_tools(request: HttpRequest, query: Query[ToolsQuery]) -> dict[str, Any]
 
 
 @router.post("/tools", response={201: ToolDetailOut, **ERRORS})
-def register_tool(request: HttpRequest, payload: ToolIn, query: Query[WorkshopQuery]) -> Status:
+def register_tool(
+    request: HttpRequest, payload: ToolIn, query: Query[ControlWorkshopQuery]
+) -> Status:
     """Register a copy of a special tool, in its place (the tools room: foreman, manager).
     A number the workshop has already gets its next copy number. Refused (400) without a
     number or storage place, for a place another tool is kept in, or a calibration due
@@ -489,7 +491,10 @@ def get_roster(request: HttpRequest, query: Query[RosterQuery]) -> dict[str, Any
 
 @router.put("/roster/technicians/{int:technician_id}", response={200: TechnicianOut, **ERRORS})
 def set_technician(
-    request: HttpRequest, technician_id: int, payload: TechnicianIn, query: Query[WorkshopQuery]
+    request: HttpRequest,
+    technician_id: int,
+    payload: TechnicianIn,
+    query: Query[ControlWorkshopQuery],
 ) -> dict[str, Any]:
     """A technician's qualification level and skills."""
     workshop = _roster_workshop(request, query.workshop)
@@ -510,7 +515,7 @@ def set_technician(
 
 
 @router.put("/roster/shifts", response={200: ShiftOut, **ERRORS})
-def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[WorkshopQuery]) -> dict:
+def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[ControlWorkshopQuery]) -> dict:
     """Set or change a technician's shift on a day: it ends after it starts, its break
     lies within it."""
     workshop = _roster_workshop(request, query.workshop)
@@ -540,7 +545,9 @@ def delete_shift(request: HttpRequest, query: Query[ShiftDeleteQuery]) -> Status
 
 
 @router.post("/roster/absences", response={201: AbsenceOut, **ERRORS})
-def add_absence(request: HttpRequest, payload: AbsenceIn, query: Query[WorkshopQuery]) -> Status:
+def add_absence(
+    request: HttpRequest, payload: AbsenceIn, query: Query[ControlWorkshopQuery]
+) -> Status:
     """A technician is away from one moment to a later one (no overlap with another
     absence of theirs)."""
     workshop = _roster_workshop(request, query.workshop)
@@ -557,7 +564,9 @@ def add_absence(request: HttpRequest, payload: AbsenceIn, query: Query[WorkshopQ
 
 
 @router.delete("/roster/absences/{int:absence_id}", response={204: None, **ERRORS})
-def remove_absence(request: HttpRequest, absence_id: int, query: Query[WorkshopQuery]) -> Status:
+def remove_absence(
+    request: HttpRequest, absence_id: int, query: Query[ControlWorkshopQuery]
+) -> Status:
     workshop = _roster_workshop(request, query.workshop)
     absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
     roster_services.absence_remove(actor=request.user, absence=absence)
@@ -565,14 +574,14 @@ def remove_absence(request: HttpRequest, absence_id: int, query: Query[WorkshopQ
 
 
 @router.get("/bays", response={200: list[BayOut], **ERRORS})
-def list_bays(request: HttpRequest, query: Query[WorkshopQuery]) -> list[dict[str, Any]]:
+def list_bays(request: HttpRequest, query: Query[ControlWorkshopQuery]) -> list[dict[str, Any]]:
     """The workshop's bays with their equipment."""
     workshop = _workshop_for(request, query.workshop, BAY_READ_PERMS)
     return [_bay_out(bay) for bay in selectors.bays_of(workshop)]
 
 
 @router.post("/bays", response={201: BayOut, **ERRORS})
-def add_bay(request: HttpRequest, payload: BayIn, query: Query[WorkshopQuery]) -> Status:
+def add_bay(request: HttpRequest, payload: BayIn, query: Query[ControlWorkshopQuery]) -> Status:
     workshop = _roster_workshop(request, query.workshop)
     bay = roster_services.bay_set(actor=request.user, workshop=workshop, **payload.model_dump())
     return Status(201, _bay_out(bay))
@@ -580,7 +589,7 @@ def add_bay(request: HttpRequest, payload: BayIn, query: Query[WorkshopQuery]) -
 
 @router.put("/bays/{int:bay_id}", response={200: BayOut, **ERRORS})
 def set_bay(
-    request: HttpRequest, bay_id: int, payload: BayIn, query: Query[WorkshopQuery]
+    request: HttpRequest, bay_id: int, payload: BayIn, query: Query[ControlWorkshopQuery]
 ) -> dict[str, Any]:
     """Change a bay's code, name, equipment or whether it is in use."""
     workshop = _roster_workshop(request, query.workshop)

@@ -30,7 +30,7 @@ class PriceOut(Schema):
     price: Decimal
 
 
-class VehicleTypeRef(Schema):
+class FitmentVehicleTypeOut(Schema):
     series: str
     model_code: str
     model_name: str
@@ -54,7 +54,9 @@ class PartHitOut(Schema):
 
 class PartSearchOut(Schema):
     count: int
-    vehicle_type: VehicleTypeRef | None = Field(description="The VIN's type, when one is given")
+    vehicle_type: FitmentVehicleTypeOut | None = Field(
+        description="The VIN's type, when one is given"
+    )
     items: list[PartHitOut]
 
 
@@ -69,7 +71,7 @@ class PartDetailOut(Schema):
     main_group: GroupRef | None
     subgroup: GroupRef | None
     prices: list[PriceOut]
-    fits: list[VehicleTypeRef] = Field(description="Empty: the part fits every vehicle type")
+    fits: list[FitmentVehicleTypeOut] = Field(description="Empty: the part fits every vehicle type")
     universal: bool
     requested_number: str = Field(description="The number asked for, normalised")
     supersession: list[str] = Field(
