@@ -260,6 +260,11 @@ PROGRESS_LINK_DAYS_AFTER = env_int("PROGRESS_LINK_DAYS_AFTER", 14)
 # Largest photo accepted before resizing, and the longest side kept.
 PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 15)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 1600)
+# Uploads (core/uploads.py): the most pixels a photo may have, counted before it is
+# decoded; the largest PDF document and CBS document (JSON) accepted.
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 60_000_000)
+PDF_MAX_UPLOAD_MB = env_int("PDF_MAX_UPLOAD_MB", 20)
+CBS_MAX_UPLOAD_KB = env_int("CBS_MAX_UPLOAD_KB", 512)
 
 # Service book and follow-up
 # Cars with no mileage history are assumed to drive this much a year.

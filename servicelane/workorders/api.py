@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Form, Query, Router, Status
 from ninja.pagination import paginate
 
 from servicelane.appointments.selectors import appointment_get_for_user
@@ -22,6 +21,7 @@ from servicelane.core.models import User, Workshop
 from servicelane.core.money import round_money
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
+from servicelane.core.uploads import PHOTO, Upload
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.store import services as store
 from servicelane.store.availability import LineAvailability, part_lines_availability
@@ -250,7 +250,7 @@ def import_cbs(request: HttpRequest, repair_order_id: int, payload: CbsDocumentI
 def add_photo(
     request: HttpRequest,
     repair_order_id: int,
-    image: File[UploadedFile],
+    image: Upload[PHOTO],
     caption: Form[str] = "",
     shared: Form[bool] = True,
 ) -> Status:

@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core import uploads
+from servicelane.core.uploads import UploadField
 from servicelane.workorders.models import ChecklistPoint, Job
 
 OTHER = "other"
@@ -67,10 +69,11 @@ class FoundWorkForm(forms.Form):
 class PhotoForm(forms.Form):
     """A photo from the tablet's camera."""
 
-    image = forms.FileField(
+    image = UploadField(
+        kind=uploads.PHOTO,
         label=_("Photo"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.FileInput(attrs={"capture": "environment"}),
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
     shared = forms.BooleanField(label=_("Show to the customer"), required=False, initial=True)

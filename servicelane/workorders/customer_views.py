@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from servicelane.core import uploads
 from servicelane.core.errors import apply_to_form
 from servicelane.core.viewutils import customer_locale
 from servicelane.workorders.choices import (
@@ -426,6 +427,7 @@ def photo(request: HttpRequest, token: str, photo_id: int) -> FileResponse:
         handle = shown.image.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("photo file missing") from None
-    response = FileResponse(handle, content_type="image/jpeg")
+    # Stored photos are JPEGs we encoded ourselves; sent with nosniff.
+    response = uploads.file_response(handle, file_type=uploads.JPEG)
     response["Cache-Control"] = "private, max-age=3600"
     return response

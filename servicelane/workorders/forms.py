@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core import uploads
 from servicelane.core.choices import QualificationLevel
+from servicelane.core.uploads import UploadField
 from servicelane.workorders.choices import Document, FuelLevel, Rating
 from servicelane.workorders.models import ChecklistPoint, Job, LabourOperation
 
@@ -103,7 +105,9 @@ class ReceptionEditForm(ReceptionForm):
 
 
 class CbsForm(forms.Form):
-    file = forms.FileField(label=_("CBS document (JSON file)"), required=False)
+    file = UploadField(
+        kind=uploads.CBS_DOCUMENT, label=_("CBS document (JSON file)"), required=False
+    )
     text = forms.CharField(
         label=_("…or paste it here"),
         required=False,
@@ -114,10 +118,9 @@ class CbsForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            if upload.size > 512 * 1024:
-                self.add_error("file", _("This file is too large for a CBS document."))
-            else:
-                data["document"] = upload.read()
+            data["document"] = upload.text
+        elif "file" in self.errors:
+            pass
         elif (data.get("text") or "").strip():
             data["document"] = data["text"]
         else:
@@ -126,10 +129,8 @@ class CbsForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    # A plain file field: the service checks that it is a photo and resizes it.
-    image = forms.FileField(
-        label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
-    )
+    # Refused here unless it is a photo we decode; the service turns it upright and resizes it.
+    image = UploadField(kind=uploads.PHOTO, label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
     shared = forms.BooleanField(label=_("Show to the customer"), required=False, initial=True)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.core.choices import Language, QualificationLevel
 from servicelane.core.money import ZERO, percent_of, round_money
 from servicelane.core.tenancy import WorkshopOwned
+from servicelane.core.uploads import random_upload_to
 from servicelane.workorders.choices import (
     TRANSITIONS,
     CbsStatus,
@@ -302,6 +303,7 @@ class RepairOrderEvent(models.Model):
         return str(dict(ROStatus.choices).get(to, "")) if to else ""
 
 
+@random_upload_to
 def photo_path(instance: "Photo", filename: str) -> str:
     return (
         f"repair-orders/{instance.repair_order.workshop_id}/{instance.repair_order_id}/{filename}"

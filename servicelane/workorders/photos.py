@@ -1,48 +1,29 @@
-"""Photos from the bay: checked to be images, turned upright, resized, stored as JPEG."""
+"""Photos from the bay: received as photos (core/uploads.py), turned upright, resized,
+stored as JPEG."""
 
 import io
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-# Refuse decompression bombs early: no camera delivers more than this.
-Image.MAX_IMAGE_PIXELS = 60_000_000
+from servicelane.core import uploads
 
 
-def resized_jpeg(upload) -> tuple[ContentFile, int, int]:
+def resized_jpeg(upload: object) -> tuple[ContentFile, int, int]:
     """The upload as a JPEG no larger than PHOTO_MAX_SIDE on its longest side.
 
-    Metadata (GPS position, camera serial) is dropped with the re-encoding.
+    Only JPEG, PNG and WebP are decoded (core/uploads.py). Metadata (GPS position,
+    camera serial) is dropped with the re-encoding.
     """
-    if upload is None:
-        raise ValidationError({"image": [_("Choose a photo.")]})
-    if upload.size > settings.PHOTO_MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError(
-            {
-                "image": [
-                    _("The photo is larger than %(mb)s MB.") % {"mb": settings.PHOTO_MAX_UPLOAD_MB}
-                ]
-            }
-        )
-    # WeasyPrint switches Pillow to accept truncated images when it is imported; a photo
-    # cut off in transfer must still be refused here.
-    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    received = uploads.receive(upload, kind=uploads.PHOTO, field_name="image")
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise ValidationError(
-            {"image": [_("This file is not a photo we can read (JPEG, PNG, WebP).")]}
-        ) from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+        image = ImageOps.exif_transpose(received.image)
+        image = image.convert("RGB")
+    except (OSError, ValueError, SyntaxError):
+        # A malformed EXIF block in an otherwise readable picture.
+        raise ValidationError({"image": [str(uploads.PHOTO.refused)]}) from None
     side = settings.PHOTO_MAX_SIDE
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
@@ -52,4 +33,4 @@ def resized_jpeg(upload) -> tuple[ContentFile, int, int]:
 
 def file_name() -> str:
     # Random names: a guessed URL must not reveal another car's photos.
-    return f"{uuid.uuid4().hex}.jpg"
+    return uploads.random_name(".jpg")

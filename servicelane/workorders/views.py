@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from servicelane.appointments.selectors import appointment_get_for_user
+from servicelane.core import uploads
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
@@ -830,7 +831,8 @@ def photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
         handle = found.image.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404(_("Not found.")) from exc
-    response = FileResponse(handle, content_type="image/jpeg")
+    # Stored photos are JPEGs we encoded ourselves; sent with nosniff.
+    response = uploads.file_response(handle, file_type=uploads.JPEG)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
