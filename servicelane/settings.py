@@ -127,6 +127,8 @@ CACHES = {
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses every login from an address with too many failures across accounts.
+    "servicelane.core.throttles.AddressFailureBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,6 +141,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
+# Password-reset requests an hour per typed e-mail address, and per client address.
+PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 3)
+PASSWORD_RESET_ADDRESS_RATE_PER_HOUR = env_int("PASSWORD_RESET_ADDRESS_RATE_PER_HOUR", 20)
 # Passwords must be renewed under the security policy; 0 switches expiry off.
 PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 180)
 # Lifetime of personal API tokens; 0 means they do not expire.
@@ -154,6 +159,10 @@ AXES_LOCKOUT_CALLABLE = "servicelane.core.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "servicelane.core.auth.login_username"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Password spraying (core/throttles.py): a client address is refused every login once
+# this many logins from it failed, whatever the accounts, within one cool-off window.
+# Successful logins never count, so a workshop behind one address is not locked out.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 
 # --- internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"

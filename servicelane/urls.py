@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.api import api
 from servicelane.core import views as core_views
 from servicelane.core.auth import EmailAuthenticationForm
-from servicelane.core.forms import LocalizedPasswordResetForm
+from servicelane.core.throttles import PasswordResetView
 
 admin.site.site_header = _("servicelane configuration")
 admin.site.site_title = _("servicelane")
@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=LocalizedPasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -12,10 +12,19 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _cache_key(scope: str, key: str, window_seconds: int) -> str:
+    window = int(time.time() // window_seconds)
+    return f"ratelimit:{scope}:{key}:{window}"
+
+
+def attempts(*, scope: str, key: str, window_seconds: int) -> int:
+    """How many attempts fell into the current window so far, without counting one."""
+    return int(cache.get(_cache_key(scope, key, window_seconds), 0))
+
+
 def allow(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; False once ``limit`` attempts fell into the current window."""
-    window = int(time.time() // window_seconds)
-    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    cache_key = _cache_key(scope, key, window_seconds)
     cache.add(cache_key, 0, timeout=window_seconds + 5)
     try:
         count = cache.incr(cache_key)
