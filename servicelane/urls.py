@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", core_views.set_language, name="set_language"),
     path("workshop/switch/", core_views.switch_workshop, name="switch_workshop"),
+    path("accounts/", include("servicelane.core.account_urls")),
     path("healthz", core_views.health, name="health"),
     path("customers/", include("servicelane.customers.urls")),
     path("vehicles/", include("servicelane.vehicles.urls")),

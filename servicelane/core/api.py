@@ -4,26 +4,74 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from servicelane.core.apiutils import ERRORS
-from servicelane.core.auth import api_token_issue, password_expired_message
-from servicelane.core.models import Workshop
+from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination
+from servicelane.core.auth import api_token_issue, api_token_revoke, password_expired_message
+from servicelane.core.choices import TokenScope
+from servicelane.core.models import ApiToken, Workshop
+from servicelane.core.selectors import (
+    api_token_own,
+    api_tokens_of,
+    workshop_api_token,
+    workshop_api_tokens,
+)
 from servicelane.core.tenancy import access_for
+from servicelane.core.schema_types import Password, Text
 
 router = Router(tags=["account"])
 
 
 class TokenIn(Schema):
-    email: str
-    password: str
-    name: str = ""
+    email: Text(254)
+    password: Password
+    name: str = Field("", max_length=100)
+    scope: TokenScope = Field(
+        TokenScope.READ_WRITE, description="read_only tokens may only read (GET)."
+    )
 
 
 class TokenOut(Schema):
     token: str
     expires_at: datetime | None
+    scope: TokenScope
+
+
+class ApiTokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    scope: TokenScope = TokenScope.READ_WRITE
+    expires_in_days: int | None = Field(
+        None, ge=1, description="At most API_TOKEN_TTL_DAYS; by default exactly that."
+    )
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters after sl_, to tell tokens apart.")
+    scope: TokenScope
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+
+
+class ApiTokenCreatedOut(ApiTokenOut):
+    token: str = Field(description="The token itself; shown this once, never again.")
+
+
+class WorkshopApiTokenOut(ApiTokenOut):
+    user_email: str
+    user_name: str
+
+    @staticmethod
+    def resolve_user_email(obj: ApiToken) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_user_name(obj: ApiToken) -> str:
+        return obj.user.full_name
 
 
 class MembershipOut(Schema):
@@ -40,7 +88,9 @@ class MeOut(Schema):
     network_roles: list[str]
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS}, tags=["account"])
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, **ERRORS, 429: ErrorOut}, tags=["account"]
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange e-mail and password for a personal token (shown once)."""
     email = str(payload.email).lower()
@@ -51,8 +101,50 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     if authenticated.password_expired:
         reset = request.build_absolute_uri(reverse("password_reset"))
         raise HttpError(403, f"{password_expired_message()} {reset}")
-    token, raw = api_token_issue(user=authenticated, name=payload.name)
-    return Status(200, {"token": raw, "expires_at": token.expires_at})
+    token, raw = api_token_issue(user=authenticated, name=payload.name, scope=payload.scope)
+    return Status(200, {"token": raw, "expires_at": token.expires_at, "scope": token.scope})
+
+
+@router.get("/auth/tokens", response={200: list[ApiTokenOut], **ERRORS})
+def tokens_list(request: HttpRequest) -> list[ApiToken]:
+    """Your tokens that still open the API (a new password or expiry ends them)."""
+    return api_tokens_of(user=request.user)
+
+
+@router.post("/auth/tokens", response={201: ApiTokenCreatedOut, **ERRORS})
+def tokens_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
+    """Create a named token, read-only or read and write; its value is shown once."""
+    token, raw = api_token_issue(
+        user=request.user,
+        name=payload.name,
+        scope=payload.scope,
+        expires_in_days=payload.expires_in_days,
+    )
+    token.token = raw
+    return Status(201, token)
+
+
+@router.delete("/auth/tokens/{int:token_id}", response={204: None, **ERRORS})
+def tokens_revoke(request: HttpRequest, token_id: int) -> Status:
+    """Revoke one of your tokens."""
+    token = api_token_own(user=request.user, token_id=token_id)
+    api_token_revoke(actor=request.user, token=token)
+    return Status(204, None)
+
+
+@router.get("/auth/workshop-tokens", response={200: list[WorkshopApiTokenOut], **ERRORS})
+@paginate(Pagination)
+def workshop_tokens_list(request: HttpRequest) -> list[ApiToken]:
+    """For workshop managers: the tokens of their workshops' people (not network staff's)."""
+    return workshop_api_tokens(actor=request.user)
+
+
+@router.delete("/auth/workshop-tokens/{int:token_id}", response={204: None, **ERRORS})
+def workshop_tokens_revoke(request: HttpRequest, token_id: int) -> Status:
+    """For workshop managers: revoke a token of one of their workshops' people."""
+    token = workshop_api_token(actor=request.user, token_id=token_id)
+    api_token_revoke(actor=request.user, token=token)
+    return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})

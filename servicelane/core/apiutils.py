@@ -13,20 +13,32 @@ from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import AfterValidator
 
-from servicelane.core.auth import api_token_user
+from servicelane.core.auth import api_token_lookup, read_only_token_message
 from servicelane.core.errors import error_dict
 from servicelane.core.models import Workshop
 from servicelane.core.tenancy import access_for
 
 
+# Methods that only read (RFC 9110 "safe"); a read-only token may use nothing else.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` with a personal token."""
+    """``Authorization: Bearer <token>`` with a personal token.
+
+    The one place a read-only token is held to reading: any method that changes
+    something is refused (403) for every operation of the API.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_lookup(token)
+        if found is None:
+            return None
+        if found.is_read_only and request.method not in SAFE_METHODS:
+            raise HttpError(403, read_only_token_message())
+        request.user = found.user
+        request.api_token = found
+        return found.user
 
 
 class ActiveSessionAuth(SessionAuth):

@@ -16,6 +16,11 @@ class NetworkRole(models.TextChoices):
     NETWORK_SUPPORT = "network_support", _("Network support")
 
 
+class TokenScope(models.TextChoices):
+    READ_WRITE = "read_write", _("Read and write")
+    READ_ONLY = "read_only", _("Read only")
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     GERMAN = "de", _("German")

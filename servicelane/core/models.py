@@ -4,6 +4,7 @@ import hashlib
 import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -11,9 +12,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from servicelane.core.choices import Language, NetworkRole, QualificationLevel, WorkshopRole
+from servicelane.core.choices import (
+    Language,
+    NetworkRole,
+    QualificationLevel,
+    TokenScope,
+    WorkshopRole,
+)
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Enter a two-letter country code (ISO 3166), e.g. DE or CN.")
@@ -156,6 +164,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    # Raised when the account is deactivated (or reactivated): with the password hash it
+    # makes the fingerprint every session and token carries, so both end together.
+    credentials_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -171,9 +182,46 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "User":
+        user = super().from_db(db, field_names, values)
+        user._loaded_is_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one place where a change of the active flag ends what was issued before:
+        # the admin form, a script or a command all save the user.
+        loaded = getattr(self, "_loaded_is_active", None)
+        if loaded is not None and loaded != self.is_active:
+            self.credentials_version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "credentials_version"}
+        super().save(*args, **kwargs)
+        self._loaded_is_active = self.is_active
+
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    def credentials_hash(self, salt: str, *, secret: str | None = None) -> str:
+        """A fingerprint of what a login rests on: the password hash and the version
+        raised on deactivation. Whatever sets the password or the flag changes it."""
+        value = self.password
+        if self.credentials_version:
+            value = f"{value}:{self.credentials_version}"
+        return salted_hmac(salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def credentials_match(self, salt: str, fingerprint: str) -> bool:
+        """Was ``fingerprint`` made from the password and flag the user has now?"""
+        secrets = [None, *settings.SECRET_KEY_FALLBACKS]
+        return bool(fingerprint) and any(
+            constant_time_compare(fingerprint, self.credentials_hash(salt, secret=secret))
+            for secret in secrets
+        )
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django keeps a session only while this matches what it stored at login.
+        return self.credentials_hash(SESSION_HASH_SALT, secret=secret)
 
     @property
     def password_expired(self) -> bool:
@@ -244,6 +292,10 @@ class NetworkMembership(models.Model):
         return f"{self.user} · {self.network} · {self.get_role_display()}"
 
 
+SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+TOKEN_HASH_SALT = "servicelane.core.ApiToken.credentials"
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -257,6 +309,12 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
+    # The user's credentials fingerprint when the token was issued; it opens the API
+    # only while the password and the active flag are still those.
+    credentials = models.CharField(max_length=64, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
@@ -272,6 +330,24 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def label(self) -> str:
+        """The name, else the visible start of the token."""
+        return self.name or f"sl_{self.prefix}…"
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == TokenScope.READ_ONLY
+
+    def opens_for(self, user: "User") -> bool:
+        """Does the token still open the API for its user, as they are now?"""
+        return (
+            not self.is_expired
+            and user.is_active
+            and not user.password_expired
+            and user.credentials_match(TOKEN_HASH_SALT, self.credentials)
+        )
 
 
 class AuditEntry(models.Model):

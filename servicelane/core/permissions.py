@@ -42,6 +42,7 @@ class Perm(StrEnum):
     ROSTER_MANAGE = "control.roster"
     TOOLS_MANAGE = "control.tools"
     EFFICIENCY_VIEW = "control.efficiency"
+    API_TOKENS_MANAGE = "core.api_tokens"
 
 
 _ALL_VEHICLE = {Perm.VEHICLE_VIEW, Perm.VEHICLE_CHANGE, Perm.MILEAGE_RECORD}
@@ -159,6 +160,8 @@ WORKSHOP_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.SURVEY_VIEW,
             *_PARTS_DESK,
             *_CONTROL_CENTRE,
+            # revokes the API tokens of the workshop's people (not network staff's)
+            Perm.API_TOKENS_MANAGE,
         }
     ),
 }
