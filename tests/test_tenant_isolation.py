@@ -28,7 +28,9 @@ from servicelane.billing.models import Invoice, Payment
 from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import Absence, Bay, PlanningRun, Shift, SpecialTool
+from servicelane.core.auth import api_token_issue
 from servicelane.core.choices import NetworkRole, WorkshopRole
+from servicelane.core.models import ApiToken
 from servicelane.core.tests.factories import NetworkFactory, member, network_staff
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
@@ -120,6 +122,7 @@ def other_world(beijing, advisor_bj):
         "closure": Closure.objects.create(
             workshop=beijing, date=today + datetime.timedelta(days=30), reason="盘点"
         ),
+        "token": api_token_issue(user=advisor_bj, name="北京 DMS")[0],
     }
 
 
@@ -276,6 +279,7 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "absence_id": world["absence"].pk,
         "run_id": world["run"].pk,
         "technician_id": world["technician"].pk,
+        "token_id": world["token"].pk,
         # Django admin routes
         "object_id": world["customer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Customer).pk,
@@ -347,6 +351,12 @@ def snapshot(world: dict[str, Any]) -> Any:
         list(Absence.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Shift.objects.filter(workshop_id=customer.workshop_id).values()),
         list(PlanningRun.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(
+            ApiToken.objects.filter(user__memberships__workshop_id=customer.workshop_id)
+            .distinct()
+            .order_by("pk")
+            .values()
+        ),
     )
 
 
