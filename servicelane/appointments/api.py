@@ -71,8 +71,15 @@ class AppointmentOut(Schema):
     service_types: list[ServiceTypeOut]
     customer_id: int
     customer_name: str = Field(..., alias="customer.display_name")
-    vin: str = Field(..., alias="vehicle.vin")
-    plate: str = Field(..., alias="vehicle.plate")
+    vin: str = Field(..., description="The confirmed car's VIN; until then the one typed")
+    plate: str = Field(..., description="The confirmed car's plate; until then the one typed")
+    vehicle_confirmed: bool = Field(
+        ..., description="False for a public booking until the advisor confirms the car"
+    )
+    entered_vin: str
+    entered_plate: str
+    entered_model: str
+    entered_mileage: int | None
     advisor_id: int | None
     parking_spot: str
     notes: str
@@ -84,6 +91,14 @@ class AppointmentOut(Schema):
     def resolve_service_types(obj: Appointment) -> list[ServiceType]:
         return list(obj.service_types.all())
 
+
+    @staticmethod
+    def resolve_vin(obj: Appointment) -> str:
+        return obj.vehicle.vin if obj.vehicle else obj.entered_vin
+
+    @staticmethod
+    def resolve_plate(obj: Appointment) -> str:
+        return obj.vehicle.plate if obj.vehicle else obj.entered_plate
 
 class AppointmentIn(Schema):
     workshop: str | None = Field(None, description="Workshop code; needed if you work in several.")

@@ -56,3 +56,4 @@ class EventKind(models.TextChoices):
     ARRIVED = "arrived", _("Arrived")
     NO_SHOW = "no_show", _("No-show")
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
+    VEHICLE_CONFIRMED = "car_confirmed", _("Car confirmed")

@@ -13,6 +13,7 @@ from servicelane.core.choices import Language
 from servicelane.core.models import User, Workshop
 from servicelane.core.selectors import workshop_advisors
 from servicelane.customers.models import Customer
+from servicelane.vehicles.models import MAX_KM
 
 
 class ServiceChoiceField(forms.ModelMultipleChoiceField):
@@ -63,6 +64,8 @@ def party_from(data: dict[str, Any]) -> BookingParty:
         consent_reminders=data["consent_reminders"],
         vin=data["vin"],
         plate=data["plate"],
+        mileage=data.get("mileage"),
+        model=data.get("model") or "",
     )
 
 
@@ -95,6 +98,14 @@ class VehicleFieldsMixin(forms.Form):
 
 
 class PublicBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
+    model = forms.CharField(label=_("Make and model"), max_length=100, required=False)
+    mileage = forms.IntegerField(
+        label=_("Current mileage (km)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_KM,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), help_text=_("The confirmation goes here."))

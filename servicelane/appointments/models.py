@@ -20,6 +20,11 @@ from servicelane.appointments.choices import (
 from servicelane.core.choices import Language
 from servicelane.core.tenancy import WorkshopOwned
 
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
 SLOT_MINUTES_CHOICES = [(m, f"{m}") for m in (15, 20, 30, 60)]
 
 
@@ -164,12 +169,23 @@ class Appointment(WorkshopOwned):
         related_name="appointments",
         verbose_name=_("customer"),
     )
+    # Empty until the workshop confirms the car: a booking from the public page
+    # keeps only what the visitor typed (entered_*) until the advisor compares
+    # it with the car at reception.
     vehicle = models.ForeignKey(
         "vehicles.Vehicle",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="appointments",
         verbose_name=_("vehicle"),
     )
+    entered_first_name = models.CharField(_("first name as typed"), max_length=100, blank=True)
+    entered_last_name = models.CharField(_("last name as typed"), max_length=100, blank=True)
+    entered_vin = models.CharField(_("VIN as typed"), max_length=17, blank=True)
+    entered_plate = models.CharField(_("number plate as typed"), max_length=20, blank=True)
+    entered_model = models.CharField(_("make and model as typed"), max_length=100, blank=True)
+    entered_mileage = models.PositiveIntegerField(_("mileage as typed (km)"), null=True, blank=True)
     lane = models.ForeignKey(
         Lane, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("lane")
     )
@@ -231,6 +247,29 @@ class Appointment(WorkshopOwned):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def vehicle_confirmed(self) -> bool:
+        """The workshop has settled which car this is (at booking by staff, or at reception)."""
+        return self.vehicle_id is not None
+
+    @property
+    def booked_name(self) -> str:
+        """The name as typed with the booking; the customer record's only when none was."""
+        first, last = self.entered_first_name, self.entered_last_name
+        if _is_cjk(last) and _is_cjk(first or last):
+            return f"{last}{first}"  # family name first, no space: 张伟
+        typed = " ".join(n for n in (first, last) if n)
+        return typed or self.customer.display_name
+
+    @property
+    def booked_car(self) -> str:
+        """The car as typed with the booking (plate, VIN); the confirmed car's only when
+        nothing was typed. What the customer's link and messages show."""
+        typed = " · ".join(p for p in (self.entered_plate, self.entered_vin) if p)
+        if typed or self.vehicle is None:
+            return typed
+        return str(self.vehicle)
 
     @property
     def duration_minutes(self) -> int:

@@ -28,7 +28,10 @@ from servicelane.appointments.models import (
 )
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import MAX_DB_ID
 from servicelane.core.tenancy import get_for_user
+from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
+from servicelane.vehicles.plates import normalise_plate
 
 MAX_AVAILABILITY_DAYS = 42
 ONE_DAY = dt.timedelta(days=1)
@@ -70,7 +73,7 @@ def service_type_ids(workshop: Workshop, given: list[int | str] | str) -> list[i
     ids = []
     for item in given:
         text = str(item)
-        if text.isdigit():
+        if text.isdigit() and int(text) <= MAX_DB_ID:
             ids.append(int(text))
         elif text in by_code:
             ids.append(by_code[text])
@@ -385,3 +388,59 @@ def week_plan(*, workshop: Workshop, monday: dt.date) -> dict[str, Any]:
         "days": [{"day": d, "closed_reason": calendar.closed_reason(d)} for d in days],
         "lanes": lanes,
     }
+
+
+# --- the booking's car at reception ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookedCar:
+    """What the network knows about the car typed with a booking, for the advisor who
+    compares it with the car at reception. Never shown on the customer's pages."""
+
+    vehicle: Any  # Vehicle | None: the car the VIN (network) or plate (workshop) names
+    linked: bool  # already one of the workshop's cars
+    owner: Any  # Customer | None: its current owner as this workshop knows it
+    last_reading: Any  # MileageReading | None: the network's latest reading
+    other_network: bool  # the VIN is a car of another network
+
+
+def booked_car(appointment: Appointment) -> BookedCar:
+    """The car a booking names: the confirmed one, else the one its VIN or plate finds."""
+    workshop = appointment.workshop
+    vehicle = appointment.vehicle
+    other_network = False
+    if vehicle is None and appointment.entered_vin:
+        vehicle = (
+            Vehicle.objects.select_related("vehicle_type")
+            .filter(vin=appointment.entered_vin)
+            .first()
+        )
+        if vehicle is not None and vehicle.network_id != workshop.network_id:
+            vehicle, other_network = None, True
+    if vehicle is None and not other_network and appointment.entered_plate:
+        vehicle = (
+            Vehicle.objects.select_related("vehicle_type")
+            .filter(
+                plate_normalized=normalise_plate(appointment.entered_plate),
+                workshop_links__workshop=workshop,
+            )
+            .order_by("id")
+            .first()
+        )
+    if vehicle is None:
+        return BookedCar(None, False, None, None, other_network)
+    owner = (
+        Ownership.objects.filter(workshop=workshop, vehicle=vehicle, ended_on__isnull=True)
+        .select_related("customer")
+        .first()
+    )
+    return BookedCar(
+        vehicle=vehicle,
+        linked=vehicle.workshop_links.filter(workshop=workshop).exists(),
+        owner=owner.customer if owner else None,
+        last_reading=MileageReading.objects.filter(vehicle=vehicle)
+        .order_by("-read_on", "-km")
+        .first(),
+        other_network=False,
+    )

@@ -33,8 +33,9 @@ from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
 from servicelane.customers.services import customer_match_or_create
-from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.models import MAX_KM, Vehicle
 from servicelane.vehicles.services import vehicle_match_or_register
+from servicelane.vehicles.vin import decode_vin
 
 
 class SlotUnavailable(Exception):
@@ -57,6 +58,8 @@ class BookingParty:
     consent_reminders: bool = False
     vin: str = ""
     plate: str = ""
+    mileage: int | None = None
+    model: str = ""
 
 
 def _aware(moment: dt.datetime, workshop: Workshop) -> dt.datetime:
@@ -217,9 +220,15 @@ def appointment_book(
     Without an actor the booking comes from the public page. The start must be
     a free start time: in the future, on an open day, within opening hours and
     with capacity left in the lane for the whole duration; services with a
-    promise need their notice. The customer and car are the ones given, or
-    matched (e-mail/phone, VIN/plate) or created from ``party``. A booking
-    with a promise records when the work is promised to be done.
+    promise need their notice. The customer is the one given, or matched
+    (e-mail/phone) or created from ``party``. The car typed with the booking is
+    kept as typed; staff bookings also find or register it (VIN, or plate among
+    the workshop's cars) and link it at once. A public booking only checks the
+    VIN's form and leaves the car unconfirmed: no link to the workshop, no
+    owner, no mileage, and nothing looked up that could tell the visitor what
+    the network knows, until the advisor confirms the car at reception
+    (``appointment_confirm_vehicle``). A booking with a promise records when
+    the work is promised to be done.
     """
     if actor is None and channel != Channel.WEB:
         raise ValueError("only the public page books without a user")
@@ -232,6 +241,7 @@ def appointment_book(
     _check_advisor(workshop, advisor)
     if party is not None and party.language and party.language not in Language.values:
         raise ValidationError({"language": [_("Choose English, German or Chinese.")]})
+    entered = _entered_car(party, required=vehicle is None)
     if customer is None:
         if party is None:
             raise ValidationError({"customer": [_("Name the customer.")]})
@@ -247,14 +257,19 @@ def appointment_book(
         )
     elif customer.workshop_id != workshop.pk:
         raise ValidationError({"customer": [_("Unknown customer.")]})
-    if vehicle is None:
+    if vehicle is None and actor is not None:
+        # Staff type the car themselves (phone, API): it is linked at once.
         vehicle = vehicle_match_or_register(
             workshop=workshop,
             customer=customer,
-            vin=party.vin if party else "",
-            plate=party.plate if party else "",
+            vin=entered["entered_vin"],
+            plate=entered["entered_plate"],
             actor=actor,
         )
+    elif vehicle is not None and not vehicle.workshop_links.filter(workshop=workshop).exists():
+        raise ValidationError({"vehicle": [_("Unknown vehicle.")]})
+    # From the public page the car stays what the visitor typed until the advisor
+    # confirms it at reception: no link, no owner, no mileage before that.
     _reserve(workshop=workshop, plan=plan, calendar=calendar, starts_at=starts_at)
     ends_at = starts_at + dt.timedelta(minutes=plan.duration_minutes)
     promise = plan.promise_hours
@@ -263,6 +278,9 @@ def appointment_book(
         reference=appointment_reference(workshop, now),
         customer=customer,
         vehicle=vehicle,
+        entered_first_name=party.first_name.strip()[:100] if party else "",
+        entered_last_name=party.last_name.strip()[:100] if party else "",
+        **entered,
         lane=plan.lane,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -291,6 +309,92 @@ def appointment_book(
         services=[s.code for s in plan.services],
     )
     _after_commit_notify(appointment, EventKind.BOOKED)
+    return appointment
+
+
+def _entered_car(party: BookingParty | None, *, required: bool) -> dict[str, Any]:
+    """The car as the booking names it, checked only for form: nothing is looked up,
+    so the answer tells nobody whether the network or the workshop knows the car."""
+    if party is None:
+        if required:
+            raise ValidationError({"vin": [_("Give the VIN or the number plate of the car.")]})
+        return {
+            "entered_vin": "",
+            "entered_plate": "",
+            "entered_model": "",
+            "entered_mileage": None,
+        }
+    errors: dict[str, list[str]] = {}
+    vin = (party.vin or "").strip()
+    if vin:
+        try:
+            vin = decode_vin(vin).vin
+        except ValidationError as exc:
+            errors["vin"] = exc.messages
+    plate = (party.plate or "").strip().upper()
+    if required and not vin and not plate and "vin" not in errors:
+        errors["vin"] = [_("Give the VIN or the number plate of the car.")]
+    if len(plate) > 20:
+        errors["plate"] = [_("At most %(max)s characters.") % {"max": 20}]
+    mileage = party.mileage
+    if mileage is not None and (not isinstance(mileage, int) or not 0 <= mileage <= MAX_KM):
+        errors["mileage"] = [
+            _("Enter a mileage between 0 and %(max)s km.") % {"max": f"{MAX_KM:,}"}
+        ]
+    model = (party.model or "").strip()
+    if len(model) > 100:
+        errors["model"] = [_("At most %(max)s characters.") % {"max": 100}]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "entered_vin": vin,
+        "entered_plate": plate,
+        "entered_model": model,
+        "entered_mileage": mileage,
+    }
+
+
+@transaction.atomic
+def appointment_confirm_vehicle(
+    *, actor: User, appointment: Appointment, vin: str = "", plate: str = ""
+) -> Appointment:
+    """The advisor confirms at reception which car came for the booking.
+
+    Until then a booking from the public page holds only what the visitor typed.
+    The car is found by VIN (network-wide) or by plate among the workshop's cars,
+    else registered by VIN; it is linked to the workshop and, if nobody owns it
+    here yet, the booking's customer becomes its owner. ``vin`` and ``plate``
+    correct what was typed; empty, the typed ones are used.
+    """
+    _require(actor, Perm.APPOINTMENT_BOOK, appointment.workshop_id)
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("workshop", "customer")
+        .get(pk=appointment.pk)
+    )
+    if appointment.vehicle_id is not None:
+        return appointment
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError({"status": [_("A cancelled appointment cannot be checked in.")]})
+    vin = (vin or "").strip() or appointment.entered_vin
+    plate = (plate or "").strip() or appointment.entered_plate
+    vehicle = vehicle_match_or_register(
+        workshop=appointment.workshop,
+        customer=appointment.customer,
+        vin=vin,
+        plate=plate,
+        actor=actor,
+    )
+    appointment.vehicle = vehicle
+    appointment.save(update_fields=["vehicle"])
+    _record(
+        appointment,
+        EventKind.VEHICLE_CONFIRMED,
+        actor,
+        vin=vehicle.vin,
+        entered_vin=appointment.entered_vin,
+        entered_plate=appointment.entered_plate,
+    )
     return appointment
 
 

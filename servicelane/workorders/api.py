@@ -192,7 +192,11 @@ def check_in_appointment(request: HttpRequest, payload: CheckInIn) -> Status:
     except Http404:
         raise ValidationError({"appointment_id": [_("Unknown appointment.")]}) from None
     repair_order = services.repair_order_check_in(
-        actor=request.user, appointment=appointment, **_reception(payload)
+        actor=request.user,
+        appointment=appointment,
+        vin=payload.vin,
+        plate=payload.plate,
+        **_reception(payload),
     )
     return Status(201, _detail(request, repair_order.pk))
 

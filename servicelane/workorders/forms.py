@@ -75,7 +75,24 @@ class DeferredChoiceMixin(forms.Form):
 
 
 class CheckInForm(DeferredChoiceMixin, ReceptionForm):
-    """Check-in of a booked car: the booking gives the customer, the car and the services."""
+    """Check-in of a booked car: the booking gives the customer, the car and the services.
+
+    A booking from the public page names its car only as typed: the advisor compares
+    it with the car at the counter, corrects the VIN or plate if need be and confirms.
+    """
+
+    vin = forms.CharField(label=_("VIN"), max_length=40, required=False)
+    plate = forms.CharField(label=_("Number plate"), max_length=20, required=False)
+    car_confirmed = forms.BooleanField(
+        label=_("I have compared the car at the counter with the booking"), required=True
+    )
+
+    def __init__(self, *args: Any, confirm_car: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.confirm_car = confirm_car
+        if not confirm_car:
+            for name in ("vin", "plate", "car_confirmed"):
+                del self.fields[name]
 
 
 class WalkInForm(DeferredChoiceMixin, ReceptionForm):

@@ -630,6 +630,13 @@ class CheckInIn(ReceptionIn):
 
 
 class ReceptionPatch(Schema):
+    vin: str = Field(
+        "",
+        max_length=40,
+        description="For a booking from the public page: the car's VIN as checked at the "
+        "counter, if it differs from the one typed (the car is confirmed with the check-in)",
+    )
+    plate: str = Field("", max_length=20, description="Likewise the number plate")
     mileage: int | None = None
     mileage_confirmed: bool = False
     fuel_level: int | None = None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.models import Appointment
-from servicelane.appointments.services import appointment_mark_arrived
+from servicelane.appointments.services import appointment_confirm_vehicle, appointment_mark_arrived
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
@@ -341,11 +341,16 @@ def repair_order_check_in(
     documents_seen: Iterable[str] = (),
     parking_spot: str = "",
     deferred_job_ids: Iterable[int] = (),
+    vin: str = "",
+    plate: str = "",
     now: dt.datetime | None = None,
 ) -> RepairOrder:
     """Open a repair order for a booked car (its services become approved jobs, its promise
     carries over if the customer is on time) or for a walk-in customer's car.
 
+    A booking whose car is not confirmed yet (made on the public page) has it confirmed
+    here: the advisor has compared the car with what was typed (``vin``/``plate`` correct
+    it), and only now is it linked to the workshop, given its owner and its mileage.
     The mileage is checked against the car's history; the customer's concerns are kept as
     typed; declined work from earlier visits can be taken up again.
     """
@@ -369,6 +374,11 @@ def repair_order_check_in(
             AppointmentStatus.NO_SHOW,
         ):
             raise ValidationError(_("A cancelled appointment cannot be checked in."))
+        if vehicle is None:
+            _require(actor, Perm.RO_RECEIVE, workshop.pk)
+            vehicle = appointment_confirm_vehicle(
+                actor=actor, appointment=appointment, vin=vin, plate=plate
+            ).vehicle
     if workshop is None or customer is None or vehicle is None:
         raise ValidationError(_("Choose the customer and the car."))
     _require(actor, Perm.RO_RECEIVE, workshop.pk)

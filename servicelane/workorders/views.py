@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from servicelane.appointments.selectors import appointment_get_for_user
+from servicelane.appointments.selectors import appointment_get_for_user, booked_car
 from servicelane.core import uploads
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import User, Workshop
@@ -410,18 +410,38 @@ def check_in(request: HttpRequest, appointment_id: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, _("This appointment is already checked in."))
         return redirect("workorders:detail", pk=existing.pk)
+    # A car booked on the public page is only what the visitor typed: the advisor
+    # sees that beside what the network knows, and confirms it with the check-in.
+    car = booked_car(appointment)
+    confirm_car = not appointment.vehicle_confirmed
     form = CheckInForm(
         request.POST or None,
-        initial={"concerns": appointment.notes, "parking_spot": appointment.parking_spot},
+        confirm_car=confirm_car,
+        initial={
+            "concerns": appointment.notes,
+            "parking_spot": appointment.parking_spot,
+            "mileage": appointment.entered_mileage,
+            "vin": appointment.entered_vin,
+            "plate": appointment.entered_plate,
+        },
     )
-    form.set_deferred(services.deferred_jobs_of(appointment.vehicle, appointment.workshop))
+    known = car.vehicle if (car.vehicle and car.linked) else None
+    form.set_deferred(services.deferred_jobs_of(known, appointment.workshop) if known else [])
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            car_fields = (
+                {"vin": form.cleaned_data["vin"], "plate": form.cleaned_data["plate"]}
+                if confirm_car
+                else {}
+            )
             try:
                 repair_order = services.repair_order_check_in(
-                    actor=request.user, appointment=appointment, **_reception_values(form)
+                    actor=request.user,
+                    appointment=appointment,
+                    **_reception_values(form),
+                    **car_fields,
                 )
             except ValidationError as exc:
                 apply_to_form(form, exc)
@@ -436,7 +456,8 @@ def check_in(request: HttpRequest, appointment_id: int) -> HttpResponse:
         {
             "appointment": appointment,
             "form": form,
-            "last_reading": _last_reading(appointment.vehicle),
+            "car": car,
+            "last_reading": car.last_reading,
         },
         status=status,
     )

@@ -53,7 +53,7 @@ def test_owner_books_in_german_gets_mail_and_moves_it_then_advisor_sees_it(
     owner.click("button.primary")
 
     expect(owner).to_have_url(re.compile(r"/book/manage/"))
-    appointment = Appointment.objects.get(vehicle__vin=VIN)
+    appointment = Appointment.objects.get(entered_vin=VIN)  # the car as typed, unconfirmed
     expect(owner.locator("main h1")).to_contain_text(appointment.reference)
     expect(owner.locator(".messages")).to_contain_text("Vielen Dank")
     owner.screenshot(path="test-artifacts/booking-manage-de.png", full_page=True)

@@ -314,6 +314,8 @@ def test_a_booked_car_is_checked_in_with_its_services_as_approved_jobs(freiburg,
     )
 
     assert ro.appointment == appointment
+    appointment.refresh_from_db()  # booked on the public page: the car is confirmed now
+    assert ro.vehicle.vin == appointment.entered_vin
     assert (ro.customer, ro.vehicle) == (appointment.customer, appointment.vehicle)
     assert (ro.language, ro.contact_email) == ("de", "eva@example.de")
     assert ro.promised_at is None  # an oil service carries no promise

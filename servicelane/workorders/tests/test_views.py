@@ -194,6 +194,7 @@ def test_a_booked_car_is_checked_in_with_one_post_and_its_services_become_approv
             "documents_seen": ["registration", "service_booklet"],
             "concerns": "Rattles over bumps",
             "parking_spot": "P4",
+            "car_confirmed": "on",  # booked on the public page: the advisor confirms the car
         },
     )
 
