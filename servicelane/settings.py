@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "servicelane.core.middleware.WorkshopContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "servicelane.core.middleware.InputEdgeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

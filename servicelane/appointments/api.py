@@ -21,6 +21,7 @@ from servicelane.appointments.services import (
 from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination, workshop_in_scope
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, DbId, SaneDate, SaneDateTime, ShortText
 from servicelane.core.selectors import workshop_advisors
 from servicelane.customers.selectors import customer_get_for_user
 
@@ -101,9 +102,11 @@ class AppointmentOut(Schema):
         return obj.vehicle.plate if obj.vehicle else obj.entered_plate
 
 class AppointmentIn(Schema):
-    workshop: str | None = Field(None, description="Workshop code; needed if you work in several.")
-    service_types: list[int | str] = Field(..., description="Service type ids or codes")
-    starts_at: dt.datetime = Field(
+    workshop: CodeText | None = Field(
+        None, description="Workshop code; needed if you work in several."
+    )
+    service_types: list[DbId | CodeText] = Field(..., description="Service type ids or codes")
+    starts_at: SaneDateTime = Field(
         ..., description="A free start time; without offset it is the workshop's local time."
     )
     customer_id: int | None = Field(None, description="An existing customer of the workshop")
@@ -121,8 +124,8 @@ class AppointmentIn(Schema):
 
 
 class RescheduleIn(Schema):
-    starts_at: dt.datetime
-    service_types: list[int | str] | None = None
+    starts_at: SaneDateTime
+    service_types: list[DbId | CodeText] | None = None
 
 
 class CancelIn(Schema):
@@ -130,16 +133,16 @@ class CancelIn(Schema):
 
 
 class AvailabilityQuery(Schema):
-    service_types: str = Field(..., description="Ids or codes, comma-separated")
-    date_from: dt.date
-    date_to: dt.date
-    workshop: str | None = Field(None, description="Workshop code")
+    service_types: ShortText = Field(..., description="Ids or codes, comma-separated")
+    date_from: SaneDate
+    date_to: SaneDate
+    workshop: CodeText | None = Field(None, description="Workshop code")
 
 
 class AppointmentFilters(Schema):
-    workshop: str | None = Field(None, description="Workshop code (network staff)")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    workshop: CodeText | None = Field(None, description="Workshop code (network staff)")
+    date_from: SaneDate | None = None
+    date_to: SaneDate | None = None
     lane: LaneKind | None = None
     status: AppointmentStatus | None = None
 
@@ -171,7 +174,7 @@ def install(api: NinjaAPI) -> None:
 
 
 @service_types_router.get("", response={200: list[ServiceTypeOut], **ERRORS})
-def list_service_types(request: HttpRequest, workshop: str | None = None) -> object:
+def list_service_types(request: HttpRequest, workshop: CodeText | None = None) -> object:
     """What can be booked in a workshop, with durations, lanes and promises."""
     found = workshop_in_scope(request, Perm.APPOINTMENT_VIEW, workshop)
     return list(selectors.bookable_service_types(found))

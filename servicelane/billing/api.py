@@ -17,6 +17,7 @@ from servicelane.billing.models import Invoice
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
 from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, DbId, SaneDate, ShortText
 from servicelane.core.tenancy import access_for
 from servicelane.workorders.selectors import repair_order_get_for_user
 
@@ -108,17 +109,17 @@ class InvoiceOut(Schema):
 
 
 class InvoiceFilters(FilterSchema):
-    q: str | None = Field(None, description="Number, customer, plate or VIN")
+    q: ShortText | None = Field(None, description="Number, customer, plate or VIN")
     kind: InvoiceKind | None = None
     state: PaymentState | None = Field(None, description="Payment state of invoices")
-    date_from: dt.date | None = Field(None, description="Issued on or after (local date)")
-    date_to: dt.date | None = Field(None, description="Issued on or before (local date)")
-    repair_order: int | None = Field(None, description="Repair order id")
-    workshop: str | None = Field(None, description="Workshop code (network staff)")
+    date_from: SaneDate | None = Field(None, description="Issued on or after (local date)")
+    date_to: SaneDate | None = Field(None, description="Issued on or before (local date)")
+    repair_order: DbId | None = Field(None, description="Repair order id")
+    workshop: CodeText | None = Field(None, description="Workshop code (network staff)")
 
 
 class IssueIn(Schema):
-    repair_order: int = Field(..., description="Id of a repair order that is ready for pick-up")
+    repair_order: DbId = Field(..., description="Id of a repair order that is ready for pick-up")
 
 
 class CreditNoteIn(Schema):
@@ -126,8 +127,8 @@ class CreditNoteIn(Schema):
 
 
 class PaymentIn(Schema):
-    method: str = Field(..., description="cash, card or transfer")
-    amount: Decimal | str | None = Field(
+    method: CodeText = Field(..., description="cash, card or transfer")
+    amount: Decimal | CodeText | None = Field(
         None, description='More than 0, at most what is owed: "120.50" or 120.5'
     )
     reference: str = Field("", max_length=100)

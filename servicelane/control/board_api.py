@@ -25,6 +25,7 @@ from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, PageNumber
 from servicelane.core.tenancy import access_for
 from servicelane.workorders import selectors as workorders
 
@@ -38,7 +39,7 @@ WORKSHOP_HELP = "Workshop code; needed if you work in several"
 
 class BoardQuery(Schema):
     date: SaneDate | None = Field(None, description="The workshop's local day; today if left out")
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
 
 
 class PromiseOut(Schema):
@@ -129,13 +130,13 @@ class RunIn(Schema):
         Decimal(planning.DEFAULT_TIME_LIMIT_S),
         description="The solver's time limit in seconds (0.1 to 60)",
     )
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
 
 
 class RunsQuery(Schema):
     date: SaneDate | None = Field(None, description="Only the runs of this day; all if left out")
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
-    page: int = Field(1, ge=1)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
+    page: PageNumber = 1
     page_size: int = Field(settings.PAGE_SIZE, ge=1, le=200)
 
 

@@ -15,6 +15,7 @@ from servicelane.control.models import AttendanceEntry
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.dates import SaneDate
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
 
 router = Router(tags=["control centre: time and efficiency"])
@@ -23,7 +24,7 @@ WORKSHOP_HELP = "Workshop code; may be left out when you work in one workshop"
 
 
 class ClockIn(Schema):
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
 
 
 class AttendanceOut(Schema):
@@ -59,7 +60,7 @@ class AttendanceDayOut(Schema):
 
 class AttendanceQuery(Schema):
     date: SaneDate | None = Field(None, description="Local date of the workshop; today if left out")
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
 
 
 class EfficiencyFiguresOut(Schema):
@@ -104,7 +105,7 @@ class EfficiencyQuery(Schema):
     date: SaneDate | None = Field(
         None, description="A local date inside the period; today if left out"
     )
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
 
 
 def _entry(entry: AttendanceEntry) -> AttendanceEntry:

@@ -28,6 +28,7 @@ from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, LocalTime, PageNumber
 from servicelane.core.tenancy import access_for
 
 router = Router(tags=["control centre"])
@@ -41,20 +42,20 @@ BAY_READ_PERMS = (Perm.ROSTER_MANAGE, Perm.BOARD_VIEW)
 
 
 class ControlWorkshopQuery(Schema):
-    workshop: str | None = Field(None, description=WORKSHOP_HELP)
+    workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
 
 
 class ToolsQuery(ControlWorkshopQuery):
     state: ToolState | None = Field(None, description="in_place, checked_out, ...")
     overdue: bool = Field(False, description="Only tools whose return or calibration is overdue")
-    flag: str | None = Field(
+    flag: CodeText | None = Field(
         None,
         pattern="^(overdue|calibration|any_overdue)$",
         description="overdue: return overdue; calibration: calibration overdue or due "
         "within 30 days; any_overdue: either overdue",
     )
     q: str | None = Field(None, max_length=100, description="Tool number, name or place")
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
 
 
 class ToolOut(Schema):
@@ -174,7 +175,7 @@ class RosterQuery(ControlWorkshopQuery):
 
 class TechnicianIn(Schema):
     level: int | None = Field(None, description="1 induction … 4 senior technician")
-    skills: list[str] = Field(default_factory=list, description="high_voltage, body, ...")
+    skills: list[CodeText] = Field(default_factory=list, description="high_voltage, body, ...")
 
 
 class TechnicianOut(Schema):
@@ -187,9 +188,9 @@ class TechnicianOut(Schema):
 class ShiftIn(Schema):
     technician_id: DbId
     date: SaneDate
-    starts_at: dt.time
-    ends_at: dt.time
-    break_starts_at: dt.time | None = None
+    starts_at: LocalTime
+    ends_at: LocalTime
+    break_starts_at: LocalTime | None = None
     break_minutes: int = Field(0, ge=0, le=240)
 
 
@@ -216,7 +217,7 @@ class BayOut(Schema):
 class BayIn(Schema):
     code: str = Field(max_length=10)
     name: str = Field(max_length=100)
-    equipment: list[str] = Field(default_factory=list, description="lift, alignment_rig, ...")
+    equipment: list[CodeText] = Field(default_factory=list, description="lift, alignment_rig, ...")
     active: bool = True
 
 

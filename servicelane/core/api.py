@@ -12,6 +12,7 @@ from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination
 from servicelane.core.auth import api_token_issue, api_token_revoke, password_expired_message
 from servicelane.core.choices import TokenScope
 from servicelane.core.models import ApiToken, Workshop
+from servicelane.core.schema_types import Password, Text
 from servicelane.core.selectors import (
     api_token_own,
     api_tokens_of,
@@ -19,7 +20,6 @@ from servicelane.core.selectors import (
     workshop_api_tokens,
 )
 from servicelane.core.tenancy import access_for
-from servicelane.core.schema_types import Password, Text
 
 router = Router(tags=["account"])
 

@@ -1,23 +1,28 @@
 """Shared pieces of the REST API: authentication, errors, pagination."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator
 
 from servicelane.core.auth import api_token_lookup, read_only_token_message
-from servicelane.core.errors import error_dict
+from servicelane.core.errors import error_dict, malformed_body_message
 from servicelane.core.models import Workshop
+from servicelane.core.schema_types import (  # noqa: F401 - DbId, MAX_DB_ID: shared with the apps
+    MAX_DB_ID,
+    MAX_PAGE,
+    DbId,
+    PageNumber,
+)
 from servicelane.core.tenancy import access_for
-
 
 # Methods that only read (RFC 9110 "safe"); a read-only token may use nothing else.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -50,27 +55,21 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-# The largest id a database row can have (a signed 64-bit integer).
-MAX_DB_ID = 2**63 - 1
-
-
-def _db_id(value: int) -> int:
-    if not -MAX_DB_ID <= value <= MAX_DB_ID:
-        raise ValueError(_("No record has this id."))
-    return value
-
-
-# An id named in a body or query: a number no row can have is refused as a field error
-# (400) before it reaches the database, whose integers it would overflow.
-DbId = Annotated[int, AfterValidator(_db_id)]
-
-
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
+MAX_PAGE_SIZE = 200
+
+
 class Pagination(PageNumberPagination):
+    """Page numbers from 1 to ``MAX_PAGE``; anything else is a 400 naming ``page``."""
+
+    class Input(Schema):
+        page: PageNumber = 1
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)  # more than 200: 200
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(page_size=settings.PAGE_SIZE, max_page_size=200, **kwargs)
+        super().__init__(page_size=settings.PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
@@ -113,6 +112,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return reply(request, 401, _("Log in or send a valid token: Authorization: Bearer …"))
+
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return reply(request, 400, malformed_body_message())
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # A body beyond DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files.
+        return reply(request, 400, _("The request is too large or malformed."))
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

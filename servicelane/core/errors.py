@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseForm
+from django.utils.translation import gettext as _
 
 
 def error_dict(exc: ValidationError) -> dict[str, list[str]]:
@@ -26,3 +27,7 @@ def apply_to_form(form: BaseForm, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def malformed_body_message() -> str:
+    return _("The request's body cannot be read: send a well-formed form or JSON document.")

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, LongText, ShortText
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
@@ -48,7 +49,7 @@ class CustomerOut(Schema):
 
 
 class CustomerIn(Schema):
-    workshop: str | None = Field(
+    workshop: CodeText | None = Field(
         None, description="Workshop code; needed only if you work in several."
     )
     kind: CustomerKind = CustomerKind.PERSON
@@ -61,10 +62,10 @@ class CustomerIn(Schema):
     postal_code: str = Field("", max_length=20)
     city: str = Field("", max_length=100)
     country: str = Field("", max_length=2)
-    language: str | None = None
+    language: CodeText | None = None
     consent_reminders: bool = False
     consent_marketing: bool = False
-    notes: str = ""
+    notes: LongText = ""
 
 
 class CustomerPatch(Schema):
@@ -78,16 +79,16 @@ class CustomerPatch(Schema):
     postal_code: str | None = Field(None, max_length=20)
     city: str | None = Field(None, max_length=100)
     country: str | None = Field(None, max_length=2)
-    language: str | None = None
+    language: CodeText | None = None
     consent_reminders: bool | None = None
     consent_marketing: bool | None = None
-    notes: str | None = None
+    notes: LongText | None = None
 
 
 class CustomerFilters(FilterSchema):
-    q: str | None = Field(None, description="Name, company, e-mail, phone, plate or VIN")
+    q: ShortText | None = Field(None, description="Name, company, e-mail, phone, plate or VIN")
     kind: CustomerKind | None = None
-    workshop: str | None = Field(None, description="Workshop code (network staff)")
+    workshop: CodeText | None = Field(None, description="Workshop code (network staff)")
 
 
 @router.get("", response={200: list[CustomerOut], **ERRORS})

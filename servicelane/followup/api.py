@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 
 from servicelane.core.apiutils import ERRORS, Pagination
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
 from servicelane.followup import selectors
 from servicelane.followup.choices import Period
@@ -16,7 +17,7 @@ router = Router(tags=["surveys"])
 
 class SummaryQuery(Schema):
     period: Period = Field(Period.MONTH, description="week, month or quarter")
-    workshop: str | None = Field(None, description="Workshop code; all of yours when left out")
+    workshop: CodeText | None = Field(None, description="Workshop code; all of yours when left out")
 
 
 @router.get("", response={200: list[SurveyOut], **ERRORS})

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, FilterSchema, Schema
 
+from servicelane.core.schema_types import CodeText, SaneDate
 from servicelane.followup.choices import Period
 from servicelane.followup.models import Survey
 from servicelane.workorders.schemas import UtcDateTime
@@ -42,12 +43,12 @@ class SurveyOut(Schema):
 
 
 class SurveyFilters(FilterSchema):
-    workshop: str | None = Field(None, description="Workshop code")
+    workshop: CodeText | None = Field(None, description="Workshop code")
     answered: bool | None = Field(None, description="true: answered only; false: still open")
-    date_from: dt.date | None = Field(
+    date_from: SaneDate | None = Field(
         None, description="Delivered on or after (the workshop's local date)"
     )
-    date_to: dt.date | None = Field(
+    date_to: SaneDate | None = Field(
         None, description="Delivered on or before (the workshop's local date)"
     )
 

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
 from servicelane.parts import numbers, selectors
 from servicelane.parts.models import Part, PartGroup, PartPrice
@@ -141,7 +142,7 @@ def _centres_out(part: Part, user: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/{number}", response={200: PartDetailStockOut, **ERRORS})
-def get_part(request: HttpRequest, number: str, workshop: str | None = None) -> dict[str, Any]:
+def get_part(request: HttpRequest, number: str, workshop: CodeText | None = None) -> dict[str, Any]:
     """A part by its number typed any way. A replaced number answers with the current
     part, the ``requested_number`` and the ``supersession`` chain to it. A workshop's
     user also gets the store's figures (``store``), network staff the stock of every

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from servicelane.core.schema_types import CodeText
+
 
 class PartSearchQuery(Schema):
     q: str = Field(
@@ -14,7 +16,7 @@ class PartSearchQuery(Schema):
     )
     vin: str = Field("", max_length=40, description="Only parts that fit this car")
     limit: int = Field(20, ge=1, le=100)
-    workshop: str | None = Field(
+    workshop: CodeText | None = Field(
         None, description="Workshop code whose country's list price to show; needed if several"
     )
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from servicelane.core.schema_types import CodeText, PageNumber
+
 
 def _as_typed(value: Any) -> Any:
     # JSON reads 1e400 as an infinite float, which Decimal refuses with a message of
@@ -19,7 +21,7 @@ def _as_typed(value: Any) -> Any:
 
 # A quantity as typed: a number or a string; the store's services
 # (``store.services.quantity_from``) refuse what is not a number within bounds.
-Quantity = Annotated[Decimal | str, BeforeValidator(_as_typed)]
+Quantity = Annotated[Decimal | CodeText, BeforeValidator(_as_typed)]
 
 
 class StockQuery(Schema):
@@ -27,16 +29,20 @@ class StockQuery(Schema):
         None, max_length=100, description="Part number prefix (any separators), name or bin"
     )
     below_minimum: bool = Field(False, description="Only parts with less on hand than minimum")
-    workshop: str | None = Field(None, description="Workshop code; needed if you work in several")
-    page: int = Field(1, ge=1)
+    workshop: CodeText | None = Field(
+        None, description="Workshop code; needed if you work in several"
+    )
+    page: PageNumber = 1
 
 
 class WorkshopQuery(Schema):
-    workshop: str | None = Field(None, description="Workshop code; needed if you work in several")
+    workshop: CodeText | None = Field(
+        None, description="Workshop code; needed if you work in several"
+    )
 
 
 class PageQuery(WorkshopQuery):
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
 
 
 class StockItemOut(Schema):
@@ -132,7 +138,9 @@ class CountLineIn(Schema):
 class CountIn(Schema):
     lines: list[CountLineIn] = Field(..., min_length=1, max_length=500)
     note: str = Field("", max_length=200)
-    workshop: str | None = Field(None, description="Workshop code; needed if you work in several")
+    workshop: CodeText | None = Field(
+        None, description="Workshop code; needed if you work in several"
+    )
 
 
 class CountLineOut(Schema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from servicelane.core.schema_types import CodeText
 from servicelane.store.schemas import Quantity
 from servicelane.supply.choices import LineStatus, OrderEventKind, OrderKind, OrderStatus
 
@@ -20,11 +21,13 @@ class OrderLineIn(Schema):
 class OrderPlanIn(Schema):
     kind: OrderKind
     lines: list[OrderLineIn] = Field(..., max_length=200)
-    workshop: str | None = Field(None, description="Workshop code; needed if you work in several")
+    workshop: CodeText | None = Field(
+        None, description="Workshop code; needed if you work in several"
+    )
 
 
 class OrderIn(OrderPlanIn):
-    repair_order: str | None = Field(
+    repair_order: CodeText | None = Field(
         None, description="Number of an open repair order of the workshop (vehicle off road)"
     )
     note: str = Field("", max_length=200)
@@ -120,7 +123,7 @@ class OrderOut(Schema):
 
 class OrderFilters(Schema):
     status: OrderStatus | None = None
-    workshop: str | None = Field(None, description="Workshop code")
+    workshop: CodeText | None = Field(None, description="Workshop code")
 
 
 class ReceiptLineIn(Schema):

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, SaneDate, ShortText
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.choices import Drive, FuelType, MileageSource
 from servicelane.vehicles.models import Vehicle, VehicleType
@@ -62,14 +63,14 @@ class VehicleOut(Schema):
 
 class VehicleIn(Schema):
     vin: str = Field(..., max_length=40)
-    workshop: str | None = Field(
+    workshop: CodeText | None = Field(
         None, description="Workshop code; needed only if you work in several."
     )
     plate: str = Field("", max_length=20)
     vehicle_type_id: int | None = None
-    first_registration: date | None = None
+    first_registration: SaneDate | None = None
     teleservice: bool = False
-    warranty_until: date | None = Field(None, description="Last day of the new-car warranty")
+    warranty_until: SaneDate | None = Field(None, description="Last day of the new-car warranty")
     owner_id: int | None = Field(None, description="Customer id of the owner")
     km: int | None = Field(None, ge=0, description="Current mileage, recorded as a reading")
 
@@ -77,15 +78,15 @@ class VehicleIn(Schema):
 class VehiclePatch(Schema):
     plate: str | None = Field(None, max_length=20)
     vehicle_type_id: int | None = None
-    first_registration: date | None = None
+    first_registration: SaneDate | None = None
     teleservice: bool | None = None
-    warranty_until: date | None = Field(None, description="Last day of the new-car warranty")
+    warranty_until: SaneDate | None = Field(None, description="Last day of the new-car warranty")
     owner_id: int | None = Field(None, description="Customer id of the new owner")
 
 
 class MileageIn(Schema):
     km: int
-    read_on: date | None = Field(None, description="Defaults to today")
+    read_on: SaneDate | None = Field(None, description="Defaults to today")
     source: MileageSource = MileageSource.MANUAL
 
 
@@ -95,14 +96,14 @@ class MileageOut(Schema):
     read_on: date
     source: MileageSource
     flagged: bool
-    workshop: str | None = Field(None, alias="workshop.code")
+    workshop: CodeText | None = Field(None, alias="workshop.code")
     created_at: datetime
 
 
 class VehicleFilters(FilterSchema):
-    q: str | None = Field(None, description="VIN, last digits of the VIN, plate or model")
+    q: ShortText | None = Field(None, description="VIN, last digits of the VIN, plate or model")
     fuel_type: FuelType | None = None
-    series: str | None = None
+    series: CodeText | None = None
     teleservice: bool | None = None
 
 

@@ -20,6 +20,7 @@ from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.models import User, Workshop
 from servicelane.core.money import round_money
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, ShortText
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.uploads import PHOTO, Upload
 from servicelane.customers.selectors import customer_get_for_user
@@ -203,7 +204,7 @@ def check_in_appointment(request: HttpRequest, payload: CheckInIn) -> Status:
 
 @router.get("/deferred", response={200: list[DeferredJobOut], **ERRORS})
 def deferred_before_check_in(
-    request: HttpRequest, vin: str, workshop: str | None = None
+    request: HttpRequest, vin: CodeText, workshop: CodeText | None = None
 ) -> list[Job]:
     """Work the customer declined at earlier visits, to offer again at check-in."""
     found = workshop_in_scope(request, Perm.RO_RECEIVE, workshop)
@@ -255,7 +256,7 @@ def add_photo(
     request: HttpRequest,
     repair_order_id: int,
     image: Upload[PHOTO],
-    caption: Form[str] = "",
+    caption: Form[ShortText] = "",
     shared: Form[bool] = True,
 ) -> Status:
     """Upload a photo (multipart, field ``image``); it is stored resized, without metadata."""
@@ -607,7 +608,7 @@ def finish(request: HttpRequest, job_id: int) -> Job:
 
 @operations_router.get("", response={200: list[LabourOperationOut], **ERRORS})
 def list_labour_operations(
-    request: HttpRequest, q: str | None = None, workshop: str | None = None
+    request: HttpRequest, q: ShortText | None = None, workshop: CodeText | None = None
 ) -> list[dict[str, Any]]:
     """The network's labour operations at your workshop's price: the menu price where the
     network fixes one, else flat-rate units at the workshop's labour rate."""
@@ -648,7 +649,7 @@ def list_labour_operations(
 
 @checklists_router.get("", response={200: list[ChecklistOut], **ERRORS})
 def list_checklists(
-    request: HttpRequest, kind: ChecklistKind | None = None, workshop: str | None = None
+    request: HttpRequest, kind: ChecklistKind | None = None, workshop: CodeText | None = None
 ) -> list[ChecklistTemplate]:
     """The network's checklists with their points: inspections, the three quality checks
     and the handover. Answers name the points by id."""

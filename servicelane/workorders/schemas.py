@@ -14,6 +14,7 @@ from pydantic import AfterValidator
 
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, DbId, SaneDate, SaneDateTime, ShortText
 from servicelane.core.tenancy import access_for
 from servicelane.store.schemas import Quantity
 from servicelane.workorders import services
@@ -619,7 +620,9 @@ class ReceptionIn(Schema):
 
 
 class WalkInIn(ReceptionIn):
-    workshop: str | None = Field(None, description="Workshop code; needed if you work in several")
+    workshop: CodeText | None = Field(
+        None, description="Workshop code; needed if you work in several"
+    )
     customer_id: int
     vin: str | None = Field(None, max_length=40, description="The car's VIN, or give vehicle_id")
     vehicle_id: int | None = None
@@ -643,7 +646,7 @@ class ReceptionPatch(Schema):
     concerns: str | None = Field(None, max_length=5000)
     documents_seen: list[Document] | None = None
     parking_spot: str | None = Field(None, max_length=20)
-    estimated_completion_at: dt.datetime | None = None
+    estimated_completion_at: SaneDateTime | None = None
     contact_email: str | None = Field(None, max_length=254)
     contact_phone: str | None = Field(None, max_length=20)
 
@@ -651,8 +654,8 @@ class ReceptionPatch(Schema):
 class CbsDocumentIn(Schema):
     """As a key reader or the car delivers it (docs/cbs.md)."""
 
-    vin: str | None = None
-    read_at: str | None = None
+    vin: CodeText | None = None
+    read_at: CodeText | None = None
     mileage: int | None = None
     items: list[Any] = Field(
         ...,
@@ -676,7 +679,7 @@ class InspectionIn(Schema):
 class JobIn(Schema):
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=5000)
-    operation_codes: list[str] = Field([], description="Labour operations to price it with")
+    operation_codes: list[CodeText] = Field([], description="Labour operations to price it with")
     level: QualificationLevel | None = Field(None, description="Minimum qualification")
 
 
@@ -702,13 +705,13 @@ class PauseIn(Schema):
 
 
 class EstimateIn(Schema):
-    estimated_completion_at: dt.datetime | None = None
+    estimated_completion_at: SaneDateTime | None = None
 
 
 class QualityCheckIn(Schema):
     level: QCLevel = Field(..., description="1 technician, 2 foreman, 3 advisor")
     passed: bool
-    answers: dict[str, bool] = Field({}, description="Checklist point id → ticked")
+    answers: dict[CodeText, bool] = Field({}, description="Checklist point id → ticked")
     note: str = Field("", max_length=2000)
     rework_job_ids: list[int] = Field([], description="A failed check: the jobs to redo")
 
@@ -716,7 +719,7 @@ class QualityCheckIn(Schema):
 class HandoverIn(Schema):
     signed_name: str = Field(..., max_length=200, description="The customer's typed name")
     mileage_out: int
-    answers: dict[str, bool] = Field({}, description="Handover checklist point id → ticked")
+    answers: dict[CodeText, bool] = Field({}, description="Handover checklist point id → ticked")
 
 
 class RepairOrderCancelIn(Schema):
@@ -724,12 +727,12 @@ class RepairOrderCancelIn(Schema):
 
 
 class RepairOrderFilters(Schema):
-    q: str | None = Field(None, description="Number, plate, VIN (or its end), customer name")
+    q: ShortText | None = Field(None, description="Number, plate, VIN (or its end), customer name")
     status: list[ROStatus] | None = None
     open: bool | None = Field(None, description="Still in the workshop")
-    advisor: int | None = Field(None, description="Advisor's user id")
-    checked_in_from: dt.date | None = None
-    checked_in_to: dt.date | None = None
+    advisor: DbId | None = Field(None, description="Advisor's user id")
+    checked_in_from: SaneDate | None = None
+    checked_in_to: SaneDate | None = None
     promise_broken: bool | None = None
 
 
