@@ -291,3 +291,5 @@ SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
 # Where service entries for teleservice cars wait for the car to fetch them.
 TELESERVICE_BACKEND = env("TELESERVICE_BACKEND", "servicelane.servicebook.transfer.OutboxBackend")
 TELESERVICE_OUTBOX_DIR = env("TELESERVICE_OUTBOX_DIR", str(VAR_DIR / "teleservice"))
+# The author workshop corrects a service-book entry within this many days of writing it.
+SERVICE_BOOK_CORRECTION_DAYS = env_int("SERVICE_BOOK_CORRECTION_DAYS", 7)

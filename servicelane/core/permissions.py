@@ -29,6 +29,7 @@ class Perm(StrEnum):
     PAYMENT_RECORD = "payment.record"
     SERVICE_BOOK_VIEW = "service_book.view"
     SERVICE_BOOK_WRITE = "service_book.write"
+    SERVICE_BOOK_REVIEW = "service_book.review"
     REMINDER_VIEW = "reminder.view"
     SURVEY_VIEW = "survey.view"
     PARTS_VIEW = "parts.view"
@@ -61,6 +62,10 @@ _ADVISING = {
 # The service book is read by every role and written where the work is signed off.
 _SERVICE_BOOK = {Perm.SERVICE_BOOK_VIEW, Perm.SERVICE_BOOK_WRITE}
 _FOLLOW_UP_READ = {Perm.SERVICE_BOOK_VIEW, Perm.REMINDER_VIEW, Perm.SURVEY_VIEW}
+# Network staff settle what one workshop's entry would do to another's car: a mileage
+# below the history from a workshop that never registered the car, a changed date or
+# mileage, a dispute between workshops.
+_SERVICE_BOOK_NETWORK = {*_FOLLOW_UP_READ, Perm.SERVICE_BOOK_REVIEW}
 # Technicians see the car and their jobs, not the order's customer data.
 # The foreman runs the control centre: the board, the plan, people's days, the tools room.
 _CONTROL_CENTRE = {
@@ -178,7 +183,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
             Perm.INVOICE_VIEW,
-            *_FOLLOW_UP_READ,
+            *_SERVICE_BOOK_NETWORK,
             Perm.PARTS_VIEW,
             Perm.CENTRE_VIEW,
             Perm.CENTRE_MANAGE,
@@ -192,7 +197,7 @@ NETWORK_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.APPOINTMENT_VIEW,
             Perm.RO_VIEW,
             Perm.INVOICE_VIEW,
-            *_FOLLOW_UP_READ,
+            *_SERVICE_BOOK_NETWORK,
             Perm.PARTS_VIEW,
             Perm.CENTRE_VIEW,
         }

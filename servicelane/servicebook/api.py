@@ -1,5 +1,6 @@
-"""The service book API: read a car's book by VIN, write and correct entries, read what
-falls due, and the network's maintenance items.
+"""The service book API: read a car's book by VIN, write, correct and dispute entries,
+read what falls due, the network's maintenance items, and the network staff's review
+queue.
 
 Every workshop of the network reads every car (another network's car is 404); writes
 go through the same services as the screens, so the same rules answer 400 or 403.
@@ -7,16 +8,25 @@ go through the same services as the screens, so the same rules answer 400 or 403
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from servicelane.core.apiutils import ERRORS, workshop_in_scope
+from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
+from servicelane.core.tenancy import access_for
 from servicelane.servicebook import selectors, services
-from servicelane.servicebook.choices import EntryKind
-from servicelane.servicebook.models import MaintenanceInterval, MaintenanceItem, ServiceEntry
+from servicelane.servicebook.choices import EntryKind, ReviewStatus
+from servicelane.servicebook.models import (
+    EntryReview,
+    MaintenanceInterval,
+    MaintenanceItem,
+    ServiceEntry,
+)
 from servicelane.servicebook.schemas import (
     BookOut,
     CorrectionIn,
@@ -24,6 +34,10 @@ from servicelane.servicebook.schemas import (
     EntryIn,
     EntryOut,
     MaintenanceItemOut,
+    ServiceBookDecisionIn,
+    ServiceBookDisputeIn,
+    ServiceBookEntryDetailOut,
+    ServiceBookReviewOut,
 )
 from servicelane.vehicles.models import Vehicle
 
@@ -47,6 +61,7 @@ def _entry_out(entry: ServiceEntry, items: dict[str, MaintenanceItem]) -> dict[s
         "flagged": entry.flagged,
         "transfer_status": entry.transfer_status,
         "corrected_from": entry.replaces_id,
+        "review_state": entry.review_state,
     }
 
 
@@ -75,12 +90,60 @@ def _vehicle_out(vehicle: Vehicle, rollback: bool) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- the review queue
+# Declared before "/{vin}", which would otherwise take "reviews" for a VIN.
+
+
+@router.get("/reviews", response={200: list[ServiceBookReviewOut], **ERRORS})
+@paginate(Pagination)
+def list_reviews(
+    request: HttpRequest, status: Query[ReviewStatus] = ReviewStatus.PENDING
+) -> object:
+    """Network staff: the review queue of your network — pending items oldest first, or the
+    accepted or rejected ones newest first. Workshop users get 403."""
+    if not access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return selectors.review_queue(user=request.user, status=status)
+
+
+@router.get("/reviews/{review_id}", response={200: ServiceBookReviewOut, **ERRORS})
+def get_review(request: HttpRequest, review_id: int) -> EntryReview:
+    """One review: for the network's staff, the workshop that raised it and the workshop
+    whose entry it concerns."""
+    return selectors.review_for_user(user=request.user, review_id=review_id)
+
+
+@router.post("/reviews/{review_id}/accept", response={200: ServiceBookReviewOut, **ERRORS})
+def accept_review(
+    request: HttpRequest, review_id: int, payload: ServiceBookDecisionIn
+) -> EntryReview:
+    """Network staff accept: a lower mileage counts (roll-back suspected), a correction is
+    written, a dispute is upheld (the entry is rejected; give the reason)."""
+    review = selectors.review_for_user(user=request.user, review_id=review_id)
+    services.entry_review_accept(actor=request.user, review=review, reason=payload.reason)
+    return selectors.review_for_user(user=request.user, review_id=review_id)
+
+
+@router.post("/reviews/{review_id}/reject", response={200: ServiceBookReviewOut, **ERRORS})
+def reject_review(
+    request: HttpRequest, review_id: int, payload: ServiceBookDecisionIn
+) -> EntryReview:
+    """Network staff reject, with the reason: the entry leaves the car's history, the
+    correction is not written, or the dispute is dismissed."""
+    review = selectors.review_for_user(user=request.user, review_id=review_id)
+    services.entry_review_reject(actor=request.user, review=review, reason=payload.reason)
+    return selectors.review_for_user(user=request.user, review_id=review_id)
+
+
+# ---------------------------------------------------------------- the book
+
+
 @router.get("/{vin}", response={200: BookOut, **ERRORS})
 def get_service_book(request: HttpRequest, vin: str) -> dict[str, Any]:
     """The car's service history and repair history, whichever workshop did the work."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     items = selectors.item_catalogue(vehicle.network_id)
-    entries = list(selectors.entries_of(vehicle))
+    entries = list(selectors.entries_of(vehicle, user=request.user))
     return {
         "vehicle": _vehicle_out(vehicle, selectors.rollback_suspected(vehicle)),
         "service": [_entry_out(e, items) for e in entries if e.kind == EntryKind.SERVICE],
@@ -109,9 +172,26 @@ def create_entry(request: HttpRequest, vin: str, payload: EntryIn) -> Status:
     return Status(201, _written(entry))
 
 
-@router.post("/entries/{entry_id}/correction", response={201: EntryOut, **ERRORS})
+@router.get("/entries/{entry_id}", response={200: ServiceBookEntryDetailOut, **ERRORS})
+def get_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    """One entry, where it stands with the network's review, and the reviews you may read.
+    Another workshop's entry awaiting review or rejected is 404."""
+    entry = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    return {
+        **_written(entry),
+        "reviews": selectors.reviews_of_entry(user=request.user, entry=entry),
+    }
+
+
+@router.post(
+    "/entries/{entry_id}/correction",
+    response={201: EntryOut, 202: ServiceBookReviewOut, **ERRORS},
+)
 def correct_entry(request: HttpRequest, entry_id: int, payload: CorrectionIn) -> Status:
-    """Correct an entry of your workshop: a new entry replaces it, the original is kept."""
+    """Correct an entry of your workshop within ``SERVICE_BOOK_CORRECTION_DAYS`` (7) of
+    writing it: a new entry replaces it, the original is kept (201). A new date or
+    mileage goes to the network's review instead (202, the review): the correction is
+    written once accepted."""
     entry = selectors.entry_for_user(user=request.user, entry_id=entry_id)
     correction = services.service_entry_correct(
         actor=request.user,
@@ -124,7 +204,21 @@ def correct_entry(request: HttpRequest, entry_id: int, payload: CorrectionIn) ->
         transfer_to_car=payload.transfer_to_car,
         confirm_lower_mileage=payload.confirm_lower_mileage,
     )
+    if isinstance(correction, EntryReview):
+        return Status(202, selectors.review_for_user(user=request.user, review_id=correction.pk))
     return Status(201, _written(correction))
+
+
+@router.post("/entries/{entry_id}/dispute", response={201: ServiceBookReviewOut, **ERRORS})
+def dispute_entry(request: HttpRequest, entry_id: int, payload: ServiceBookDisputeIn) -> Status:
+    """Dispute another workshop's entry, with the reason: it goes to the network staff's
+    review queue; the entry counts until they uphold the dispute."""
+    entry = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    workshop = workshop_in_scope(request, Perm.SERVICE_BOOK_WRITE, payload.workshop)
+    review = services.service_entry_dispute(
+        actor=request.user, workshop=workshop, entry=entry, reason=payload.reason
+    )
+    return Status(201, selectors.review_for_user(user=request.user, review_id=review.pk))
 
 
 @router.get("/{vin}/due", response={200: DueOut, **ERRORS})

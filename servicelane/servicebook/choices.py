@@ -35,3 +35,27 @@ class DueBasis(models.TextChoices):
     LAST_SERVICE = "last_service", _("Interval since the last service")
     FIRST_REGISTRATION = "first_registration", _("Interval since first registration")
     CAR_DATA = "car_data", _("The car's own Condition Based Service data")
+
+
+class EntryReviewState(models.TextChoices):
+    """Where an entry stands with the network's review; pending and rejected ones do not
+    count in the car's history, its prediction or its roll-back suspicion."""
+
+    NONE = "", _("Counts")
+    PENDING = "pending", _("Awaiting the network's review")
+    ACCEPTED = "accepted", _("Accepted by the network")
+    REJECTED = "rejected", _("Rejected by the network")
+
+
+class ReviewKind(models.TextChoices):
+    """What network staff review in the service book."""
+
+    LOWER_MILEAGE = "lower_mileage", _("Mileage below the history, from another workshop")
+    CORRECTION = "correction", _("Correction of the date or mileage")
+    DISPUTE = "dispute", _("Dispute by another workshop")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")

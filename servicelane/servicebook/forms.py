@@ -122,3 +122,30 @@ class CorrectionForm(EntryForm):
     )
 
     field_order = ["reason"]
+
+
+class DisputeForm(forms.Form):
+    """Another workshop contests an entry; network staff decide."""
+
+    reason = forms.CharField(
+        label=_("Why is the entry wrong?"),
+        max_length=300,
+        required=False,  # the service says why it is needed
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("e.g. the car was in our workshop that day")}
+        ),
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    """Network staff accept or reject a review item, with the reason."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=300,
+        required=False,  # the service says when it is needed
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

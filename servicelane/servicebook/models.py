@@ -15,7 +15,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.models import Network, Workshop
-from servicelane.servicebook.choices import EntryKind, EntrySource, TransferStatus
+from servicelane.servicebook.choices import (
+    EntryKind,
+    EntryReviewState,
+    EntrySource,
+    ReviewKind,
+    ReviewStatus,
+    TransferStatus,
+)
 from servicelane.vehicles.models import MAX_KM, Vehicle, VehicleType
 
 
@@ -98,6 +105,14 @@ class ServiceEntryQuerySet(models.QuerySet["ServiceEntry"]):
         """Entries as they stand now: corrected originals are left out."""
         return self.filter(replaced_by__isnull=True)
 
+    def counting(self) -> "ServiceEntryQuerySet":
+        """Current entries that count: in the history, the prediction, the car's mileage
+        and its roll-back suspicion. One awaiting the network's review or rejected by it
+        does not."""
+        return self.current().exclude(
+            review_state__in=[EntryReviewState.PENDING, EntryReviewState.REJECTED]
+        )
+
 
 class ServiceEntry(models.Model):
     """One line of a car's service history or repair history."""
@@ -130,6 +145,13 @@ class ServiceEntry(models.Model):
         _("mileage lower than an earlier entry"),
         default=False,
         help_text=_("Kept after confirmation; the odometer may have been turned back."),
+    )
+    review_state = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=EntryReviewState.choices,
+        default=EntryReviewState.NONE,
+        blank=True,
     )
     transfer_requested = models.BooleanField(_("transfer to the car"), default=False)
     transfer_status = models.CharField(
@@ -188,6 +210,10 @@ class ServiceEntry(models.Model):
         return f"{self.vehicle.vin} {self.performed_on} {self.get_kind_display()}"
 
     @property
+    def counts(self) -> bool:
+        return self.review_state not in (EntryReviewState.PENDING, EntryReviewState.REJECTED)
+
+    @property
     def is_current(self) -> bool:
         try:
             self.replaced_by  # noqa: B018 - the reverse one-to-one raises when absent
@@ -198,3 +224,87 @@ class ServiceEntry(models.Model):
     def item_names(self, items: dict[str, Any]) -> list[str]:
         """Names of the performed items from a ``{code: MaintenanceItem}`` map."""
         return [str(items[c].name) if c in items else c for c in self.items]
+
+
+class EntryReview(models.Model):
+    """One item of the network staff's review queue for the service book.
+
+    - *lower mileage*: an entry below the car's history, written by a workshop that
+      never registered the car; it counts only once accepted;
+    - *correction*: the author's change of an entry's date or mileage (``proposed``);
+      the correction is written only once accepted;
+    - *dispute*: another workshop contests an entry (``reason``); upheld, the entry is
+      rejected, dismissed, it stays.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(
+        ServiceEntry, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("entry")
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=ReviewKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A correction's new values, as the author entered them.
+    proposed = models.JSONField(_("proposed values"), default=dict, blank=True)
+    # The highest mileage the history showed on the entry's date when the review was raised.
+    history_km = models.PositiveIntegerField(_("history (km)"), null=True, blank=True)
+    correction = models.OneToOneField(
+        ServiceEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("correction written"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("service book review")
+        verbose_name_plural = _("service book reviews")
+        ordering = ["raised_at", "id"]
+        indexes = [
+            models.Index(fields=["network", "status", "raised_at"], name="review_queue_idx"),
+        ]
+        constraints = [
+            # One open review of the entry's own values at a time; one open dispute per
+            # disputing workshop.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(status="pending", kind__in=["lower_mileage", "correction"]),
+                name="review_one_pending_of_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "workshop"],
+                condition=models.Q(status="pending", kind="dispute"),
+                name="review_one_pending_dispute_per_workshop",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.entry_id} · {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+    @property
+    def outcome(self) -> str:
+        """The decision in the words of its kind: a dispute is upheld or dismissed."""
+        if self.kind == ReviewKind.DISPUTE and self.status == ReviewStatus.ACCEPTED:
+            return str(_("Dispute upheld"))
+        if self.kind == ReviewKind.DISPUTE and self.status == ReviewStatus.REJECTED:
+            return str(_("Dispute dismissed"))
+        return str(self.get_status_display())

@@ -6,10 +6,19 @@ reads every car's book, so it carries no customer data.
 """
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
-from servicelane.servicebook.choices import DueBasis, DueStatus, EntrySource, TransferStatus
+from servicelane.servicebook.choices import (
+    DueBasis,
+    DueStatus,
+    EntryReviewState,
+    EntrySource,
+    ReviewKind,
+    ReviewStatus,
+    TransferStatus,
+)
 
 
 class WorkshopRef(Schema):
@@ -55,6 +64,11 @@ class EntryOut(Schema):
     )
     transfer_status: TransferStatus = Field(description='"" when no transfer was requested')
     corrected_from: int | None = Field(description="Id of the entry this one corrects")
+    review_state: EntryReviewState = Field(
+        description='"" when no review was needed; "pending" and "rejected" entries do not count '
+        "in the history, the prediction or the roll-back suspicion (only their author "
+        "workshop and the network's reviewers see them)"
+    )
 
 
 class BookOut(Schema):
@@ -131,4 +145,86 @@ class MaintenanceItemOut(Schema):
     position: int
     vehicle_types: list[IntervalOut] = Field(
         description="Vehicle types with their own interval, or that do not need the item"
+    )
+
+
+class ServiceBookEntryRef(Schema):
+    id: int
+    vin: str
+    kind: str = Field(description="service or repair")
+    date: dt.date
+    mileage: int
+    workshop: WorkshopRef = Field(description="The workshop that wrote the entry")
+    review_state: EntryReviewState
+
+
+class ServiceBookProposal(Schema):
+    """The values a correction would write, once accepted."""
+
+    performed_on: dt.date
+    mileage: int
+    items: list[str]
+    description: str
+
+
+class ServiceBookReviewOut(Schema):
+    id: int
+    kind: ReviewKind = Field(
+        description="lower_mileage: an entry below the history from a workshop that never "
+        "registered the car; correction: a changed date or mileage; dispute: another "
+        "workshop contests the entry"
+    )
+    status: ReviewStatus = Field(
+        description="For a dispute: accepted = upheld, rejected = dismissed"
+    )
+    entry: ServiceBookEntryRef
+    raised_by: WorkshopRef = Field(description="The workshop that raised the review")
+    raised_at: dt.datetime
+    reason: str = Field(description="The correction's or the dispute's reason")
+    proposed: ServiceBookProposal | None = Field(description="A correction's new values")
+    history_km: int | None = Field(
+        description="The highest mileage of the car's history on the entry's date when raised"
+    )
+    correction_id: int | None = Field(
+        description="The entry written when a correction was accepted"
+    )
+    decided_at: dt.datetime | None
+    decision_reason: str
+
+    @staticmethod
+    def resolve_entry(review: Any) -> dict[str, Any]:
+        entry = review.entry
+        return {
+            "id": entry.pk,
+            "vin": entry.vehicle.vin,
+            "kind": entry.kind,
+            "date": entry.performed_on,
+            "mileage": entry.mileage,
+            "workshop": {"code": entry.workshop.code, "name": entry.workshop.name},
+            "review_state": entry.review_state,
+        }
+
+    @staticmethod
+    def resolve_raised_by(review: Any) -> dict[str, str]:
+        return {"code": review.workshop.code, "name": review.workshop.name}
+
+    @staticmethod
+    def resolve_proposed(review: Any) -> dict[str, Any] | None:
+        return review.proposed or None
+
+
+class ServiceBookEntryDetailOut(EntryOut):
+    reviews: list[ServiceBookReviewOut] = Field(
+        description="The network's reviews of this entry that you may read"
+    )
+
+
+class ServiceBookDecisionIn(Schema):
+    reason: str = Field("", max_length=300, description="Needed to reject and for disputes")
+
+
+class ServiceBookDisputeIn(Schema):
+    reason: str = Field(..., max_length=300)
+    workshop: str | None = Field(
+        None, description="Workshop code; needed only if you work in several."
     )

@@ -7,14 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.servicebook.choices import EntryKind
-from servicelane.servicebook.models import MaintenanceInterval, MaintenanceItem, ServiceEntry
+from servicelane.servicebook.choices import EntryKind, EntryReviewState, ReviewStatus
+from servicelane.servicebook.models import (
+    EntryReview,
+    MaintenanceInterval,
+    MaintenanceItem,
+    ServiceEntry,
+)
 from servicelane.servicebook.prediction import (
     CarReading,
     DueItem,
@@ -47,9 +52,30 @@ def service_book_vehicle(*, user: Any, vin: str) -> Vehicle:
     return vehicle
 
 
-def entries_of(vehicle: Vehicle, kind: str | None = None) -> QuerySet[ServiceEntry]:
-    """The car's current entries, newest first, with their author workshop."""
+def _sees_everything(user: Any, network_id: int) -> bool:
+    """Network staff who review the service book see entries that do not count too."""
+    return network_id in access_for(user).networks_with(Perm.SERVICE_BOOK_REVIEW)
+
+
+def _visible_entries(user: Any) -> Q:
+    """Entries that count, and those the user's own workshops wrote (awaiting review or
+    rejected: the author sees where its entry stands). Another workshop's entry that does
+    not count stays hidden."""
+    counting = ~Q(review_state__in=[EntryReviewState.PENDING, EntryReviewState.REJECTED])
+    if user is None:
+        return counting
+    return counting | Q(workshop_id__in=list(access_for(user).workshop_roles))
+
+
+def entries_of(
+    vehicle: Vehicle, kind: str | None = None, *, user: Any = None
+) -> QuerySet[ServiceEntry]:
+    """The car's current entries, newest first, with their author workshop: those that
+    count, and for ``user`` also their own workshops' entries awaiting review or
+    rejected (network staff who review see all of them)."""
     entries = ServiceEntry.objects.current().filter(vehicle=vehicle).select_related("workshop")
+    if user is None or not _sees_everything(user, vehicle.network_id):
+        entries = entries.filter(_visible_entries(user))
     return entries.filter(kind=kind) if kind else entries
 
 
@@ -65,21 +91,101 @@ def entry_history(entry: ServiceEntry) -> list[ServiceEntry]:
     return chain
 
 
+def correction_deadline(entry: ServiceEntry) -> dt.datetime:
+    """Until when the author may correct the entry: ``SERVICE_BOOK_CORRECTION_DAYS`` after
+    its first version was written (a correction does not restart the time)."""
+    first = entry
+    while first.replaces_id:
+        first = ServiceEntry.objects.only("created_at", "replaces_id").get(pk=first.replaces_id)
+    return first.created_at + dt.timedelta(days=settings.SERVICE_BOOK_CORRECTION_DAYS)
+
+
+def _row_id(value: Any) -> int:
+    """An id as a row can have it; anything else is not found (never a database error)."""
+    number = int(value)
+    if not 0 < number < 2**63:
+        raise ValueError("out of range")
+    return number
+
+
 def entry_for_user(*, user: Any, entry_id: Any) -> ServiceEntry:
+    """An entry of a car in the user's networks; another workshop's entry that does not
+    count (awaiting review, rejected) is 404 except to the network's reviewers."""
     try:
-        return ServiceEntry.objects.select_related(
+        entry = ServiceEntry.objects.select_related(
             "vehicle", "vehicle__vehicle_type", "workshop", "created_by"
-        ).get(pk=int(entry_id), vehicle__network_id__in=service_book_networks(user))
-    except (ServiceEntry.DoesNotExist, TypeError, ValueError):
+        ).get(pk=_row_id(entry_id), vehicle__network_id__in=service_book_networks(user))
+    except (ServiceEntry.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404(_("Not found.")) from None
+    if not entry.counts and not (
+        entry.workshop_id in access_for(user).workshop_roles
+        or _sees_everything(user, entry.vehicle.network_id)
+    ):
+        raise Http404(_("Not found."))
+    return entry
 
 
 def rollback_suspected(vehicle: Vehicle) -> bool:
-    """A flagged entry or reading: someone confirmed a mileage lower than the history."""
+    """A flagged entry or reading that counts: a mileage lower than the history, confirmed
+    by a workshop that registered the car or accepted by the network's review."""
     return (
-        ServiceEntry.objects.current().filter(vehicle=vehicle, flagged=True).exists()
+        ServiceEntry.objects.counting().filter(vehicle=vehicle, flagged=True).exists()
         or MileageReading.objects.filter(vehicle=vehicle, flagged=True).exists()
     )
+
+
+# ---------------------------------------------------------------- the review queue
+
+
+def _reviews() -> QuerySet[EntryReview]:
+    return EntryReview.objects.select_related(
+        "entry",
+        "entry__vehicle",
+        "entry__workshop",
+        "workshop",
+        "raised_by",
+        "decided_by",
+        "correction",
+    )
+
+
+def review_queue(*, user: Any, status: str = ReviewStatus.PENDING) -> QuerySet[EntryReview]:
+    """The reviews of the networks the user reviews for: pending ones oldest first, decided
+    ones newest first."""
+    networks = access_for(user).networks_with(Perm.SERVICE_BOOK_REVIEW)
+    reviews = _reviews().filter(network_id__in=networks, status=status)
+    if status == ReviewStatus.PENDING:
+        return reviews.order_by("raised_at", "id")
+    return reviews.order_by("-decided_at", "-id")
+
+
+def review_for_user(*, user: Any, review_id: Any) -> EntryReview:
+    """One review, for the network's reviewers, the workshop that raised it and the
+    workshop whose entry it concerns; anyone else gets 404."""
+    access = access_for(user)
+    own = list(access.workshop_roles)
+    try:
+        return _reviews().get(
+            Q(network_id__in=access.networks_with(Perm.SERVICE_BOOK_REVIEW))
+            | Q(workshop_id__in=own)
+            | Q(entry__workshop_id__in=own),
+            pk=_row_id(review_id),
+        )
+    except (EntryReview.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404(_("Not found.")) from None
+
+
+def reviews_of_entry(*, user: Any, entry: ServiceEntry) -> list[EntryReview]:
+    """The reviews of the entry and its earlier versions that the user may read: all of
+    them for the reviewers and the author workshop, its own disputes for another."""
+    ids = [version.pk for version in entry_history(entry)]
+    reviews = _reviews().filter(entry_id__in=ids).order_by("-raised_at", "-id")
+    access = access_for(user)
+    if _sees_everything(user, entry.vehicle.network_id):
+        return list(reviews)
+    if entry.workshop_id in access.workshop_roles:
+        return list(reviews)
+    return list(reviews.filter(workshop_id__in=list(access.workshop_roles)))
 
 
 def maintenance_items(network_id: int, *, retired: bool = False) -> dict[str, MaintenanceItem]:
@@ -134,7 +240,7 @@ class FleetFacts:
         ).values_list("vehicle_id", "read_on", "km"):
             self.points[vehicle_id].append(Point(day, km))
         entries = (
-            ServiceEntry.objects.current()
+            ServiceEntry.objects.counting()
             .filter(vehicle_id__in=ids)
             .values_list(
                 "vehicle_id", "kind", "performed_on", "mileage", "items", "workshop_id", "flagged"
@@ -239,10 +345,11 @@ def item_catalogue(network_id: int) -> dict[str, MaintenanceItem]:
     return maintenance_items(network_id, retired=True)
 
 
-def service_book(vehicle: Vehicle, *, today: dt.date) -> Book:
+def service_book(vehicle: Vehicle, *, today: dt.date, user: Any = None) -> Book:
     """Both histories, the due items and the roll-back suspicion of one car, in a fixed
-    number of queries whatever the length of its history."""
-    entries = list(entries_of(vehicle))
+    number of queries whatever the length of its history. For ``user`` the histories also
+    show their own workshops' entries that await review or were rejected."""
+    entries = list(entries_of(vehicle, user=user))
     return Book(
         vehicle=vehicle,
         service=[e for e in entries if e.kind == EntryKind.SERVICE],
@@ -269,7 +376,8 @@ def repair_order_numbers(*, user: Any, entries: Iterable[ServiceEntry]) -> dict[
 
 
 def entries_written_by(workshop: Any, *, limit: int = 20) -> list[ServiceEntry]:
-    """The workshop's latest entries (current versions), newest first."""
+    """The workshop's latest entries (current versions, with their review state), newest
+    first."""
     if workshop is None:
         return []
     return list(

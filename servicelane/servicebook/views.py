@@ -1,13 +1,19 @@
 """The service book screens: find a car by VIN, read its two histories and what falls
-due, write and correct entries, print the book, send it to the owner.
+due, write, correct and dispute entries, print the book, send it to the owner; the
+network staff's review queue.
 
 Every workshop of the network reads every car's book, so these pages never show
 another workshop's customer data: no owner, no plate, and a repair order's number
 only when the reader may open that order.
 """
 
+import datetime as dt
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,10 +27,22 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
 from servicelane.servicebook import selectors, services
-from servicelane.servicebook.choices import EntryKind, TransferStatus
+from servicelane.servicebook.choices import (
+    EntryKind,
+    EntryReviewState,
+    ReviewKind,
+    ReviewStatus,
+    TransferStatus,
+)
 from servicelane.servicebook.documents import book_context, service_book_pdf
-from servicelane.servicebook.forms import CorrectionForm, EntryForm, VinSearchForm
-from servicelane.servicebook.models import ServiceEntry
+from servicelane.servicebook.forms import (
+    CorrectionForm,
+    DisputeForm,
+    EntryForm,
+    ReviewDecisionForm,
+    VinSearchForm,
+)
+from servicelane.servicebook.models import EntryReview, ServiceEntry
 from servicelane.vehicles.models import Vehicle
 
 
@@ -68,10 +86,18 @@ def search(request: HttpRequest) -> HttpResponse:
         items = selectors.item_catalogue(request.workshop.network_id)
         for written in latest:
             written.item_labels = written.item_names(items)
+    reviewer = bool(access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW))
     return render(
         request,
         "servicebook/search.html",
-        {"form": form, "latest": latest, "workshop": request.workshop},
+        {
+            "form": form,
+            "latest": latest,
+            "workshop": request.workshop,
+            "pending_reviews": selectors.review_queue(user=request.user).count()
+            if reviewer
+            else None,
+        },
     )
 
 
@@ -82,7 +108,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.SERVICE_BOOK_VIEW)
 def book(request: HttpRequest, vin: str) -> HttpResponse:
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
-    the_book = selectors.service_book(vehicle, today=timezone.localdate())
+    the_book = selectors.service_book(vehicle, today=timezone.localdate(), user=request.user)
     numbers = selectors.repair_order_numbers(
         user=request.user, entries=the_book.service + the_book.repair
     )
@@ -175,7 +201,15 @@ def _new_entry(request: HttpRequest, vin: str, kind: str) -> HttpResponse:
 
 
 def _saved_message(request: HttpRequest, entry: ServiceEntry) -> None:
-    if entry.flagged:
+    if entry.review_state == EntryReviewState.PENDING:
+        messages.warning(
+            request,
+            _(
+                "Entry saved. Its mileage is lower than the history and your workshop has "
+                "not registered this car: the entry counts once the network's staff accept it."
+            ),
+        )
+    elif entry.flagged:
         messages.warning(
             request,
             _(
@@ -204,13 +238,26 @@ def new_repair(request: HttpRequest, vin: str) -> HttpResponse:
 # ---------------------------------------------------------------- one entry
 
 
-def _may_correct(request: HttpRequest, entry: ServiceEntry) -> bool:
+def _is_author(request: HttpRequest, entry: ServiceEntry) -> bool:
     access = access_for(request.user)
-    return (
-        entry.is_current
-        and entry.workshop_id in access.workshop_roles
-        and access.can(Perm.SERVICE_BOOK_WRITE, entry.workshop_id)
+    return entry.workshop_id in access.workshop_roles and access.can(
+        Perm.SERVICE_BOOK_WRITE, entry.workshop_id
     )
+
+
+def _may_correct(request: HttpRequest, entry: ServiceEntry) -> bool:
+    return _is_author(request, entry) and services.correction_refusal(entry) is None
+
+
+def _disputing_workshop(request: HttpRequest, entry: ServiceEntry) -> Workshop | None:
+    """The current workshop, when it may dispute this entry now."""
+    try:
+        workshop = _writing_workshop(request, entry.vehicle)
+    except PermissionDenied:
+        return None
+    if services.dispute_refusal(entry=entry, workshop=workshop):
+        return None
+    return workshop
 
 
 def _render_entry(
@@ -218,6 +265,8 @@ def _render_entry(
     entry: ServiceEntry,
     form: CorrectionForm | None = None,
     status: int = 200,
+    dispute_form: DisputeForm | None = None,
+    refusal: str | None = None,
 ) -> HttpResponse:
     access = access_for(request.user)
     items = selectors.item_catalogue(entry.vehicle.network_id)
@@ -234,7 +283,11 @@ def _render_entry(
         newest = entry.replaced_by
         while not newest.is_current:
             newest = newest.replaced_by
-    may_correct = _may_correct(request, entry)
+    is_author = _is_author(request, entry)
+    refused_because = services.correction_refusal(entry) if is_author else None
+    may_correct = is_author and refused_because is None
+    # An old version says it was corrected already; no second note.
+    correction_note = refused_because if newest is None else None
     if may_correct and form is None:
         form = CorrectionForm(
             kind=entry.kind,
@@ -242,6 +295,8 @@ def _render_entry(
             items=selectors.maintenance_items(entry.vehicle.network_id),
             initial=CorrectionForm.initial_from(entry),
         )
+    if dispute_form is None and _disputing_workshop(request, entry) is not None:
+        dispute_form = DisputeForm()
     return render(
         request,
         "servicebook/entry.html",
@@ -251,6 +306,10 @@ def _render_entry(
             "history": history,
             "newest": newest,
             "form": form if may_correct else None,
+            "correction_note": correction_note,
+            "refusal": refusal,
+            "dispute_form": dispute_form,
+            "reviews": _history_rows(selectors.reviews_of_entry(user=request.user, entry=entry)),
             "can_retry": entry.transfer_status == TransferStatus.FAILED
             and access.can(Perm.SERVICE_BOOK_WRITE, entry.workshop_id),
         },
@@ -261,24 +320,27 @@ def _render_entry(
 @require_GET
 @require_perm(Perm.SERVICE_BOOK_VIEW)
 def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """One entry with every version it replaced: who, when and why."""
+    """One entry with every version it replaced: who, when and why; where it stands with
+    the network's review."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
     return _render_entry(request, found)
 
 
 @require_perm(Perm.SERVICE_BOOK_WRITE)
 def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """Correct an entry: only its author workshop; the original is kept."""
+    """Correct an entry: only its author workshop, within the set days; the original is
+    kept. A new date or mileage waits for the network's review."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
-    if not _may_correct(request, found):
-        if not found.is_current:
-            messages.error(
-                request, _("This entry was corrected already; correct the newest version.")
-            )
-            return redirect("servicebook:entry", entry_id=found.pk)
+    if not _is_author(request, found):
         raise PermissionDenied(_("Only the workshop that wrote an entry corrects it."))
+    if not found.is_current:
+        messages.error(request, _("This entry was corrected already; correct the newest version."))
+        return redirect("servicebook:entry", entry_id=found.pk)
     if request.method != "POST":
         return _render_entry(request, found)
+    refusal = services.correction_refusal(found)
+    if refusal:
+        return _render_entry(request, found, status=400, refusal=refusal)
     form = CorrectionForm(
         request.POST,
         kind=found.kind,
@@ -287,7 +349,7 @@ def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            correction = services.service_entry_correct(
+            result = services.service_entry_correct(
                 actor=request.user,
                 entry=found,
                 reason=form.cleaned_data["reason"],
@@ -296,9 +358,138 @@ def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:
-            _saved_message(request, correction)
-            return redirect("servicebook:entry", entry_id=correction.pk)
+            if isinstance(result, EntryReview):
+                messages.info(
+                    request,
+                    _(
+                        "The correction changes the date or the mileage: it is written once "
+                        "the network's staff accept it."
+                    ),
+                )
+                return redirect("servicebook:entry", entry_id=found.pk)
+            _saved_message(request, result)
+            return redirect("servicebook:entry", entry_id=result.pk)
     return _render_entry(request, found, form, status=400)
+
+
+@require_POST
+@require_perm(Perm.SERVICE_BOOK_WRITE)
+def dispute(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Dispute another workshop's entry, with the reason; network staff decide."""
+    found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
+    workshop = _writing_workshop(request, found.vehicle)
+    form = DisputeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_entry_dispute(
+                actor=request.user,
+                workshop=workshop,
+                entry=found,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Your dispute is with the network's staff; the entry counts meanwhile.")
+            )
+            return redirect("servicebook:entry", entry_id=found.pk)
+    return _render_entry(request, found, status=400, dispute_form=form)
+
+
+# ---------------------------------------------------------------- the review queue
+
+
+def _history_rows(reviews: list[EntryReview]) -> list[EntryReview]:
+    """What each item asks, in numbers: the entry's (or proposed) date and mileage next to
+    the highest mileage the history showed."""
+    for review in reviews:
+        entry = review.entry
+        proposed = review.proposed or {}
+        review.shown_date = (
+            dt.date.fromisoformat(proposed["performed_on"])
+            if proposed.get("performed_on")
+            else entry.performed_on
+        )
+        review.shown_km = proposed.get("mileage", entry.mileage)
+        review.below_history = review.history_km is not None and review.shown_km < review.history_km
+    return reviews
+
+
+def _reviewers_only(view: Any) -> Any:
+    """Network staff who review the service book (of any network; the selectors narrow to
+    theirs); everyone else 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW):
+            raise PermissionDenied(_("Your role does not allow this."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@_reviewers_only
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The network staff's queue: pending items oldest first; decided ones on request."""
+    status = request.GET.get("status", ReviewStatus.PENDING)
+    if status not in ReviewStatus.values:
+        status = ReviewStatus.PENDING
+    rows = _history_rows(list(selectors.review_queue(user=request.user, status=status)[:200]))
+    return render(
+        request,
+        "servicebook/reviews.html",
+        {"reviews": rows, "status": status, "statuses": ReviewStatus.choices},
+    )
+
+
+@_reviewers_only
+def review(request: HttpRequest, review_id: int) -> HttpResponse:
+    """One item of the queue: the entry, the car's history beside it, accept or reject
+    with the reason."""
+    found = selectors.review_for_user(user=request.user, review_id=review_id)
+    if found.network_id not in access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW):
+        raise PermissionDenied(_("Your role does not allow this."))
+    form = ReviewDecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            decide = (
+                services.entry_review_accept
+                if form.cleaned_data["decision"] == "accept"
+                else services.entry_review_reject
+            )
+            try:
+                decide(actor=request.user, review=found, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(request, _("Decided: the workshops see the outcome."))
+                return redirect("servicebook:reviews")
+    _history_rows([found])
+    entry = found.entry
+    items = selectors.item_catalogue(entry.vehicle.network_id)
+    entry.item_labels = entry.item_names(items)
+    return render(
+        request,
+        "servicebook/review.html",
+        {
+            "review": found,
+            "entry": entry,
+            "vehicle": entry.vehicle,
+            "proposed_items": [
+                str(items[c].name) if c in items else c
+                for c in (found.proposed or {}).get("items", [])
+            ],
+            "history": selectors.entries_of(entry.vehicle, user=request.user)[:20],
+            "form": form if found.is_pending else None,
+            "is_dispute": found.kind == ReviewKind.DISPUTE,
+        },
+        status=status,
+    )
 
 
 @require_POST

@@ -7,7 +7,13 @@ from servicelane.core.errors import filter_errors
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.vehicles.filters import VehicleFilter
-from servicelane.vehicles.models import MileageReading, Ownership, Vehicle, VehicleType
+from servicelane.vehicles.models import (
+    MileageReading,
+    Ownership,
+    Vehicle,
+    VehicleType,
+    WorkshopVehicle,
+)
 from servicelane.vehicles.vin import normalise_vin
 
 
@@ -52,6 +58,11 @@ def vehicle_ownership_history(*, user: Any, vehicle: Vehicle) -> QuerySet:
         .filter(vehicle=vehicle)
         .select_related("customer", "workshop")
     )
+
+
+def workshop_registered_vehicle(*, workshop_id: int, vehicle_id: int) -> bool:
+    """Did this workshop register the car (is it one of the workshop's vehicles)?"""
+    return WorkshopVehicle.objects.filter(workshop_id=workshop_id, vehicle_id=vehicle_id).exists()
 
 
 def vehicle_mileage_history(*, vehicle: Vehicle) -> QuerySet:

@@ -58,6 +58,7 @@ def test_the_book_lists_both_histories_whoever_wrote_them(api, advisor_bj, histo
             "flagged": False,
             "transfer_status": "",
             "corrected_from": None,
+            "review_state": "",
         }
         text = response.content.decode()
         assert OWNER_NAME not in text and PLATE not in text
@@ -170,10 +171,10 @@ def test_the_author_corrects_and_another_workshop_gets_403(api, advisor_bj, hist
     original = history["fr_service"]
     path = f"/api/v1/service-book/entries/{original.pk}/correction"
     body = {
-        "reason": "Mileage mistyped",
+        "reason": "Vehicle check was not done",
         "performed_on": "2025-11-20",
-        "mileage": 46000,
-        "items": ["engine_oil", "vehicle_check"],
+        "mileage": 45000,
+        "items": ["engine_oil"],
     }
 
     forbidden = post(bearer_client(advisor_bj), path, body)
@@ -183,11 +184,14 @@ def test_the_author_corrects_and_another_workshop_gets_403(api, advisor_bj, hist
     assert forbidden.status_code == 403
     assert corrected.status_code == 201
     assert corrected.json()["corrected_from"] == original.pk
-    assert corrected.json()["mileage"] == 46000
+    assert [i["code"] for i in corrected.json()["items"]] == ["engine_oil"]
     assert again.status_code == 400  # the original is no longer the current version
     book = api.get(f"/api/v1/service-book/{car.vin}").json()
-    assert [e["mileage"] for e in book["service"]] == [58000, 46000]
-    assert ServiceEntry.objects.filter(pk=original.pk, mileage=45000).exists()
+    assert [e["id"] for e in book["service"]] == [
+        history["bj_service"].pk,
+        corrected.json()["id"],
+    ]
+    assert ServiceEntry.objects.filter(pk=original.pk, items=["engine_oil", "vehicle_check"])
 
 
 def test_a_correction_needs_a_reason_and_unknown_entries_are_404(api, history):

@@ -198,19 +198,21 @@ def test_the_author_workshop_corrects_and_the_original_stays(advisor, freiburg, 
     corrected = service_entry_correct(
         actor=advisor,
         entry=original,
-        reason="Tippfehler beim Kilometerstand",
+        reason="Mikrofilter nicht gewechselt",
         performed_on=LAST_YEAR,
-        mileage=31000,
+        mileage=30000,
         items=["engine_oil"],
+        description="Mikrofilter beim nächsten Besuch",
     )
 
     assert list(entries_of(car)) == [corrected]
     assert entry_history(corrected) == [corrected, original]
     original.refresh_from_db()
-    assert original.mileage == 30000 and not original.is_current
+    assert original.items == ["engine_oil", "micro_filter"] and not original.is_current
     audit = AuditEntry.objects.get(action="service_entry_corrected")
-    assert audit.changes["mileage"] == [30000, 31000]
     assert audit.changes["items"] == [["engine_oil", "micro_filter"], ["engine_oil"]]
+    assert audit.changes["description"] == ["", "Mikrofilter beim nächsten Besuch"]
+    assert "mileage" not in audit.changes
     with pytest.raises(ValidationError):  # the old version cannot be corrected again
         service_entry_correct(
             actor=advisor, entry=original, reason="again", performed_on=LAST_YEAR, mileage=1,

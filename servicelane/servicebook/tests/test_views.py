@@ -356,27 +356,47 @@ def test_only_the_author_workshop_corrects_and_the_original_stays(
     response = client.post(
         correct_url,
         {
-            "reason": "Mileage mistyped",
+            "reason": "Remark forgotten",
             "performed_on": "2025-11-20",
-            "mileage": "46000",
+            "mileage": "45000",
             "items": ["engine_oil", "vehicle_check"],
+            "description": "Oil filter replaced too",
         },
     )
 
     assert response.status_code == 302
     correction = ServiceEntry.objects.get(replaces=original)
-    assert correction.mileage == 46000
+    assert correction.description == "Oil filter replaced too"
     book = text(client.get(book_url(car)))
     service = book.split('id="service-history"')[1].split('id="repair-history"')[0]
-    assert "46,000" in service and "45,000" not in service
+    assert "Oil filter replaced too" in service
     assert "corrected" in service
     page = text(client.get(reverse("servicebook:entry", kwargs={"entry_id": correction.pk})))
     history_table = page.split('id="history"')[1]
-    assert "46,000" in history_table and "45,000" in history_table
-    assert "Mileage mistyped" in history_table
+    assert "Oil filter replaced too" in history_table
+    assert "Remark forgotten" in history_table
     old_page = text(client.get(entry_url))
     assert "This version was corrected." in old_page
     assert "Correct this entry" not in old_page
+
+
+def test_a_new_mileage_is_written_once_the_network_accepts_it(advisor, support, history, car):
+    original = history["fr_service"]
+    client = client_of(advisor)
+
+    response = client.post(
+        reverse("servicebook:correct", kwargs={"entry_id": original.pk}),
+        {"reason": "Mileage mistyped", "performed_on": "2025-11-20", "mileage": "46000",
+         "items": ["engine_oil", "vehicle_check"]},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert not ServiceEntry.objects.filter(replaces=original).exists()
+    page = text(client.get(response["Location"]))
+    assert "the network&#x27;s staff accept it" in page
+    assert "Correction of the date or mileage" in page and "Pending" in page
+    book = text(client.get(book_url(car)))
+    assert "45,000" in book and "46,000" not in book
 
 
 def test_a_correction_without_reason_is_refused_inline(advisor, history):
