@@ -405,7 +405,7 @@ class BookedCar:
     other_network: bool  # the VIN is a car of another network
 
 
-def booked_car(appointment: Appointment) -> BookedCar:
+def car_for_reception(appointment: Appointment) -> BookedCar:
     """The car a booking names: the confirmed one, else the one its VIN or plate finds."""
     workshop = appointment.workshop
     vehicle = appointment.vehicle

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from servicelane.appointments.selectors import appointment_get_for_user, booked_car
+from servicelane.appointments.selectors import appointment_get_for_user, car_for_reception
 from servicelane.core import uploads
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import User, Workshop
@@ -412,7 +412,7 @@ def check_in(request: HttpRequest, appointment_id: int) -> HttpResponse:
         return redirect("workorders:detail", pk=existing.pk)
     # A car booked on the public page is only what the visitor typed: the advisor
     # sees that beside what the network knows, and confirms it with the check-in.
-    car = booked_car(appointment)
+    car = car_for_reception(appointment)
     confirm_car = not appointment.vehicle_confirmed
     form = CheckInForm(
         request.POST or None,

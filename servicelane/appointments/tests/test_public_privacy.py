@@ -13,9 +13,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from servicelane.appointments.choices import EventKind
+from servicelane.appointments.choices import Channel, EventKind
 from servicelane.appointments.links import manage_token
 from servicelane.appointments.models import Appointment
+from servicelane.appointments.services import appointment_book
 from servicelane.appointments.tests.factories import BERLIN, new_vin
 from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.customers.tests.factories import CustomerFactory
@@ -290,3 +291,25 @@ def test_the_advisor_corrects_a_mistyped_vin_through_the_api_check_in(
     assert after["entered_vin"] == appointment.entered_vin  # what was typed stays on record
     assert WorkshopVehicle.objects.filter(vehicle__vin=real_vin, workshop=freiburg).exists()
     assert not Vehicle.objects.filter(vin=appointment.entered_vin).exists()
+
+
+def test_the_free_times_the_public_page_loads_name_no_booking(freiburg, fr_cap, advisor, visitor):
+    other = CustomerFactory(workshop=freiburg, first_name="Anna", last_name="Geheimnis")
+    taken = appointment_book(
+        actor=advisor,
+        workshop=freiburg,
+        channel=Channel.PHONE,
+        service_type_ids=fr_cap.ids("diagnosis"),
+        starts_at=TODAY_9,
+        customer=other,
+        vehicle=vehicle_of(other, plate="FR-GE 1"),
+    )
+    url = reverse("booking:slots", kwargs={"workshop_id": freiburg.pk})
+
+    page = visitor.get(url, {"service_types": fr_cap.ids("diagnosis"), "day": "2026-11-23"})
+
+    text = page.content.decode()
+    assert page.status_code == 200 and 'name="starts_at"' in text
+    nine, ten = (dt.datetime(2026, 11, 23, h, 0, tzinfo=dt.UTC).isoformat() for h in (8, 9))
+    assert nine not in text and ten in text  # the taken time is simply not offered
+    assert not [s for s in ("Geheimnis", "FR-GE 1", taken.reference, other.email) if s in text]
