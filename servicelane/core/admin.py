@@ -73,7 +73,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "name", "created_at", "expires_at", "last_used_at"]
+    list_display = ["prefix", "user", "name", "scope", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["scope"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
     search_fields = ["user__email", "name", "prefix"]
 
