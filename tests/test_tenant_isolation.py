@@ -36,7 +36,8 @@ from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.followup.models import Reminder, Survey
 from servicelane.parts.tests.factories import catalogue_part
-from servicelane.servicebook.models import ServiceEntry
+from servicelane.servicebook.models import EntryReview, ServiceEntry
+from servicelane.servicebook.services import service_entry_correct
 from servicelane.store import services as store_services
 from servicelane.store.models import Reservation, StockCount, StockItem, StockMovement
 from servicelane.supply.models import CentreStock, PartOrder, PartOrderLine
@@ -186,10 +187,22 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
         upload=SimpleUploadedFile("p.png", buffer.getvalue(), "image/png"),
         caption="前保险杠",
     )
+    entry = ServiceEntry.objects.get(repair_order=done, kind="repair")
+    # A new mileage in a correction waits in the network staff's review queue.
+    review = service_entry_correct(
+        actor=advisor_bj,
+        entry=entry,
+        reason="里程输错",
+        performed_on=entry.performed_on,
+        mileage=entry.mileage + 9,
+        description=entry.description,
+        confirm_lower_mileage=True,  # the open order's reception read 13,100 km that day
+    )
     return {
         "repair_order": open_order,
         "done_order": done,
-        "entry": ServiceEntry.objects.get(repair_order=done, kind="repair"),
+        "entry": entry,
+        "review": review,
         "survey": Survey.objects.get(repair_order=done),
         "job": job,
         "line": line,
@@ -269,6 +282,7 @@ def route_values(world: dict[str, Any]) -> dict[str, Any]:
         "level": 1,
         "invoice_id": world["invoice"].pk,
         "entry_id": world["entry"].pk,
+        "review_id": world["review"].pk,
         # the network's parts catalogue is read by every workshop; any number will do
         "number": "11427953129",
         "code": world["centre"].code,
@@ -337,6 +351,7 @@ def snapshot(world: dict[str, Any]) -> Any:
         list(Invoice.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Payment.objects.filter(invoice__workshop_id=customer.workshop_id).values()),
         list(ServiceEntry.objects.filter(workshop_id=customer.workshop_id).values()),
+        list(EntryReview.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Survey.objects.filter(workshop_id=customer.workshop_id).values()),
         list(Reminder.objects.filter(workshop_id=customer.workshop_id).values()),
         list(StockItem.objects.filter(workshop_id=customer.workshop_id).values()),

@@ -45,10 +45,11 @@ class ServiceEntryAdmin(admin.ModelAdmin):
         "workshop",
         "source",
         "flagged",
+        "review_state",
         "transfer_status",
         "is_current",
     ]
-    list_filter = ["kind", "source", "flagged", "transfer_status", "workshop"]
+    list_filter = ["kind", "source", "flagged", "review_state", "transfer_status", "workshop"]
     search_fields = ["vehicle__vin"]
     date_hierarchy = "performed_on"
     list_select_related = ["vehicle", "workshop", "replaced_by"]
