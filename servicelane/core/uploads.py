@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import File
 from ninja.files import UploadedFile
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile
 from pydantic import AfterValidator, ValidationInfo
 
 # ---------------------------------------------------------------- file types
@@ -62,13 +62,15 @@ class FileType:
     sniff: Callable[[bytes], bool] = field(repr=False)
     # The one Pillow decoder that opens it; None: the bytes are kept, never decoded.
     pillow_format: str | None = None
+    # Text: the whole file must be UTF-8.
+    text: bool = False
 
 
 JPEG = FileType("jpeg", "image/jpeg", ".jpg", lambda h: h[:3] == b"\xff\xd8\xff", "JPEG")
 PNG = FileType("png", "image/png", ".png", lambda h: h[:8] == b"\x89PNG\r\n\x1a\n", "PNG")
 WEBP = FileType("webp", "image/webp", ".webp", _riff(b"WEBP"), "WEBP")
 PDF = FileType("pdf", "application/pdf", ".pdf", lambda h: h[:5] == b"%PDF-")
-JSON = FileType("json", "application/json", ".json", _json)
+JSON = FileType("json", "application/json", ".json", _json, text=True)
 
 FILE_TYPES = (JPEG, PNG, WEBP, PDF, JSON)
 # Enough of the start of a file to recognise any type above.
@@ -107,9 +109,13 @@ class Kind:
         return int(getattr(settings, self.pixels_setting)) if self.pixels_setting else None
 
     @property
-    def media_types(self) -> str:
+    def accept(self) -> str:
         """For a file input's ``accept``: the phone offers (and converts to) these."""
-        return ",".join(t.media_type for t in self.types)
+        # Browsers know the image types; a document is also named by its extension.
+        return ",".join(
+            [t.media_type for t in self.types]
+            + [t.extension for t in self.types if t.pillow_format is None]
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -217,7 +223,7 @@ def receive(upload: Any, *, kind: Kind, field_name: str | None = None) -> Receiv
     file_type = next((t for t in kind.types if head and t.sniff(head)), None)
     if file_type is None:
         raise _refuse(kind.refused, field_name)
-    if file_type is JSON:
+    if file_type.text:
         try:
             content.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -240,9 +246,13 @@ def _decode(content: bytes, file_type: FileType, kind: Kind, field_name: str | N
             raise _too_many_pixels(limit, field_name)
         image.load()
         return image
+    except ValidationError:
+        raise
     except Image.DecompressionBombError:
         raise _too_many_pixels(kind.max_pixels or Image.MAX_IMAGE_PIXELS, field_name) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+    except Exception:
+        # UnidentifiedImageError, OSError (truncated, corrupt), and whatever else a
+        # decoder raises on hostile bytes: the file is refused, never a server error.
         raise _refuse(kind.refused, field_name) from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
@@ -267,7 +277,7 @@ class UploadField(forms.FileField):
         kwargs.setdefault("widget", forms.ClearableFileInput())
         kwargs.setdefault("error_messages", {}).setdefault("required", kind.missing)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("accept", kind.media_types)
+        self.widget.attrs.setdefault("accept", kind.accept)
 
     def clean(self, data: Any, initial: Any = None) -> Received | None:
         value = super().clean(data, initial)

@@ -73,7 +73,8 @@ class PhotoForm(forms.Form):
         kind=uploads.PHOTO,
         label=_("Photo"),
         required=False,
-        widget=forms.FileInput(attrs={"capture": "environment"}),
+        # Any image opens the tablet's camera; the field refuses all but JPEG, PNG, WebP.
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
     shared = forms.BooleanField(label=_("Show to the customer"), required=False, initial=True)

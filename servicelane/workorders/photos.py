@@ -21,7 +21,7 @@ def resized_jpeg(upload: object) -> tuple[ContentFile, int, int]:
     try:
         image = ImageOps.exif_transpose(received.image)
         image = image.convert("RGB")
-    except (OSError, ValueError, SyntaxError):
+    except Exception:
         # A malformed EXIF block in an otherwise readable picture.
         raise ValidationError({"image": [str(uploads.PHOTO.refused)]}) from None
     side = settings.PHOTO_MAX_SIDE

@@ -78,6 +78,8 @@ REFUSED: dict[str, bytes] = {
     **{f"{fmt.lower()}-made-by-pillow": data for fmt, data in PILLOW_MADE.items()},
     "eps": EPS,
     "eps-behind-a-jpeg-signature": b"\xff\xd8\xff\xe0" + EPS,
+    "gif-behind-a-png-signature": b"\x89PNG\r\n\x1a\n" + picture("GIF"),
+    "garbage-behind-a-webp-signature": b"RIFF\x20\x00\x00\x00WEBPVP8 " + b"\xff" * 24,
     "pdf-as-image": b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n",
     "psd": _psd(),
     "svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
