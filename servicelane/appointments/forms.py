@@ -10,7 +10,9 @@ from servicelane.appointments.models import Closure, Lane, ServiceType
 from servicelane.appointments.selectors import bookable_service_types
 from servicelane.appointments.services import BookingParty
 from servicelane.core.choices import Language
+from servicelane.core.dates import validate_sane_date
 from servicelane.core.models import User, Workshop
+from servicelane.core.schema_types import CODE_TEXT, SHORT_TEXT
 from servicelane.core.selectors import workshop_advisors
 from servicelane.customers.models import Customer
 from servicelane.vehicles.models import MAX_KM
@@ -34,6 +36,7 @@ class SlotQueryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "slot-query"}),
     )
     day = forms.DateField(
+        validators=[validate_sane_date],
         label=_("From"),
         widget=forms.DateInput(attrs={"type": "date", "class": "slot-query"}),
     )
@@ -70,7 +73,7 @@ def party_from(data: dict[str, Any]) -> BookingParty:
 
 
 class StartTimeMixin(forms.Form):
-    starts_at = forms.CharField(label=_("Arrival"), required=False)
+    starts_at = forms.CharField(label=_("Arrival"), max_length=CODE_TEXT, required=False)
 
     def clean_starts_at(self) -> dt.datetime:
         return parse_start(self.cleaned_data.get("starts_at"))
@@ -121,7 +124,9 @@ class PublicBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     # Hidden from people by CSS; bots fill every field they find.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this field empty"), max_length=SHORT_TEXT, required=False
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -137,7 +142,7 @@ class PhoneBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
     customer = forms.ModelChoiceField(
         label=_("Existing customer"), queryset=Customer.objects.none(), required=False
     )
-    vehicle = forms.CharField(widget=forms.HiddenInput, required=False)
+    vehicle = forms.CharField(widget=forms.HiddenInput, max_length=CODE_TEXT, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -191,10 +196,15 @@ class OpeningHoursForm(forms.Form):
 
 
 class ClosureForm(forms.ModelForm):
+    date = forms.DateField(
+        label=_("Date"),
+        validators=[validate_sane_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
     class Meta:
         model = Closure
         fields = ["date", "reason"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
 
 class LaneForm(forms.ModelForm):

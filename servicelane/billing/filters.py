@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicelane.billing.choices import InvoiceKind, PaymentState
 from servicelane.billing.models import Invoice
+from servicelane.core.dates import validate_sane_date
 
 
 class InvoiceFilter(django_filters.FilterSet):
@@ -18,10 +19,16 @@ class InvoiceFilter(django_filters.FilterSet):
         choices=PaymentState.choices, method="in_state", label=_("Payment")
     )
     date_from = django_filters.DateFilter(
-        field_name="issued_at", lookup_expr="date__gte", label=_("Issued from")
+        field_name="issued_at",
+        lookup_expr="date__gte",
+        label=_("Issued from"),
+        validators=[validate_sane_date],
     )
     date_to = django_filters.DateFilter(
-        field_name="issued_at", lookup_expr="date__lte", label=_("Issued until")
+        field_name="issued_at",
+        lookup_expr="date__lte",
+        label=_("Issued until"),
+        validators=[validate_sane_date],
     )
     repair_order = django_filters.NumberFilter(
         field_name="repair_order_id", label=_("Repair order")

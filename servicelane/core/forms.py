@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.choices import Language
+from servicelane.core.schema_types import URL_TEXT
 from servicelane.core.tasks import send_email
 
 
@@ -31,9 +32,9 @@ class LocalizedPasswordResetForm(PasswordResetForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    next = forms.CharField(required=False)
+    next = forms.CharField(max_length=URL_TEXT, required=False)
 
 
 class WorkshopSwitchForm(forms.Form):
     workshop = forms.IntegerField(required=False)  # empty: the whole network
-    next = forms.CharField(required=False)
+    next = forms.CharField(max_length=URL_TEXT, required=False)

@@ -118,7 +118,7 @@ def can_name_a_record(value: Any) -> bool:
         if text_problem(value):
             return False
         digits = value.lstrip("-")
-        return not (digits.isascii() and digits.isdigit() and int(value) > MAX_DB_ID)
+        return not (digits.isascii() and digits.isdigit() and abs(int(value)) > MAX_DB_ID)
     return True
 
 

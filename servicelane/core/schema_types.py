@@ -25,6 +25,8 @@ NAME_TEXT = 200  # a name, a title, a reference, a reason in a line
 SHORT_TEXT = 200
 LONG_TEXT = 5000  # notes, complaints, descriptions: a page of text
 CODE_TEXT = 40  # codes and numbers: workshop codes, part numbers, VINs, plates
+URL_TEXT = 2000  # a link back ("next")
+DOCUMENT_TEXT = 100_000  # a document pasted whole (a CBS read-out)
 
 
 def Text(max_length: int) -> Any:
@@ -97,11 +99,13 @@ def validate_text(value: Any) -> None:
 
 __all__ = [
     "CODE_TEXT",
+    "DOCUMENT_TEXT",
     "LONG_TEXT",
     "MAX_DB_ID",
     "MAX_PAGE",
     "NAME_TEXT",
     "SHORT_TEXT",
+    "URL_TEXT",
     "CodeText",
     "DbId",
     "LocalTime",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core.schema_types import LONG_TEXT
 from servicelane.customers.models import Customer
 from servicelane.customers.services import EDITABLE_FIELDS
 
@@ -22,12 +23,16 @@ class CustomerForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"size": 3}),
     )
 
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = Customer
         fields = EDITABLE_FIELDS
-        widgets = {
-            "notes": forms.Textarea(attrs={"rows": 3}),
-        }
 
     def _post_clean(self) -> None:
         # Model validation runs in the service, where the phone number is

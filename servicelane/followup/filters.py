@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core.dates import validate_sane_date
 from servicelane.followup.choices import ReminderKind, ReminderStatus
 from servicelane.followup.models import Reminder, Survey
 
@@ -18,10 +19,16 @@ class SurveyFilter(django_filters.FilterSet):
         field_name="answered_at", lookup_expr="isnull", exclude=True, label=_("Answered")
     )
     date_from = django_filters.DateFilter(
-        field_name="local_date", lookup_expr="gte", label=_("Delivered from")
+        field_name="local_date",
+        lookup_expr="gte",
+        label=_("Delivered from"),
+        validators=[validate_sane_date],
     )
     date_to = django_filters.DateFilter(
-        field_name="local_date", lookup_expr="lte", label=_("Delivered until")
+        field_name="local_date",
+        lookup_expr="lte",
+        label=_("Delivered until"),
+        validators=[validate_sane_date],
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from servicelane.core.errors import apply_to_form
+from servicelane.core.schema_types import CODE_TEXT, LONG_TEXT
 from servicelane.core.viewutils import customer_locale
 from servicelane.followup.links import survey_from_token, survey_link_expired
 from servicelane.followup.models import DETRACTOR_MAX, PROMOTER_MIN, Survey
@@ -40,16 +41,19 @@ class SurveyForm(forms.Form):
 
     satisfaction = forms.CharField(
         label=gettext_lazy("Overall, how satisfied are you with your visit?"),
+        max_length=CODE_TEXT,
         required=False,
         widget=forms.RadioSelect(choices=SATISFACTION_CHOICES),
     )
     recommend = forms.CharField(
         label=gettext_lazy("How likely are you to recommend us to a friend or colleague?"),
+        max_length=CODE_TEXT,
         required=False,
         widget=forms.RadioSelect(choices=RECOMMEND_CHOICES),
     )
     comment = forms.CharField(
         label=gettext_lazy("Anything you would like to tell us? (optional)"),
+        max_length=LONG_TEXT,  # the service says so from COMMENT_MAX_LENGTH on
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core.dates import validate_sane_date
 from servicelane.servicebook.choices import EntryKind
 from servicelane.servicebook.models import MaintenanceItem, ServiceEntry
 from servicelane.vehicles.forms import DateInput
@@ -30,7 +31,9 @@ class VinSearchForm(forms.Form):
 class EntryForm(forms.Form):
     """A new entry in the service or repair history, or a correction of one."""
 
-    performed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    performed_on = forms.DateField(
+        validators=[validate_sane_date], label=_("Date"), widget=DateInput()
+    )
     mileage = forms.IntegerField(
         label=_("Mileage (km)"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core.dates import validate_sane_date
 from servicelane.customers.models import Customer
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import VehicleType
@@ -35,10 +36,14 @@ class VehicleForm(forms.Form):
         label=_("Vehicle type"), queryset=VehicleType.objects.none(), required=False
     )
     first_registration = forms.DateField(
-        label=_("First registration"), required=False, widget=DateInput()
+        validators=[validate_sane_date],
+        label=_("First registration"),
+        required=False,
+        widget=DateInput(),
     )
     teleservice = forms.BooleanField(label=_("Teleservice capable"), required=False)
     warranty_until = forms.DateField(
+        validators=[validate_sane_date],
         label=_("Warranty until"),
         required=False,
         widget=DateInput(),
@@ -66,7 +71,7 @@ class VehicleForm(forms.Form):
 
 class MileageForm(forms.Form):
     km = forms.IntegerField(label=_("Mileage (km)"), min_value=0)
-    read_on = forms.DateField(label=_("Date"), widget=DateInput())
+    read_on = forms.DateField(validators=[validate_sane_date], label=_("Date"), widget=DateInput())
     source = forms.ChoiceField(
         label=_("Source"), choices=MileageSource.choices, initial=MileageSource.MANUAL
     )

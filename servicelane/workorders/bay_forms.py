@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core import uploads
+from servicelane.core.schema_types import LONG_TEXT
 from servicelane.core.uploads import UploadField
 from servicelane.workorders.models import ChecklistPoint, Job
 
@@ -61,6 +62,7 @@ class FoundWorkForm(forms.Form):
     title = forms.CharField(label=_("What needs doing?"), max_length=200, required=False)
     description = forms.CharField(
         label=_("What you found"),
+        max_length=LONG_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -89,6 +91,7 @@ class QualityCheckForm(forms.Form):
     result = forms.ChoiceField(choices=[(PASS, _("Passed")), (FAIL, _("Failed: rework"))])
     note = forms.CharField(
         label=_("What must be redone"),
+        max_length=LONG_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core.dates import validate_sane_date
 from servicelane.vehicles.plates import normalise_plate
 from servicelane.workorders.choices import OPEN_STATUSES, ROStatus
 from servicelane.workorders.models import RepairOrder
@@ -15,10 +16,16 @@ class RepairOrderFilter(django_filters.FilterSet):
     open = django_filters.BooleanFilter(method="only_open", label=_("Still in the workshop"))
     advisor = django_filters.NumberFilter(field_name="advisor_id", label=_("Advisor"))
     checked_in_from = django_filters.DateFilter(
-        field_name="checked_in_at", lookup_expr="date__gte", label=_("Checked in from")
+        field_name="checked_in_at",
+        lookup_expr="date__gte",
+        label=_("Checked in from"),
+        validators=[validate_sane_date],
     )
     checked_in_to = django_filters.DateFilter(
-        field_name="checked_in_at", lookup_expr="date__lte", label=_("Checked in until")
+        field_name="checked_in_at",
+        lookup_expr="date__lte",
+        label=_("Checked in until"),
+        validators=[validate_sane_date],
     )
     promise_broken = django_filters.BooleanFilter(label=_("Promise missed"))
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from servicelane.core import uploads
 from servicelane.core.choices import QualificationLevel
+from servicelane.core.dates import validate_sane_date
+from servicelane.core.schema_types import DOCUMENT_TEXT, LONG_TEXT
 from servicelane.core.uploads import UploadField
 from servicelane.workorders.choices import Document, FuelLevel, Rating
 from servicelane.workorders.models import ChecklistPoint, Job, LabourOperation
@@ -108,6 +110,7 @@ class WalkInForm(DeferredChoiceMixin, ReceptionForm):
 
 class ReceptionEditForm(ReceptionForm):
     estimated_completion_at = forms.DateTimeField(
+        validators=[validate_sane_date],
         label=_("Estimated completion"),
         required=False,
         input_formats=DATETIME_LOCAL_FORMATS,
@@ -127,6 +130,7 @@ class CbsForm(forms.Form):
     )
     text = forms.CharField(
         label=_("…or paste it here"),
+        max_length=DOCUMENT_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
     )
@@ -220,7 +224,10 @@ def operation_label(operation: LabourOperation, price: Any, menu: bool, currency
 class JobForm(forms.Form):
     title = forms.CharField(label=_("Job"), max_length=200)
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Details"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     operations = forms.MultipleChoiceField(
         label=_("Labour operations"),
@@ -273,6 +280,7 @@ class PartLineForm(forms.Form):
 
 class EstimateSendForm(forms.Form):
     estimated_completion_at = forms.DateTimeField(
+        validators=[validate_sane_date],
         label=_("Estimated completion"),
         required=False,
         input_formats=DATETIME_LOCAL_FORMATS,

@@ -12,20 +12,34 @@ field of the forms it shows, and a multipart body without a boundary.
 
 import copy
 import datetime as dt
+import importlib
 import json
 import os
+import pkgutil
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import django_filters
 import pytest
+from django import forms
 from django.apps import apps
 from django.db import connection
+from django.forms import BaseForm
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
+import servicelane
 from conftest import bearer_client
 from servicelane.api import api
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.schema_types import LONG_TEXT
+from servicelane.core.dates import validate_sane_date
+from servicelane.core.middleware import can_name_a_record
+from servicelane.core.schema_types import LONG_TEXT, MAX_DB_ID, MAX_PAGE, SaneDateTime, text_problem
 from servicelane.core.tests.factories import member, network_staff
 from tests.test_tenant_isolation import (  # noqa: F401 - fixtures
     beijing_repair_orders,
@@ -123,7 +137,7 @@ class Schema:
             return (dt.date.today() + dt.timedelta(days=1)).isoformat()
         if fmt == "date-time":
             return (timezone.now() + dt.timedelta(days=1)).replace(microsecond=0).isoformat()
-        if fmt == "time":
+        if fmt in ("time", "partial-time"):
             return "10:00"
         if fmt == "email":
             return "someone@example.org"
@@ -238,7 +252,7 @@ def variants(schema: Schema, operation: dict[str, Any], values: dict[str, Any]):
             if fmt == "date-time":
                 for value in FAR_DATETIMES:
                     yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
-            if fmt == "time":
+            if fmt in ("time", "partial-time"):
                 yield f"body {name}=offset", path_values, {}, replaced(body, path, "10:00+02:00")
     if "multipart/form-data" in content:
         yield "multipart without boundary", path_values, {}, ("multipart", b"--x\r\n")
@@ -342,7 +356,8 @@ def test_every_text_an_api_operation_takes_has_a_length_limit():
         if node.get("type") == "string" and not (
             "maxLength" in node
             or "enum" in node
-            or node.get("format") in ("date", "date-time", "time", "binary")
+            or "pattern" in node  # a shape such as HH:MM, checked before any length matters
+            or node.get("format") in ("date", "date-time", "time", "partial-time", "binary")
         ):
             unlimited.append(where)
 
@@ -354,3 +369,240 @@ def test_every_text_an_api_operation_takes_has_a_length_limit():
             check(f"{method} {path} body", content["schema"])
 
     assert not unlimited, "text without maxLength:\n" + "\n".join(sorted(set(unlimited)))
+
+
+# ------------------------------------------------------------------------ web pages
+
+
+def forms_on(response: Any) -> list[Any]:
+    """The forms a page shows (from its template context), each once."""
+    if response.context is None:
+        return []
+    found: dict[int, Any] = {}
+    for layer in response.context:
+        for value in layer.flatten().values() if hasattr(layer, "flatten") else []:
+            if isinstance(value, django_filters.FilterSet):
+                value = value.form  # a list's filters
+            if isinstance(value, BaseForm):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def text_fields(form: BaseForm) -> list[str]:
+    return [
+        form.add_prefix(name)
+        for name, field in form.fields.items()
+        if isinstance(field, forms.CharField)
+    ]
+
+
+def date_fields(form: BaseForm) -> list[str]:
+    return [
+        form.add_prefix(name)
+        for name, field in form.fields.items()
+        if isinstance(field, (forms.DateField, forms.DateTimeField))
+    ]
+
+
+# Pages showing a form that posts to another route (walked there): a POST here with that
+# form's fields is this page's own action, which may well change rows.
+FORMS_POSTED_ELSEWHERE = {
+    "appointments:capacity": "the closure form posts to appointments:closure_new",
+}
+
+
+@pytest.fixture
+def web_client(beijing, other_world):
+    everyone = member(beijing, *WorkshopRole.values, email="all-roles@beijing.test")
+    client = Client(raise_request_exception=False)
+    client.force_login(everyone)
+    return client
+
+
+@pytest.mark.django_db
+def test_no_web_page_fails_on_input_at_the_edges_of_its_type(other_world, web_client):
+    values = route_values(other_world)
+    failures: list[str] = []
+    forms_seen = 0
+    for name, params in ui_routes():
+        if name.startswith("admin:") or "logout" in name or "password" in name:
+            continue
+        url = reverse(name, kwargs={p: values.get(p, 1) for p in params})
+        page = web_client.get(url)
+        if page.status_code >= 500:
+            failures.append(f"GET {url}: {page.status_code}")
+            continue
+        shown = forms_on(page)
+        texts = sorted({f for form in shown for f in text_fields(form)})
+        dates = sorted({f for form in shown for f in date_fields(form)})
+        forms_seen += len(shown)
+        requests: list[tuple[str, str, Any, bool]] = [
+            ("multipart without boundary", "post", b"--x\r\n", False),
+        ]
+        if texts:
+            requests += [
+                ("NUL in every text", "post", dict.fromkeys(texts, NUL), True),
+                ("oversize text", "post", dict.fromkeys(texts, TOO_LONG), True),
+                ("NUL in the query", "get", dict.fromkeys(texts, NUL), False),
+            ]
+        for far in FAR_DATES if dates else []:
+            requests += [
+                (f"dates {far}", "post", dict.fromkeys(dates, far), True),
+                (f"dates {far} in the query", "get", dict.fromkeys(dates, far), False),
+            ]
+        for label, method, data, unchanged in requests:
+            before = row_counts()
+            if isinstance(data, bytes):
+                response = web_client.post(url, data, content_type="multipart/form-data")
+            else:
+                response = getattr(web_client, method)(url, data)
+            where = f"{method.upper()} {url} [{label}]"
+            if response.status_code >= 500:
+                failures.append(f"{where}: {response.status_code}")
+            elif isinstance(data, bytes) and response.status_code != 400:
+                failures.append(f"{where}: {response.status_code}, not 400")
+            elif unchanged and name not in FORMS_POSTED_ELSEWHERE and row_counts() != before:
+                failures.append(f"{where}: rows changed")
+    assert forms_seen > 30
+    assert not failures, "\n".join(failures)
+
+
+MAIN_FORMS = [
+    ("customers:create", {}, lambda w: {"kind": "person", "last_name": "Lin"}, "notes"),
+    ("vehicles:create", {}, lambda w: {"vin": "WBA11AA010K000004"}, "plate"),
+    (
+        "workorders:new",
+        {},
+        lambda w: {"customer": w["customer"].pk, "vehicle": w["vehicle"].pk, "mileage": 13200},
+        "concerns",
+    ),
+    ("servicebook:new_service", {"vin": "vin"}, lambda w: {"mileage": 20000}, "description"),
+    ("appointments:new", {}, lambda w: {"customer": w["customer"].pk}, "notes"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,kwargs,data,field", MAIN_FORMS)
+@pytest.mark.parametrize("text", [NUL, TOO_LONG], ids=["NUL", "oversize"])
+def test_the_main_forms_show_edge_text_at_its_field(
+    other_world, web_client, route, kwargs, data, field, text
+):
+    values = route_values(other_world)
+    url = reverse(route, kwargs={k: values[v] for k, v in kwargs.items()})
+    before = row_counts()
+
+    response = web_client.post(url, {**data(other_world), field: text})
+
+    assert response.status_code in (200, 400)
+    [form] = [f for f in forms_on(response) if field in f.fields]
+    assert form.errors[field]
+    assert row_counts() == before
+
+
+def form_classes() -> list[tuple[str, Any]]:
+    """(dotted name, class) of every form and filter set of the project's modules."""
+    found = []
+    for info in pkgutil.walk_packages(servicelane.__path__, "servicelane."):
+        if not info.name.endswith(("forms", "views", "filters")) or ".tests" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, cls in vars(module).items():
+            if (
+                isinstance(cls, type)
+                and cls.__module__ == module.__name__
+                and issubclass(cls, (BaseForm, django_filters.FilterSet))
+            ):
+                found.append((f"{module.__name__}.{name}", cls))
+    return found
+
+
+def fields_of(cls: Any) -> list[tuple[str, Any]]:
+    if issubclass(cls, django_filters.FilterSet):
+        return [(name, f.field) for name, f in cls.base_filters.items()]
+    return list(cls.base_fields.items())
+
+
+# The board's hidden day is checked in the form's clean(), shown at the start time.
+DATES_CHECKED_ELSEWHERE = {"servicelane.control.board_forms.ReassignForm.date"}
+
+
+def test_every_date_a_form_takes_lies_in_the_business_range():
+    unchecked = [
+        f"{name}.{field_name}"
+        for name, cls in form_classes()
+        for field_name, field in fields_of(cls)
+        if isinstance(field, (forms.DateField, forms.DateTimeField))
+        and validate_sane_date not in field.validators
+        and f"{name}.{field_name}" not in DATES_CHECKED_ELSEWHERE
+    ]
+
+    assert not unchecked, "dates without validate_sane_date:\n" + "\n".join(unchecked)
+
+
+def test_every_text_a_form_takes_has_a_length_limit():
+    unlimited = [
+        f"{name}.{field_name}"
+        for name, cls in form_classes()
+        if issubclass(cls, BaseForm)
+        for field_name, field in fields_of(cls)
+        if isinstance(field, forms.CharField) and field.max_length is None
+    ]
+
+    assert not unlimited, "text without max_length:\n" + "\n".join(unlimited)
+
+
+# ------------------------------------------------------------------ the rules' edges
+
+ZONES = ["Pacific/Kiritimati", "Etc/GMT+12", "Asia/Shanghai", "Europe/Berlin", "UTC"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)),
+    offset_minutes=st.integers(min_value=-12 * 60, max_value=14 * 60),
+    zone=st.sampled_from(ZONES),
+)
+def test_a_time_the_api_accepts_can_be_shown_in_any_workshops_zone(moment, offset_minutes, zone):
+    offset = dt.timezone(dt.timedelta(minutes=offset_minutes))
+    adapter = TypeAdapter(SaneDateTime)
+    try:
+        accepted = adapter.validate_python(moment.replace(tzinfo=offset).isoformat())
+    except PydanticValidationError:
+        assert not 2000 <= moment.year <= 2100
+        return
+
+    local = accepted.astimezone(ZoneInfo(zone))
+    assert 1999 <= local.year <= 2101
+    assert local + dt.timedelta(days=366) > local  # a year of arithmetic still fits
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=-(2**70), max_value=2**70))
+def test_an_id_names_a_record_only_within_64_bits(number):
+    fits = -MAX_DB_ID <= number <= MAX_DB_ID
+
+    assert can_name_a_record(number) == fits
+    assert can_name_a_record(str(number)) == fits
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=20))
+def test_text_is_refused_exactly_when_no_column_could_hold_it(text):
+    storable = "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+    assert (text_problem(text) is None) == storable
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(page=st.one_of(st.integers(min_value=-5, max_value=5), st.integers(), st.just(MAX_PAGE)))
+def test_a_page_is_a_list_or_a_400_naming_page(api, page):
+    response = api.get("/api/v1/customers", {"page": page})
+
+    if 1 <= page <= MAX_PAGE:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["page"]
