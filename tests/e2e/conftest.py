@@ -118,6 +118,35 @@ def demo(fast_passwords, transactional_db, time_machine) -> Demo:
     return Demo(freiburg=Workshop.objects.get(code="FR"), beijing=Workshop.objects.get(code="BJ"))
 
 
+# Every page reports what the Content-Security-Policy refused, on the console where the
+# test collects it (Chromium also logs "Refused to ..." itself).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or (
+        text.startswith("Refused to") and "Content Security Policy" in text
+    )
+
+
+def watch_csp_violations(context) -> list[str]:
+    """What the policy refuses on any page of ``context`` from now on, as it happens."""
+    violations: list[str] = []
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def collect(message) -> None:
+        if is_csp_violation(message.text):
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", collect)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server, request) -> Iterator:
     context = browser.new_context(
@@ -125,6 +154,8 @@ def page(browser, live_server, request) -> Iterator:
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    # Every browser test fails on anything the Content-Security-Policy refused.
+    violations = watch_csp_violations(context)
     page = context.new_page()
     try:
         yield page
@@ -137,6 +168,8 @@ def page(browser, live_server, request) -> Iterator:
             with contextlib.suppress(Exception):
                 page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
         context.close()
+    if violations:
+        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(violations))
 
 
 @pytest.fixture
