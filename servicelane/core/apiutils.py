@@ -74,6 +74,9 @@ class Pagination(PageNumberPagination):
 
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
     # Pydantic locations look like ("body", "payload", "email"); the field is last.
+    # Multipart fields come as ("form", "caption") and ("file", "image").
+    if loc and loc[0] in ("form", "file"):
+        loc = loc[1:]
     parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters")]
     return ".".join(parts) or "__all__"
 

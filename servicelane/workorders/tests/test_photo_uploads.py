@@ -128,3 +128,15 @@ def test_a_cbs_file_that_is_not_json_is_refused_on_the_file_field(freiburg, advi
     form = response.context["cbs_form"]
     assert form.errors == {"file": ["This file is not a JSON document."]}
     assert not ro.cbs_items.exists()
+
+
+def test_the_api_names_the_field_when_no_photo_is_sent(freiburg, advisor):
+    ro = walk_in(freiburg, advisor)
+
+    response = bearer_client(advisor).post(
+        f"/api/v1/repair-orders/{ro.pk}/photos", {"caption": "nothing"}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["image"]
+    assert nothing_kept()
