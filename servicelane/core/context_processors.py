@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
     if access.can(Perm.SERVICE_BOOK_VIEW):
         items.append(("servicebook", _("Service book"), reverse("servicebook:search")))
+    if access.networks_with(Perm.SERVICE_BOOK_REVIEW):
+        items.append(("servicebook_reviews", _("Review queue"), reverse("servicebook:reviews")))
     if access.can(Perm.PARTS_VIEW):
         items.append(("parts", _("Parts"), reverse("parts:search")))
         items.append(("store", _("Store"), reverse("store:list")))

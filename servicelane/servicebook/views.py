@@ -310,6 +310,7 @@ def _render_entry(
             "refusal": refusal,
             "dispute_form": dispute_form,
             "reviews": _history_rows(selectors.reviews_of_entry(user=request.user, entry=entry)),
+            "reviewer": entry.vehicle.network_id in access.networks_with(Perm.SERVICE_BOOK_REVIEW),
             "can_retry": entry.transfer_status == TransferStatus.FAILED
             and access.can(Perm.SERVICE_BOOK_WRITE, entry.workshop_id),
         },

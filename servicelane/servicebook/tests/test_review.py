@@ -9,10 +9,13 @@ same staff. The car: Freiburg registered it; Beijing never saw it.
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import bearer_client
@@ -490,3 +493,22 @@ def test_a_workshop_of_another_network_cannot_dispute(history):
 
     assert response.status_code == 404
     assert not EntryReview.objects.exists()
+
+
+def test_the_queue_needs_the_same_queries_however_many_items_wait(
+    lower_from_beijing, history, car, advisor, support
+):
+    client = client_of(support)
+    url = reverse("servicebook:reviews")
+    client.get(url)  # the session and caches warmed up
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for mileage in (46_000, 47_000):
+        correct(history["fr_repair"] if mileage == 46_000 else history["fr_service"], advisor,
+                mileage=mileage)  # fmt: skip
+
+    with CaptureQueriesContext(connection) as three:
+        page = text(client.get(url))
+
+    assert len(re.findall(r'href="/service-book/reviews/\d+/"', page)) == 3
+    assert len(three) == len(one)
