@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-.PHONY: run test install migrate demo demo-again lint format messages check-messages bench bench-booking bench-reminders bench-parts bench-routing bench-planner clean
+.PHONY: run test install migrate demo demo-again lint format messages check-messages bench bench-booking bench-reminders bench-parts bench-routing bench-planner fuzz clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: install
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(BIN)/python -m pytest -q -n auto
+
+## fuzz: Schemathesis against a server of its own, as every role (FUZZ_SEED=<n> replays a run)
+FUZZ_SEED ?=
+fuzz: install
+	mkdir -p var
+	$(BIN)/python manage.py fuzz_api $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,5 +1,9 @@
 """The REST API under /api/v1/: one NinjaAPI assembled from each app's router."""
 
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
 from servicelane.appointments import api as appointments_api
 from servicelane.billing.api import router as billing_router
 from servicelane.control.api import router as control_router
@@ -52,3 +56,10 @@ api.add_router("/part-orders", part_orders_router)
 api.add_router("/centres", centres_router)
 api.add_router("/control", control_router)
 appointments_api.install(api)
+
+
+@csrf_exempt  # like the API's own views: a token needs no CSRF cookie
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """An address under /api/ that no operation answers (an id that is not a number, a
+    path that does not exist): a JSON 404 like every other API error, never a page."""
+    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)

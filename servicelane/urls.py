@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from servicelane.api import api
+from servicelane.api import api, api_not_found
 from servicelane.core import views as core_views
 from servicelane.core.auth import EmailAuthenticationForm
 from servicelane.core.throttles import PasswordResetView
@@ -48,5 +48,6 @@ urlpatterns = [
     path("c/service-book/", include("servicelane.servicebook.owner_urls")),
     path("c/survey/", include("servicelane.followup.survey_urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
 ]

@@ -151,16 +151,18 @@ def test_the_token_endpoint_documents_the_lockout(document):
 
 
 def test_dates_and_times_say_what_they_carry(document):
-    """Every date, time and date-time names its zone: instants in UTC, days and times of
-    day the workshop's."""
-    undescribed = []
+    """Every date, time and date-time names its zone: instants with their offset from
+    UTC, calendar days and times of day the workshop's. A time of day has no offset, so
+    it is not JSON Schema's "time" (which needs one) but a partial-time with a pattern."""
+    undescribed, full_time = [], []
 
     def visit(node: Any, where: str) -> None:
         if isinstance(node, dict):
-            formats = {node.get("format")} | {
-                m.get("format") for m in node.get("anyOf", []) if isinstance(m, dict)
-            }
-            if formats & {"date", "time", "date-time"}:
+            members = [node, *[m for m in node.get("anyOf", []) if isinstance(m, dict)]]
+            formats = {m.get("format") for m in members}
+            if "time" in formats:
+                full_time.append(where)
+            if formats & {"date", "partial-time", "date-time"}:
                 text = str(node.get("description", "")).lower()
                 if not any(word in text for word in ("utc", "local", "zone", "offset")):
                     undescribed.append(where)
@@ -173,8 +175,42 @@ def test_dates_and_times_say_what_they_carry(document):
 
     visit(document["components"]["schemas"], "components")
     visit(document["paths"], "paths")
-    assert undescribed == []
+    assert (undescribed, full_time) == ([], [])
+    presence = document["components"]["schemas"]["PresenceOut"]["properties"]
+    assert presence["shift_starts_at"]["anyOf"][0]["format"] == "partial-time"
     assert (
         document["components"]["schemas"]["AttendanceDayOut"]["properties"]["date"]["format"]
         == "date"
     )
+
+
+def test_a_time_of_day_matches_its_pattern():
+    import re
+
+    from servicelane.core.openapi import PARTIAL_TIME_PATTERN
+
+    for sent in ("20:45:00", "09:00", "23:59:59.250000"):
+        assert re.match(PARTIAL_TIME_PATTERN, sent), sent
+    for wrong in ("24:00:00", "20:45:00+01:00", "20:45Z", "9:00"):
+        assert not re.match(PARTIAL_TIME_PATTERN, wrong), wrong
+
+
+@pytest.mark.django_db
+def test_an_api_address_no_operation_answers_is_a_json_404():
+    """An id that is not a number (the path converter refuses it) or a path that does
+    not exist answers like every other API error, never with an HTML page; a DELETE or
+    POST there is not refused for a missing CSRF cookie either."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "anything"
+    for method, path in [
+        ("get", "/api/v1/repair-orders/null,null"),
+        ("delete", "/api/v1/jobs/abc"),
+        ("post", "/api/v1/jobs/1.5/assign"),
+        ("get", "/api/v2/customers"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json", path
+        assert set(response.json()) == {"detail", "errors"}, path
