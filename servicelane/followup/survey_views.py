@@ -59,6 +59,11 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser stops at the service's limit; the form's own is the safety net.
+        self.fields["comment"].widget.attrs["maxlength"] = COMMENT_MAX_LENGTH
+
     def value(self, name: str) -> Any:
         return getattr(self, "cleaned_data", {}).get(name, "")
 

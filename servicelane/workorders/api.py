@@ -20,7 +20,7 @@ from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.models import User, Workshop
 from servicelane.core.money import round_money
 from servicelane.core.permissions import Perm
-from servicelane.core.schema_types import CodeText, ShortText
+from servicelane.core.schema_types import SHORT_TEXT, CodeText, ShortText
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.uploads import PHOTO, Upload
 from servicelane.customers.selectors import customer_get_for_user
@@ -256,7 +256,7 @@ def add_photo(
     request: HttpRequest,
     repair_order_id: int,
     image: Upload[PHOTO],
-    caption: Form[ShortText] = "",
+    caption: str = Form("", max_length=SHORT_TEXT),
     shared: Form[bool] = True,
 ) -> Status:
     """Upload a photo (multipart, field ``image``); it is stored resized, without metadata."""
