@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from servicelane.core.schema_types import CodeText, SaneDate
 from servicelane.servicebook.choices import (
     DueBasis,
     DueStatus,
@@ -78,25 +79,25 @@ class BookOut(Schema):
 
 
 class EntryIn(Schema):
-    kind: str = Field(description="service or repair")
-    performed_on: dt.date
+    kind: CodeText = Field(description="service or repair")
+    performed_on: SaneDate
     mileage: int
-    items: list[str] = Field([], description="Codes of maintenance items (service entries)")
+    items: list[CodeText] = Field([], description="Codes of maintenance items (service entries)")
     description: str = Field("", max_length=4000)
     transfer_to_car: bool = Field(False, description="Service entries of teleservice cars only")
     confirm_lower_mileage: bool = Field(
         False, description="Keep a mileage lower than the history; the entry is flagged"
     )
-    workshop: str | None = Field(
+    workshop: CodeText | None = Field(
         None, description="Workshop code; needed only if you work in several."
     )
 
 
 class CorrectionIn(Schema):
     reason: str = Field(..., max_length=300)
-    performed_on: dt.date
+    performed_on: SaneDate
     mileage: int
-    items: list[str] = []
+    items: list[CodeText] = []
     description: str = Field("", max_length=4000)
     transfer_to_car: bool = False
     confirm_lower_mileage: bool = False
@@ -225,6 +226,6 @@ class ServiceBookDecisionIn(Schema):
 
 class ServiceBookDisputeIn(Schema):
     reason: str = Field(..., max_length=300)
-    workshop: str | None = Field(
+    workshop: CodeText | None = Field(
         None, description="Workshop code; needed only if you work in several."
     )
