@@ -69,9 +69,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicelane.core.credentials.PasswordExpiryMiddleware",
     "servicelane.core.middleware.WorkshopContextMiddleware",
+    "servicelane.core.middleware.InputEdgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "servicelane.core.middleware.InputEdgeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -310,9 +310,9 @@ WARRANTY_REMINDER_DAYS = env_int("WARRANTY_REMINDER_DAYS", 60)
 SERVICE_REMINDER_HOUR_UTC = env_int("SERVICE_REMINDER_HOUR_UTC", 6)
 # How long the owner's service book link and the survey link work.
 SERVICE_BOOK_LINK_DAYS = env_int("SERVICE_BOOK_LINK_DAYS", 30)
+# The author workshop corrects a service-book entry within this many days of writing it.
+SERVICE_BOOK_CORRECTION_DAYS = env_int("SERVICE_BOOK_CORRECTION_DAYS", 7)
 SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
 # Where service entries for teleservice cars wait for the car to fetch them.
 TELESERVICE_BACKEND = env("TELESERVICE_BACKEND", "servicelane.servicebook.transfer.OutboxBackend")
 TELESERVICE_OUTBOX_DIR = env("TELESERVICE_OUTBOX_DIR", str(VAR_DIR / "teleservice"))
-# The author workshop corrects a service-book entry within this many days of writing it.
-SERVICE_BOOK_CORRECTION_DAYS = env_int("SERVICE_BOOK_CORRECTION_DAYS", 7)

@@ -92,7 +92,6 @@ class AppointmentOut(Schema):
     def resolve_service_types(obj: Appointment) -> list[ServiceType]:
         return list(obj.service_types.all())
 
-
     @staticmethod
     def resolve_vin(obj: Appointment) -> str:
         return obj.vehicle.vin if obj.vehicle else obj.entered_vin
@@ -100,6 +99,7 @@ class AppointmentOut(Schema):
     @staticmethod
     def resolve_plate(obj: Appointment) -> str:
         return obj.vehicle.plate if obj.vehicle else obj.entered_plate
+
 
 class AppointmentIn(Schema):
     workshop: CodeText | None = Field(

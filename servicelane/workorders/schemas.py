@@ -630,9 +630,6 @@ class WalkInIn(ReceptionIn):
 
 class CheckInIn(ReceptionIn):
     appointment_id: int
-
-
-class ReceptionPatch(Schema):
     vin: str = Field(
         "",
         max_length=40,
@@ -640,6 +637,9 @@ class ReceptionPatch(Schema):
         "counter, if it differs from the one typed (the car is confirmed with the check-in)",
     )
     plate: str = Field("", max_length=20, description="Likewise the number plate")
+
+
+class ReceptionPatch(Schema):
     mileage: int | None = None
     mileage_confirmed: bool = False
     fuel_level: int | None = None
