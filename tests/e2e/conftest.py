@@ -134,9 +134,8 @@ def is_csp_violation(text: str) -> bool:
     )
 
 
-def watch_csp_violations(context) -> list[str]:
-    """What the policy refuses on any page of ``context`` from now on, as it happens."""
-    violations: list[str] = []
+def watch_csp_violations(context, violations: list[str]) -> None:
+    """Add what the policy refuses on any page of ``context`` to ``violations``."""
     context.add_init_script(REPORT_CSP_VIOLATIONS)
 
     def collect(message) -> None:
@@ -144,7 +143,31 @@ def watch_csp_violations(context) -> list[str]:
             violations.append(f"{message.page.url if message.page else ''}: {message.text}")
 
     context.on("console", collect)
-    return violations
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request) -> Iterator[list[str]]:
+    """Every browser test fails on anything the Content-Security-Policy refused, in any
+    browser context it opens (staff on their computers, owners on their phones)."""
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    open_context = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        watch_csp_violations(context, violations)
+        return context
+
+    browser.new_context = new_context
+    try:
+        yield violations
+    finally:
+        del browser.new_context
+    if violations:
+        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(violations))
 
 
 @pytest.fixture
@@ -154,8 +177,6 @@ def page(browser, live_server, request) -> Iterator:
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
-    # Every browser test fails on anything the Content-Security-Policy refused.
-    violations = watch_csp_violations(context)
     page = context.new_page()
     try:
         yield page
@@ -168,8 +189,6 @@ def page(browser, live_server, request) -> Iterator:
             with contextlib.suppress(Exception):
                 page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
         context.close()
-    if violations:
-        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(violations))
 
 
 @pytest.fixture

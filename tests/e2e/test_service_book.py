@@ -1,6 +1,6 @@
 """After the visit, in the browser: the network-wide service book, a hand entry with a
-lower mileage flagged, the reminder batch run twice, and a survey answered on the owner's
-phone showing in the manager's chart."""
+lower mileage reviewed by the network, the reminder batch run twice, and a survey
+answered on the owner's phone showing in the manager's chart."""
 
 import re
 
@@ -52,11 +52,26 @@ def test_the_delivered_demo_order_is_in_every_workshops_service_book(browser, li
     page.check("input[name=confirm_lower_mileage]")
     page.click("button:has-text('Save entry')")
     page.wait_for_url(f"**/service-book/{vin}/")
-    expect(page.locator(".rollback-banner")).to_be_visible()
+    # Beijing never registered the car: its lower entry waits for the network's review
+    # and marks nothing until then.
+    expect(page.locator("body")).to_contain_text("the entry counts once the network's staff")
+    expect(page.locator(".rollback-banner")).to_have_count(0)
     entry = ServiceEntry.objects.get(vehicle=delivered.vehicle, mileage=1200)
-    assert entry.flagged and entry.workshop == demo.beijing
+    assert entry.workshop == demo.beijing and entry.review_state == "pending"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "service-book-beijing.png"), full_page=True)
+
+    # The network's staff accept it from their queue: now the car shows the suspicion.
+    staff = staff_page(browser, live_server, "admin@network.demo")
+    english(staff)
+    staff.goto(f"{live_server.url}/service-book/reviews/")
+    staff.locator(".review-queue a").first.click()
+    staff.fill("textarea[name=reason], input[name=reason]", "Odometer photo checked.")
+    staff.click("button[name=decision][value=accept]")
+    staff.goto(f"{live_server.url}/service-book/{vin}/")
+    expect(staff.locator(".rollback-banner")).to_be_visible()
+    entry.refresh_from_db()
+    assert entry.review_state == "accepted"
 
 
 def test_reminders_go_once_and_a_survey_answer_reaches_the_managers_chart(
