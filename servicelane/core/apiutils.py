@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -16,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 from servicelane.core.auth import api_token_lookup, read_only_token_message
 from servicelane.core.errors import error_dict, malformed_body_message
 from servicelane.core.models import Workshop
+from servicelane.core.schema_errors import schema_error_message
 from servicelane.core.schema_types import (  # noqa: F401 - DbId, MAX_DB_ID: shared with the apps
     MAX_DB_ID,
     MAX_PAGE,
@@ -39,6 +41,11 @@ class TokenAuth(HttpBearer):
         found = api_token_lookup(token)
         if found is None:
             return None
+        # A client that names no language (Accept-Language) is answered in the token
+        # owner's, as the screens are.
+        if not request.headers.get("Accept-Language"):
+            translation.activate(found.user.language)
+            request.LANGUAGE_CODE = translation.get_language()
         if found.is_read_only and request.method not in SAFE_METHODS:
             raise HttpError(403, read_only_token_message())
         request.user = found.user
@@ -93,8 +100,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
-            message = str(error.get("msg", _("Invalid value.")))
-            message = message.removeprefix("Value error, ")
+            message = schema_error_message(error)
             errors.setdefault(_field_of(error.get("loc", ())), []).append(message)
         return reply(request, 400, _("The request is not valid; see the errors by field."), errors)
 

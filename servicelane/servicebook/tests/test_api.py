@@ -35,7 +35,7 @@ def entry_body(**values):
 
 def test_the_book_lists_both_histories_whoever_wrote_them(api, advisor_bj, history, car):
     for client in (api, bearer_client(advisor_bj)):
-        response = client.get(f"/api/v1/service-book/{car.vin.lower()}")
+        response = client.get(f"/api/v1/service-book/{car.vin.lower()}", HTTP_ACCEPT_LANGUAGE="en")
 
         assert response.status_code == 200
         body = response.json()
