@@ -357,7 +357,7 @@ def repair_order_check_in(
     now = now or timezone.now()
     if appointment is not None:
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related("workshop", "customer", "vehicle")
             .get(pk=appointment.pk)
         )
