@@ -286,6 +286,15 @@ def _deadline_message(deadline: dt.datetime, zone: Any) -> str:
     ) % {"days": days, "date": day}
 
 
+def writes_for_author(actor: User, entry: ServiceEntry) -> bool:
+    """Whether ``actor`` writes the service book for the workshop that wrote ``entry``:
+    only that workshop corrects it (the maker's rule)."""
+    access = access_for(actor)
+    return entry.workshop_id in access.workshop_roles and access.can(
+        Perm.SERVICE_BOOK_WRITE, entry.workshop_id
+    )
+
+
 def correction_refusal(entry: ServiceEntry) -> str | None:
     """Why the author workshop cannot correct the entry now, or None when it can: the
     maker's rule allows the current version only, within the set days, not while the
@@ -378,7 +387,7 @@ def service_entry_correct(
     network staff's review and is written only once accepted (the review is returned);
     any other applies at once (the correction is returned)."""
     _require_write(actor, entry.workshop)
-    if entry.workshop_id not in access_for(actor).workshop_roles:
+    if not writes_for_author(actor, entry):
         raise PermissionDenied(_("Only the workshop that wrote an entry corrects it."))
     vehicle = Vehicle.objects.select_for_update().get(pk=entry.vehicle_id)
     entry = (

@@ -238,15 +238,11 @@ def new_repair(request: HttpRequest, vin: str) -> HttpResponse:
 # ---------------------------------------------------------------- one entry
 
 
-def _is_author(request: HttpRequest, entry: ServiceEntry) -> bool:
-    access = access_for(request.user)
-    return entry.workshop_id in access.workshop_roles and access.can(
-        Perm.SERVICE_BOOK_WRITE, entry.workshop_id
-    )
-
-
 def _may_correct(request: HttpRequest, entry: ServiceEntry) -> bool:
-    return _is_author(request, entry) and services.correction_refusal(entry) is None
+    return (
+        services.writes_for_author(request.user, entry)
+        and services.correction_refusal(entry) is None
+    )
 
 
 def _disputing_workshop(request: HttpRequest, entry: ServiceEntry) -> Workshop | None:
@@ -283,7 +279,7 @@ def _render_entry(
         newest = entry.replaced_by
         while not newest.is_current:
             newest = newest.replaced_by
-    is_author = _is_author(request, entry)
+    is_author = services.writes_for_author(request.user, entry)
     refused_because = services.correction_refusal(entry) if is_author else None
     may_correct = is_author and refused_because is None
     # An old version says it was corrected already; no second note.
@@ -332,7 +328,7 @@ def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Correct an entry: only its author workshop, within the set days; the original is
     kept. A new date or mileage waits for the network's review."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
-    if not _is_author(request, found):
+    if not services.writes_for_author(request.user, found):
         raise PermissionDenied(_("Only the workshop that wrote an entry corrects it."))
     if not found.is_current:
         messages.error(request, _("This entry was corrected already; correct the newest version."))
