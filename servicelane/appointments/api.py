@@ -72,8 +72,12 @@ class AppointmentOut(Schema):
     service_types: list[ServiceTypeOut]
     customer_id: int
     customer_name: str = Field(..., alias="customer.display_name")
-    vin: str = Field(..., description="The confirmed car's VIN; until then the one typed")
-    plate: str = Field(..., description="The confirmed car's plate; until then the one typed")
+    vin: str = Field(
+        ..., alias="car_vin", description="The confirmed car's VIN; until then the one typed"
+    )
+    plate: str = Field(
+        ..., alias="car_plate", description="The confirmed car's plate; until then the one typed"
+    )
     vehicle_confirmed: bool = Field(
         ..., description="False for a public booking until the advisor confirms the car"
     )
@@ -91,14 +95,6 @@ class AppointmentOut(Schema):
     @staticmethod
     def resolve_service_types(obj: Appointment) -> list[ServiceType]:
         return list(obj.service_types.all())
-
-    @staticmethod
-    def resolve_vin(obj: Appointment) -> str:
-        return obj.vehicle.vin if obj.vehicle else obj.entered_vin
-
-    @staticmethod
-    def resolve_plate(obj: Appointment) -> str:
-        return obj.vehicle.plate if obj.vehicle else obj.entered_plate
 
 
 class AppointmentIn(Schema):

@@ -272,6 +272,16 @@ class Appointment(WorkshopOwned):
         return str(self.vehicle)
 
     @property
+    def car_vin(self) -> str:
+        """The confirmed car's VIN; until the car is confirmed, the one typed."""
+        return self.vehicle.vin if self.vehicle else self.entered_vin
+
+    @property
+    def car_plate(self) -> str:
+        """The confirmed car's plate; until the car is confirmed, the one typed."""
+        return self.vehicle.plate if self.vehicle else self.entered_plate
+
+    @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
