@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import ApiToken, User, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import MAX_DB_ID
 from servicelane.core.tenancy import access_for
 
 
@@ -78,4 +79,4 @@ def workshop_api_token(*, actor: User, token_id: int) -> ApiToken:
 
 
 def _db_id(value: int) -> bool:
-    return 0 < value < 2**63
+    return 0 < value <= MAX_DB_ID
