@@ -50,7 +50,9 @@ fuzz: install
 	mkdir -p var
 	$(BIN)/python manage.py fuzz_api $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
+## lint: the layer contract (apps import only downward), ruff's rules and formatting
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

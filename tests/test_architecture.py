@@ -1,0 +1,215 @@
+"""The layer contract (pyproject.toml, docs/architecture.md "Layers") holds, and the check
+behind it fails when an import runs the wrong way.
+
+Three machine checks keep the shape: import-linter over every import (functions included),
+the models' relations and migrations, which point only down too, and imports inside
+functions, which never reach another app (an import inside a function is how a loop hides).
+"""
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db.migrations.loader import MigrationLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "servicelane"
+PYPROJECT = ROOT / "pyproject.toml"
+
+# Imports inside a function that still cross apps; each goes when its loop is untied.
+KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
+    ("appointments/tests/test_race.py", "servicelane.core.models"),
+    ("billing/tests/test_services.py", "servicelane.workorders.tests.factories"),
+    ("billing/tests/test_views.py", "servicelane.core.choices"),
+    ("billing/tests/test_views.py", "servicelane.core.tests.factories"),
+    ("control/demo.py", "servicelane.workorders.choices"),
+    ("control/demo.py", "servicelane.workorders.models"),
+    ("control/selectors.py", "servicelane.workorders.views"),
+    ("control/services.py", "servicelane.workorders.services"),
+    ("core/selectors.py", "servicelane.customers.selectors"),
+    ("core/selectors.py", "servicelane.vehicles.selectors"),
+    ("core/tests/test_uploads.py", "servicelane.workorders.models"),
+    ("customers/tests/test_api.py", "servicelane.core.tests.factories"),
+    ("followup/tests/test_reminders.py", "servicelane.vehicles.models"),
+    ("servicebook/selectors.py", "servicelane.workorders.models"),
+    ("servicebook/tests/test_api.py", "servicelane.vehicles.tests.factories"),
+    ("servicebook/tests/test_views.py", "servicelane.core.tests.factories"),
+    ("store/availability.py", "servicelane.supply"),
+    ("store/availability.py", "servicelane.supply.services"),
+    ("store/services.py", "servicelane.workorders.choices"),
+    ("supply/api.py", "servicelane.workorders.selectors"),
+    ("supply/selectors.py", "servicelane.store.choices"),
+    ("supply/selectors.py", "servicelane.store.models"),
+    ("supply/tests/conftest.py", "servicelane.workorders"),
+    ("supply/views.py", "servicelane.workorders.selectors"),
+    ("workorders/services.py", "servicelane.core.money"),
+    ("workorders/tests/test_handover.py", "servicelane.servicebook.selectors"),
+    ("workorders/tests/test_handover.py", "servicelane.servicebook.services"),
+    ("workorders/tests/test_numbering_race.py", "servicelane.core.models"),
+    ("workorders/tests/test_numbering_race.py", "servicelane.customers.models"),
+    ("workorders/tests/test_numbering_race.py", "servicelane.vehicles.models"),
+    ("workorders/tests/test_parts_release.py", "servicelane.supply.services"),
+}
+# Relations that point up the layers (and the migrations they bring); each goes with its loop.
+KNOWN_UPWARD_RELATIONS = {
+    "workorders.Job.bay -> control",
+    "servicebook.ServiceEntry.repair_order -> workorders",
+    "followup.Survey.repair_order -> workorders",
+    "store.StockMovement.repair_order -> workorders",
+    "store.StockMovement.job_line -> workorders",
+    "store.StockMovement.order_line -> supply",
+    "store.Reservation.job_line -> workorders",
+    "store.Reservation.order_line -> supply",
+    "supply.PartOrder.repair_order -> workorders",
+}
+KNOWN_UPWARD_MIGRATIONS = {
+    "workorders.0004_job_bay_job_planned_end_job_planned_start_and_more -> control",
+    "servicebook.0001_initial -> workorders",
+    "followup.0001_initial -> workorders",
+    "store.0002_initial -> supply",
+    "store.0002_initial -> workorders",
+    "store.0001_initial -> workorders",
+    "supply.0001_initial -> workorders",
+}
+
+
+def contract() -> dict:
+    config = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]
+    (layers,) = [c for c in config["contracts"] if c["id"] == "layers"]
+    return layers
+
+
+def layer_of_app() -> dict[str, int]:
+    """App name → its height in the contract (0 is core); apps of one layer share it."""
+    heights = {}
+    for height, layer in enumerate(reversed(contract()["layers"])):
+        for name in layer.replace("|", ":").split(":"):
+            heights[name.strip().strip("()")] = height
+    return heights
+
+
+def servicelane_apps() -> list:
+    return [c for c in apps.get_app_configs() if c.name.startswith("servicelane.")]
+
+
+def run_lint_imports(cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    return subprocess.run(  # the contract's own command, on a tree of ours
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command as c; c()",
+            *("--no-cache", "--config", str(cwd / "pyproject.toml")),
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def source_copy(tmp_path_factory) -> Path:
+    """The package's Python files and the contract, copied where a test may break them."""
+    tree = tmp_path_factory.mktemp("layers")
+    shutil.copytree(
+        PACKAGE,
+        tree / "servicelane",
+        ignore=shutil.ignore_patterns("templates", "static", "locale", "__pycache__", "*.mo"),
+    )
+    shutil.copy(PYPROJECT, tree / "pyproject.toml")
+    return tree
+
+
+def test_the_contract_holds_for_the_code_as_it_is(source_copy):
+    result = run_lint_imports(source_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_the_check_fails_on_an_import_that_runs_upward(source_copy):
+    probe = source_copy / "servicelane" / "core" / "layer_probe.py"
+    probe.write_text("from servicelane.billing import models  # noqa\n")
+    try:
+        result = run_lint_imports(source_copy)
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "servicelane.core is not allowed to import servicelane.billing" in result.stdout
+    assert "servicelane.core.layer_probe -> servicelane.billing.models" in result.stdout
+
+
+def test_every_app_has_its_place_in_the_contract():
+    heights = layer_of_app()
+    missing = [c.name for c in servicelane_apps() if c.name.split(".")[1] not in heights]
+    assert missing == []
+
+
+def test_relations_between_models_point_down_the_layers():
+    """A foreign key is a dependency the import graph does not see (it names its model
+    as a string), and its migration depends on the other app's."""
+    heights = layer_of_app()
+    upward = []
+    for config in servicelane_apps():
+        own = heights[config.name.split(".")[1]]
+        for model in config.get_models():
+            for field in model._meta.get_fields(include_hidden=False):
+                if not field.is_relation or field.auto_created or not field.related_model:
+                    continue
+                other = field.related_model._meta.app_config
+                upper = other.name.startswith("servicelane.") and other != config
+                if upper and heights[other.name.split(".")[1]] > own:
+                    upward.append(f"{model._meta.label}.{field.name} -> {other.label}")
+    assert set(upward) == KNOWN_UPWARD_RELATIONS
+
+
+def test_migrations_depend_down_the_layers():
+    heights = layer_of_app()
+    labels = {c.label: heights[c.name.split(".")[1]] for c in servicelane_apps()}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    upward = []
+    for (label, name), migration in loader.disk_migrations.items():
+        if label not in labels:
+            continue
+        for other, _ in migration.dependencies:
+            if other in labels and labels[other] > labels[label]:
+                upward.append(f"{label}.{name} -> {other}")
+    assert set(upward) == KNOWN_UPWARD_MIGRATIONS
+
+
+def function_imports_across_apps() -> set[tuple[str, str]]:
+    app_names = {c.name.split(".")[1] for c in servicelane_apps()}
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if len(relative.parts) < 2 or "migrations" in relative.parts:
+            continue
+        own = relative.parts[0]
+        tree = ast.parse(path.read_text())
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                for name in names:
+                    parts = name.split(".")
+                    other = parts[1] if parts[0] == "servicelane" and len(parts) > 1 else None
+                    if other != own and other in app_names:
+                        found.add((str(relative), name))
+    return found
+
+
+def test_no_import_inside_a_function_reaches_another_app():
+    assert function_imports_across_apps() - KNOWN_FUNCTION_IMPORTS == set()
+    assert KNOWN_FUNCTION_IMPORTS - function_imports_across_apps() == set(), "untied: drop it"
