@@ -32,8 +32,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("control/demo.py", "servicelane.workorders.models"),
     ("control/selectors.py", "servicelane.workorders.views"),
     ("control/services.py", "servicelane.workorders.services"),
-    ("core/selectors.py", "servicelane.customers.selectors"),
-    ("core/selectors.py", "servicelane.vehicles.selectors"),
     ("core/tests/test_uploads.py", "servicelane.workorders.models"),
     ("customers/tests/test_api.py", "servicelane.core.tests.factories"),
     ("followup/tests/test_reminders.py", "servicelane.vehicles.models"),

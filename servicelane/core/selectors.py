@@ -9,19 +9,15 @@ from django.utils.translation import gettext as _
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import ApiToken, User, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.registry import kpis
 from servicelane.core.schema_types import MAX_DB_ID
 from servicelane.core.tenancy import access_for
 
 
 def dashboard_figures(*, user: Any, workshop: Workshop | None) -> dict[str, Any]:
-    """Counts for the overview page, limited to what the user may see."""
-    from servicelane.customers.selectors import customer_count_for_user
-    from servicelane.vehicles.selectors import vehicle_count_for_user
-
-    return {
-        "customers": customer_count_for_user(user=user),
-        "vehicles": vehicle_count_for_user(user=user),
-    }
+    """Counts for the overview page, limited to what the user may see: each figure the
+    apps registered (``core.registry.kpis``)."""
+    return {name: count(user=user) for name, count in kpis.items()}
 
 
 def workshop_advisors(workshop: Workshop) -> QuerySet[User]:
