@@ -1,13 +1,72 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
-from servicelane.core.tenancy import access_for
+from servicelane.core.tenancy import Access, access_for
+
+
+def _any(*perms: Perm) -> Callable[[Access], bool]:
+    return lambda access: any(access.can(perm) for perm in perms)
+
+
+def _network(perm: Perm) -> Callable[[Access], bool]:
+    return lambda access: bool(access.networks_with(perm))
+
+
+# The menu in its order: key, label, where it leads, who sees it.
+MENU: list[tuple[str, Any, str, Callable[[Access], bool]]] = [
+    ("customers", gettext_lazy("Customers"), "customers:list", _any(Perm.CUSTOMER_VIEW)),
+    ("appointments", gettext_lazy("Appointments"), "appointments:day", _any(Perm.APPOINTMENT_VIEW)),
+    ("workorders", gettext_lazy("Repair orders"), "workorders:list", _any(Perm.RO_VIEW)),
+    ("vehicles", gettext_lazy("Vehicles"), "vehicles:list", _any(Perm.VEHICLE_VIEW)),
+    (
+        "servicebook",
+        gettext_lazy("Service book"),
+        "servicebook:search",
+        _any(Perm.SERVICE_BOOK_VIEW),
+    ),
+    (
+        "servicebook_reviews",
+        gettext_lazy("Review queue"),
+        "servicebook:reviews",
+        _network(Perm.SERVICE_BOOK_REVIEW),
+    ),
+    ("parts", gettext_lazy("Parts"), "parts:search", _any(Perm.PARTS_VIEW)),
+    ("store", gettext_lazy("Store"), "store:list", _any(Perm.PARTS_VIEW)),
+    (
+        "supply",
+        gettext_lazy("Part orders"),
+        "supply:orders",
+        _any(Perm.PART_ORDER, Perm.STORE_MANAGE),
+    ),
+    ("centres", gettext_lazy("Distribution centres"), "centres:list", _network(Perm.CENTRE_VIEW)),
+    ("reminders", gettext_lazy("Reminders"), "followup:reminders", _any(Perm.REMINDER_VIEW)),
+    ("surveys", gettext_lazy("Surveys"), "followup:surveys", _any(Perm.SURVEY_VIEW)),
+    ("control", gettext_lazy("Control centre"), "control:board", _any(Perm.BOARD_VIEW)),
+    (
+        "tools",
+        gettext_lazy("Special tools"),
+        "control:tools",
+        _any(Perm.TOOLS_MANAGE, Perm.JOB_CLOCK),
+    ),
+    ("efficiency", gettext_lazy("Efficiency"), "control:efficiency", _any(Perm.EFFICIENCY_VIEW)),
+    ("roster", gettext_lazy("Roster"), "control:roster", _any(Perm.ROSTER_MANAGE)),
+    ("my_jobs", gettext_lazy("My jobs"), "bay:my_jobs", _any(Perm.JOB_CLOCK)),
+    (
+        "qc_queue",
+        gettext_lazy("Quality checks"),
+        "bay:qc_queue",
+        _any(Perm.QC_TECHNICIAN, Perm.QC_FOREMAN, Perm.QC_ADVISOR),
+    ),
+    ("billing", gettext_lazy("Invoices"), "billing:list", _any(Perm.INVOICE_VIEW)),
+]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,43 +77,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return context
     access = access_for(user)
     items = [("home", _("Overview"), reverse("home"))]
-    if access.can(Perm.CUSTOMER_VIEW):
-        items.append(("customers", _("Customers"), reverse("customers:list")))
-    if access.can(Perm.APPOINTMENT_VIEW):
-        items.append(("appointments", _("Appointments"), reverse("appointments:day")))
-    if access.can(Perm.RO_VIEW):
-        items.append(("workorders", _("Repair orders"), reverse("workorders:list")))
-    if access.can(Perm.VEHICLE_VIEW):
-        items.append(("vehicles", _("Vehicles"), reverse("vehicles:list")))
-    if access.can(Perm.SERVICE_BOOK_VIEW):
-        items.append(("servicebook", _("Service book"), reverse("servicebook:search")))
-    if access.networks_with(Perm.SERVICE_BOOK_REVIEW):
-        items.append(("servicebook_reviews", _("Review queue"), reverse("servicebook:reviews")))
-    if access.can(Perm.PARTS_VIEW):
-        items.append(("parts", _("Parts"), reverse("parts:search")))
-        items.append(("store", _("Store"), reverse("store:list")))
-    if access.can(Perm.PART_ORDER) or access.can(Perm.STORE_MANAGE):
-        items.append(("supply", _("Part orders"), reverse("supply:orders")))
-    if access.networks_with(Perm.CENTRE_VIEW):
-        items.append(("centres", _("Distribution centres"), reverse("centres:list")))
-    if access.can(Perm.REMINDER_VIEW):
-        items.append(("reminders", _("Reminders"), reverse("followup:reminders")))
-    if access.can(Perm.SURVEY_VIEW):
-        items.append(("surveys", _("Surveys"), reverse("followup:surveys")))
-    if access.can(Perm.BOARD_VIEW):
-        items.append(("control", _("Control centre"), reverse("control:board")))
-    if access.can(Perm.TOOLS_MANAGE) or access.can(Perm.JOB_CLOCK):
-        items.append(("tools", _("Special tools"), reverse("control:tools")))
-    if access.can(Perm.EFFICIENCY_VIEW):
-        items.append(("efficiency", _("Efficiency"), reverse("control:efficiency")))
-    if access.can(Perm.ROSTER_MANAGE):
-        items.append(("roster", _("Roster"), reverse("control:roster")))
-    if access.can(Perm.JOB_CLOCK):
-        items.append(("my_jobs", _("My jobs"), reverse("bay:my_jobs")))
-    if any(access.can(p) for p in (Perm.QC_TECHNICIAN, Perm.QC_FOREMAN, Perm.QC_ADVISOR)):
-        items.append(("qc_queue", _("Quality checks"), reverse("bay:qc_queue")))
-    if access.can(Perm.INVOICE_VIEW):
-        items.append(("billing", _("Invoices"), reverse("billing:list")))
+    items += [(key, str(label), reverse(name)) for key, label, name, shown in MENU if shown(access)]
     items.append(("api", _("API"), "/api/v1/docs"))
     if user.is_staff:
         items.append(("admin", _("Configuration"), reverse("admin:index")))

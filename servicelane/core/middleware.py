@@ -170,6 +170,11 @@ def json_problems(request: HttpRequest) -> dict[str, list[str]]:
     if not isinstance(data, dict):
         # Every body the API takes is an object of named fields.
         return {"__all__": [_("Send a JSON object with the fields.")]}
+    return _json_value_problems(data)
+
+
+def _json_value_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Walks the whole document without recursion (a deep one must not exhaust the stack)."""
     errors: dict[str, list[str]] = {}
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
@@ -179,26 +184,26 @@ def json_problems(request: HttpRequest) -> dict[str, list[str]]:
                 problem = text_problem(key)
                 if problem:
                     _add(errors, path, problem)
-                    continue
-                stack.append((f"{path}.{key}" if path else key, item))
+                else:
+                    stack.append((f"{path}.{key}" if path else key, item))
         elif isinstance(value, list):
             stack.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
-        elif isinstance(value, str):
-            problem = text_problem(value)
+        else:
+            problem = _scalar_problem(path, value)
             if problem:
                 _add(errors, path, problem)
-        elif isinstance(value, bool):
-            continue
-        elif isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
-            key = path.rsplit(".", 1)[-1]
-            _add(
-                errors,
-                path,
-                _("No record has this id.")
-                if key == "id" or key.endswith("_id")
-                else _("This number is too large."),
-            )
     return errors
+
+
+def _scalar_problem(path: str, value: Any) -> str | None:
+    if isinstance(value, str):
+        return text_problem(value)
+    if isinstance(value, bool) or not isinstance(value, int) or -MAX_INT <= value <= MAX_INT:
+        return None
+    key = path.rsplit(".", 1)[-1]
+    if key == "id" or key.endswith("_id"):
+        return _("No record has this id.")
+    return _("This number is too large.")
 
 
 class _NotFinite(ValueError):
