@@ -5,10 +5,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.phones import phone_search_digits
+from servicelane.core.plates import normalise_plate
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
-from servicelane.vehicles.models import Ownership
-from servicelane.vehicles.plates import normalise_plate
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -40,10 +39,15 @@ class CustomerFilter(django_filters.FilterSet):
             condition |= Q(phone__contains=digits)
         plate = normalise_plate(value)
         if len(plate) >= 2:
-            owns = Ownership.objects.filter(customer=OuterRef("pk"), ended_on__isnull=True).filter(
-                Q(vehicle__plate_normalized__contains=plate) | Q(vehicle__vin__startswith=plate)
-                if len(plate) < 17
-                else Q(vehicle__vin=plate)
+            # One filter(): the current ownership and its car are the same row.
+            owns = Customer.objects.filter(
+                Q(pk=OuterRef("pk"), ownerships__ended_on__isnull=True)
+                & (
+                    Q(ownerships__vehicle__plate_normalized__contains=plate)
+                    | Q(ownerships__vehicle__vin__startswith=plate)
+                    if len(plate) < 17
+                    else Q(ownerships__vehicle__vin=plate)
+                )
             )
             condition |= Exists(owns)
         return queryset.filter(condition)

@@ -6,14 +6,15 @@ from django.utils.translation import gettext as _
 
 from servicelane.core.audit_selectors import audit_trail_for
 from servicelane.core.errors import apply_to_form
+from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.customers.filters import CustomerFilter
 from servicelane.customers.forms import CustomerForm
+from servicelane.customers.registry import customer_panels
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
 from servicelane.customers.services import customer_create, customer_update
-from servicelane.vehicles.selectors import vehicles_of_customer
 
 
 @require_perm(Perm.CUSTOMER_VIEW)
@@ -45,7 +46,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "customers/detail.html",
         {
             "customer": customer,
-            "ownerships": vehicles_of_customer(user=request.user, customer_id=customer.pk),
+            "panels": render_panels(customer_panels, request, customer),
             "audit": audit_trail_for(customer),
             "can_edit": access.can(Perm.CUSTOMER_CHANGE, customer.workshop_id),
             "can_add_vehicle": access.can(Perm.VEHICLE_CHANGE, customer.workshop_id),

@@ -1,5 +1,6 @@
-"""Number plates are searched without their separators: ``FR-AB 123`` → ``FRAB123``."""
+"""Number plates are searched without their separators; the rule is core's
+(``core.plates``), which the customers' search shares."""
 
+from servicelane.core.plates import normalise_plate
 
-def normalise_plate(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
+__all__ = ["normalise_plate"]

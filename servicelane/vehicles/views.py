@@ -7,14 +7,15 @@ from django.views.decorators.http import require_POST
 
 from servicelane.core.audit_selectors import audit_trail_for
 from servicelane.core.errors import apply_to_form
+from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.customers.models import Customer
-from servicelane.servicebook.selectors import rollback_suspected
 from servicelane.vehicles.filters import VehicleFilter
 from servicelane.vehicles.forms import MileageForm, VehicleForm
 from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.registry import vehicle_banners
 from servicelane.vehicles.selectors import (
     vehicle_get_for_user,
     vehicle_list_for_user,
@@ -73,7 +74,7 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: Mileag
         "can_edit": access.can(Perm.VEHICLE_CHANGE),
         "can_record_mileage": access.can(Perm.MILEAGE_RECORD),
         "can_read_service_book": access.can(Perm.SERVICE_BOOK_VIEW),
-        "rollback_suspected": rollback_suspected(vehicle),
+        "banners": render_panels(vehicle_banners, request, vehicle),
     }
 
 
