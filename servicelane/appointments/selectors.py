@@ -16,7 +16,6 @@ from servicelane.appointments.capacity import (
     LaneDay,
     WorkshopCalendar,
     plan_for,
-    public_holidays,
 )
 from servicelane.appointments.choices import HOLDING_STATUSES
 from servicelane.appointments.models import (
@@ -26,6 +25,7 @@ from servicelane.appointments.models import (
     OpeningHours,
     ServiceType,
 )
+from servicelane.core.holidays import public_holidays
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import MAX_DB_ID

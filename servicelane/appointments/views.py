@@ -18,7 +18,6 @@ from servicelane.appointments.booking_views import (
     slot_context,
     slots_by_day,
 )
-from servicelane.appointments.capacity import holidays_supported
 from servicelane.appointments.choices import Channel, Weekday
 from servicelane.appointments.forms import (
     ClosureForm,
@@ -45,6 +44,7 @@ from servicelane.appointments.services import (
     service_type_save,
 )
 from servicelane.core.errors import apply_to_form
+from servicelane.core.holidays import holidays_supported
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.selectors import workshop_advisors

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from servicelane.appointments.capacity import public_holidays
+from servicelane.core.holidays import public_holidays
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
