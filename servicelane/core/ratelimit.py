@@ -1,5 +1,6 @@
 """A fixed-window rate limit on the cache, for pages anyone may post to."""
 
+import ipaddress
 import time
 
 from django.core.cache import cache
@@ -10,6 +11,15 @@ def client_address(request: HttpRequest) -> str:
     # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips);
     # a client-sent X-Forwarded-For header is never trusted here.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address an answer came from, as the server saw it (never a client header)."""
+    raw = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
 
 
 def _cache_key(scope: str, key: str, window_seconds: int) -> str:

@@ -89,6 +89,14 @@ def _local_time(value: dt.time) -> dt.time:
 LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
 
 
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC) if value.tzinfo is not None else value
+
+
+# Every time leaves the API in UTC, whatever zone it was handed in.
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
 def validate_text(value: Any) -> None:
     """A form field's validator refusing text no column can hold."""
     if isinstance(value, str):
@@ -116,6 +124,7 @@ __all__ = [
     "SaneDateTime",
     "ShortText",
     "Text",
+    "UtcDateTime",
     "is_sane_date",
     "text_problem",
     "validate_text",

@@ -5,10 +5,9 @@ from decimal import Decimal
 
 from ninja import Field, FilterSchema, Schema
 
-from servicelane.core.schema_types import CodeText, SaneDate
+from servicelane.core.schema_types import CodeText, SaneDate, UtcDateTime
 from servicelane.followup.choices import Period
 from servicelane.followup.models import Survey
-from servicelane.workorders.schemas import UtcDateTime
 
 
 class SurveyOut(Schema):

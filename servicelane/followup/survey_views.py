@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from servicelane.core.errors import apply_to_form
+from servicelane.core.ratelimit import client_ip
 from servicelane.core.schema_types import CODE_TEXT, LONG_TEXT
 from servicelane.core.viewutils import customer_locale
 from servicelane.followup.links import survey_from_token, survey_link_expired
@@ -24,7 +25,6 @@ from servicelane.followup.services import (
     SurveyAlreadyAnswered,
     survey_answer,
 )
-from servicelane.workorders.customer_views import client_ip
 
 SATISFACTION_CHOICES = [
     (1, gettext_lazy("Very dissatisfied")),

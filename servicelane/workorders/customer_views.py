@@ -5,7 +5,6 @@ browser says, so the page matches the e-mail that carried the link. Nothing of t
 side shows here: no internal notes, no audit, no staff surnames, no addresses kept.
 """
 
-import ipaddress
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from servicelane.core import uploads
 from servicelane.core.errors import apply_to_form
+from servicelane.core.ratelimit import client_ip
 from servicelane.core.viewutils import customer_locale
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
@@ -65,15 +65,6 @@ def _page(
     # The locale middleware would otherwise label the page with the browser's language.
     response["Content-Language"] = repair_order.language
     return response
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the answer came from, as the server saw it (never a client header)."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return None
 
 
 def first_name(user: Any) -> str:

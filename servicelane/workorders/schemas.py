@@ -6,15 +6,21 @@ personal data appear only for users whose role may see customers.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.permissions import Perm
-from servicelane.core.schema_types import CodeText, DbId, SaneDate, SaneDateTime, ShortText
+from servicelane.core.schema_types import (
+    CodeText,
+    DbId,
+    SaneDate,
+    SaneDateTime,
+    ShortText,
+    UtcDateTime,
+)
 from servicelane.core.tenancy import access_for
 from servicelane.store.schemas import Quantity
 from servicelane.workorders import services
@@ -41,14 +47,6 @@ from servicelane.workorders.models import (
     RepairOrderEvent,
 )
 from servicelane.workorders.selectors import job_time_summary, jobs_with_parts_state
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC) if value.tzinfo is not None else value
-
-
-# Every time leaves the API in UTC, whatever zone it was handed in.
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 
 def _user(context: Any) -> Any:
