@@ -18,6 +18,7 @@ from servicelane.appointments.choices import (
     Weekday,
 )
 from servicelane.core.choices import Language
+from servicelane.core.events import Event
 from servicelane.core.tenancy import WorkshopOwned
 
 
@@ -303,23 +304,14 @@ class Appointment(WorkshopOwned):
         return self.status == AppointmentStatus.BOOKED and self.starts_at > timezone.now()
 
 
-class AppointmentEvent(models.Model):
+class AppointmentEvent(Event):
     """One step in a booking's life: booked, rescheduled, arrived, reminded…"""
 
+    subject_field = "appointment"
     appointment = models.ForeignKey(
         Appointment, on_delete=models.CASCADE, related_name="events", verbose_name=_("appointment")
     )
     kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("appointment event")

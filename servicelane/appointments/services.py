@@ -25,6 +25,7 @@ from servicelane.appointments.notifications import send_appointment_message
 from servicelane.appointments.tasks import schedule_reminder
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import Language
+from servicelane.core.events import record_event
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.phones import phone_to_e164
@@ -175,9 +176,7 @@ def appointment_reference(workshop: Workshop, now: dt.datetime) -> str:
 
 
 def _record(appointment: Appointment, kind: str, actor: User | None, **data: Any) -> None:
-    AppointmentEvent.objects.create(
-        appointment=appointment, kind=kind, actor=actor if actor else None, data=data
-    )
+    record_event(AppointmentEvent, subject=appointment, kind=kind, actor=actor, **data)
 
 
 def _after_commit_notify(appointment: Appointment, kind: str) -> None:

@@ -10,6 +10,7 @@ from django_tasks.exceptions import InvalidTaskError
 
 from servicelane.appointments.choices import AppointmentStatus, EventKind
 from servicelane.appointments.models import Appointment, AppointmentEvent
+from servicelane.core.events import record_event
 
 
 def reminder_time(appointment: Appointment) -> dt.datetime:
@@ -50,10 +51,11 @@ def send_reminder_if_due(appointment_id: int, now: dt.datetime | None = None) ->
         return False
     appointment.reminder_sent_at = now
     appointment.save(update_fields=["reminder_sent_at"])
-    AppointmentEvent.objects.create(
-        appointment=appointment,
+    record_event(
+        AppointmentEvent,
+        subject=appointment,
         kind=EventKind.REMINDER_SENT,
-        data={"to": appointment.contact_email},
+        to=appointment.contact_email,
     )
     transaction.on_commit(lambda: send_appointment_message(appointment_id, EventKind.REMINDER_SENT))
     return True

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,23 +43,15 @@ from servicelane.appointments.services import (
     opening_hours_set,
     service_type_save,
 )
+from servicelane.appointments.timeline import timeline
 from servicelane.core.errors import apply_to_form
 from servicelane.core.holidays import holidays_supported
-from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
-from servicelane.core.viewutils import require_perm
+from servicelane.core.viewutils import require_perm, workshop_with
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.selectors import vehicles_of_customer
-
-
-def _workshop(request: HttpRequest, perm: Perm) -> Workshop:
-    """The workshop the user works in now, where the role grants ``perm``."""
-    workshop = request.workshop
-    if workshop is None or not access_for(request.user).can(perm, workshop.pk):
-        raise PermissionDenied(_("Choose a workshop where your role allows this."))
-    return workshop
 
 
 def _week_start(day: dt.date) -> dt.date:
@@ -68,7 +60,7 @@ def _week_start(day: dt.date) -> dt.date:
 
 @require_perm(Perm.APPOINTMENT_VIEW)
 def day_view(request: HttpRequest) -> HttpResponse:
-    workshop = _workshop(request, Perm.APPOINTMENT_VIEW)
+    workshop = workshop_with(request, Perm.APPOINTMENT_VIEW)
     day = parse_day(request.GET.get("day"), workshop)
     return render(
         request,
@@ -85,7 +77,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.APPOINTMENT_VIEW)
 def week_view(request: HttpRequest) -> HttpResponse:
-    workshop = _workshop(request, Perm.APPOINTMENT_VIEW)
+    workshop = workshop_with(request, Perm.APPOINTMENT_VIEW)
     monday = _week_start(parse_day(request.GET.get("day"), workshop))
     return render(
         request,
@@ -102,7 +94,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.APPOINTMENT_VIEW)
 def arrivals(request: HttpRequest) -> HttpResponse:
     """Today's welcome board; refreshes itself every minute."""
-    workshop = _workshop(request, Perm.APPOINTMENT_VIEW)
+    workshop = workshop_with(request, Perm.APPOINTMENT_VIEW)
     today = timezone.now().astimezone(workshop.zone).date()
     context = {
         "today": today,
@@ -117,7 +109,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.APPOINTMENT_BOOK)
 def new(request: HttpRequest) -> HttpResponse:
     """Book a caller: customer, car, services, a free time."""
-    workshop = _workshop(request, Perm.APPOINTMENT_BOOK)
+    workshop = workshop_with(request, Perm.APPOINTMENT_BOOK)
     initial: dict[str, object] = {"advisor": request.user.pk}
     customer = None
     if request.GET.get("customer"):
@@ -162,7 +154,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.APPOINTMENT_BOOK)
 def slots(request: HttpRequest) -> HttpResponse:
-    workshop = _workshop(request, Perm.APPOINTMENT_BOOK)
+    workshop = workshop_with(request, Perm.APPOINTMENT_BOOK)
     return render(request, "appointments/partials/_slots.html", slot_context(workshop, request.GET))
 
 
@@ -183,7 +175,7 @@ def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
         "appointments/detail.html",
         {
             "appointment": appointment,
-            "events": appointment.events.select_related("actor"),
+            "events": timeline(appointment),
             "can_book": can_book,
             "advisors": workshop_advisors(workshop),
             "day": day,
@@ -287,7 +279,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @require_perm(Perm.CAPACITY_MANAGE)
 def capacity(request: HttpRequest) -> HttpResponse:
     """Opening hours, closed days, lanes and service types on one page."""
-    workshop = _workshop(request, Perm.CAPACITY_MANAGE)
+    workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     hours = {h.weekday: h for h in OpeningHours.objects.filter(workshop=workshop)}
     forms = []
     for weekday in Weekday:
@@ -345,7 +337,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm(Perm.CAPACITY_MANAGE)
 def closure_new(request: HttpRequest) -> HttpResponse:
-    workshop = _workshop(request, Perm.CAPACITY_MANAGE)
+    workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     form = ClosureForm(request.POST)
     if form.is_valid():
         try:
@@ -377,7 +369,7 @@ def _edit(
     title: str,
     instance_kw: dict[str, object],
 ) -> HttpResponse:
-    workshop = _workshop(request, Perm.CAPACITY_MANAGE)
+    workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in fields}
         try:
@@ -395,7 +387,7 @@ def _edit(
 
 @require_perm(Perm.CAPACITY_MANAGE)
 def lane_edit(request: HttpRequest, lane_id: int | None = None) -> HttpResponse:
-    workshop = _workshop(request, Perm.CAPACITY_MANAGE)
+    workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     lane = (
         get_for_user(Lane.objects.filter(workshop=workshop), request.user, pk=lane_id)
         if lane_id
@@ -415,7 +407,7 @@ def lane_edit(request: HttpRequest, lane_id: int | None = None) -> HttpResponse:
 
 @require_perm(Perm.CAPACITY_MANAGE)
 def service_type_edit(request: HttpRequest, service_type_id: int | None = None) -> HttpResponse:
-    workshop = _workshop(request, Perm.CAPACITY_MANAGE)
+    workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     service_type = (
         get_for_user(
             ServiceType.objects.filter(workshop=workshop), request.user, pk=service_type_id

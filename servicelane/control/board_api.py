@@ -23,10 +23,9 @@ from servicelane.control.models import Bay, PlanningRun
 from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import SaneDate, SaneDateTime
-from servicelane.core.models import Membership, Workshop
+from servicelane.core.models import Membership
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, PageNumber
-from servicelane.core.tenancy import access_for
 from servicelane.workorders import selectors as workorders
 
 router = Router(tags=["control centre"])
@@ -225,12 +224,6 @@ class JobPlanOut(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _workshop(request: HttpRequest, code: str | None, perm: Perm) -> Workshop:
-    workshop = workshop_in_scope(request, perm, code)
-    access_for(request.user).require(perm, workshop.pk)
-    return workshop
-
-
 def _row_out(row: selectors.Row) -> dict[str, Any]:
     return {
         "technician_id": row.technician_id,
@@ -309,7 +302,7 @@ def get_board(request: HttpRequest, query: Query[BoardQuery]) -> dict[str, Any]:
     """The dispatch board of a day: each technician on shift with working time, breaks,
     absences and jobs as blocks in their state; open jobs not planned yet; the open
     promises (express, body & paint) with the seconds left, at risk or broken."""
-    workshop = _workshop(request, query.workshop, Perm.BOARD_VIEW)
+    workshop = workshop_in_scope(request, Perm.BOARD_VIEW, query.workshop)
     day = query.date or timezone.localdate(timezone.now(), workshop.zone)
     data = selectors.board(workshop, day)
     return {
@@ -325,7 +318,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Status:
     """Plan the rest of the day. An ordinary day is planned at once (201, the proposal in
     the answer); a large day goes to the background worker (202): read the run until its
     status is done."""
-    workshop = _workshop(request, payload.workshop, Perm.PLAN)
+    workshop = workshop_in_scope(request, Perm.PLAN, payload.workshop)
     day = payload.date or timezone.localdate(timezone.now(), workshop.zone)
     run = planning.planning_run_request(
         actor=request.user, workshop=workshop, day=day, time_limit_s=payload.time_limit_s
@@ -339,7 +332,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Status:
 def list_runs(request: HttpRequest, query: Query[RunsQuery]) -> dict[str, Any]:
     """The workshop's planning runs, newest first (of one day with ``date``), each as
     ``GET /planning-runs/{id}`` answers it; paginated."""
-    workshop = _workshop(request, query.workshop, Perm.BOARD_VIEW)
+    workshop = workshop_in_scope(request, Perm.BOARD_VIEW, query.workshop)
     runs = selectors.planning_runs(workshop, query.date)
     start = (query.page - 1) * query.page_size
     return {

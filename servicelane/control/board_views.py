@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -27,19 +27,12 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.core.viewutils import require_perm
+from servicelane.core.viewutils import require_perm, workshop_with
 from servicelane.workorders import selectors as workorders
 
 # The board refreshes itself this often; a proposal being computed is asked for more often.
 REFRESH_SECONDS = 15
 RUN_POLL_SECONDS = 2
-
-
-def _workshop(request: HttpRequest, perm: Perm) -> Workshop:
-    workshop = request.workshop
-    if workshop is None or not access_for(request.user).can(perm, workshop.pk):
-        raise PermissionDenied(_("Choose a workshop where your role allows this."))
-    return workshop
 
 
 def _day(request: HttpRequest, workshop: Workshop, data: Any = None) -> dt.date:
@@ -92,7 +85,7 @@ def _context(
 @require_perm(Perm.BOARD_VIEW)
 def board(request: HttpRequest) -> HttpResponse:
     """Today's board (or ?date=), with the day's latest open proposal beside it."""
-    workshop = _workshop(request, Perm.BOARD_VIEW)
+    workshop = workshop_with(request, Perm.BOARD_VIEW)
     day = _day(request, workshop)
     if request.htmx:
         # The board's own refresh: only the board is swapped.
@@ -115,7 +108,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.PLAN)
 def plan(request: HttpRequest) -> HttpResponse:
     """Plan the rest of the day: the proposal appears beside the board."""
-    workshop = _workshop(request, Perm.PLAN)
+    workshop = workshop_with(request, Perm.PLAN)
     form = PlanForm(request.POST)
     day = _day(request, workshop, request.POST)
     if not form.is_valid():

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,18 +22,9 @@ from servicelane.control.efficiency_selectors import DayFigures, Period, Technic
 from servicelane.core.dates import date_range_message, is_sane_date
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
-from servicelane.core.tenancy import access_for
-from servicelane.core.viewutils import require_perm
+from servicelane.core.viewutils import require_perm, workshop_with
 
 # ---------------------------------------------------------------- helpers
-
-
-def _workshop(request: HttpRequest, perm: Perm) -> Workshop:
-    """The workshop chosen in the top bar, where the role grants ``perm``."""
-    workshop = getattr(request, "workshop", None)
-    if workshop is None or not access_for(request.user).can(perm, workshop.pk):
-        raise PermissionDenied(_("Choose a workshop where your role allows this."))
-    return workshop
 
 
 def _day(raw: str | None, workshop: Workshop, errors: dict[str, list[str]]) -> dt.date:
@@ -274,7 +265,7 @@ def days_chart(days: list[DayFigures]) -> Chart:
 def efficiency(request: HttpRequest) -> HttpResponse:
     """Per technician: flat-rate hours sold, hours clocked on jobs, attendance,
     efficiency and productivity for a day, week or month; and the two-hour KPI."""
-    workshop = _workshop(request, Perm.EFFICIENCY_VIEW)
+    workshop = workshop_with(request, Perm.EFFICIENCY_VIEW)
     errors: dict[str, list[str]] = {}
     period = request.GET.get("period") or Period.WEEK
     if period not in Period.values:
@@ -301,7 +292,7 @@ def efficiency(request: HttpRequest) -> HttpResponse:
 @require_GET
 def attendance(request: HttpRequest) -> HttpResponse:
     """Who is in today (or on the day asked): shift, clock-ins and hours present."""
-    workshop = _workshop(request, Perm.EFFICIENCY_VIEW)
+    workshop = workshop_with(request, Perm.EFFICIENCY_VIEW)
     errors: dict[str, list[str]] = {}
     day = _day(request.GET.get("date"), workshop, errors)
     rows = selectors.attendance_day(user=request.user, workshop=workshop, day=day)
@@ -329,7 +320,7 @@ def _clock_time(moment: dt.datetime, workshop: Workshop) -> str:
 @require_POST
 @require_perm(Perm.JOB_CLOCK)
 def attendance_clock_in(request: HttpRequest) -> HttpResponse:
-    workshop = _workshop(request, Perm.JOB_CLOCK)
+    workshop = workshop_with(request, Perm.JOB_CLOCK)
     try:
         entry = clock.attendance_clock_in(actor=request.user, workshop=workshop)
     except ValidationError as exc:

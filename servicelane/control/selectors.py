@@ -23,6 +23,7 @@ from servicelane.core.tenancy import get_for_user
 from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job, JobLine
+from servicelane.workorders.progress import promise_info
 
 # The board's time line runs at least over these local hours; shifts widen it.
 DAY_STARTS = 7
@@ -157,8 +158,6 @@ def promise_kind(repair_order: Any) -> str | None:
 
 def promise_for(repair_order: Any, now: dt.datetime) -> dict[str, Any] | None:
     """The order's promise with its countdown, at risk or broken (the order screens' rule)."""
-    from servicelane.workorders.views import promise_info
-
     info = promise_info(repair_order, now)
     if info is None:
         return None

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 from servicelane.core.auth import api_token_lookup, read_only_token_message
 from servicelane.core.errors import error_dict, malformed_body_message
 from servicelane.core.models import Workshop
+from servicelane.core.permissions import Perm
 from servicelane.core.schema_errors import schema_error_message
 from servicelane.core.schema_types import (  # noqa: F401 - DbId, MAX_DB_ID: shared with the apps
     MAX_DB_ID,
@@ -136,11 +137,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return reply(request, exc.status_code, str(exc))
 
 
-def workshop_in_scope(request: HttpRequest, perm: Any, code: str | None) -> Workshop:
+def workshop_in_scope(
+    request: HttpRequest, perm: Perm | tuple[Perm, ...], code: str | None
+) -> Workshop:
     """The workshop a request acts in: the one named by code, else the user's only one
-    where ``perm`` holds."""
+    where ``perm`` (or one of several) holds."""
     access = access_for(request.user)
-    allowed = access.workshops_with(perm)
+    perms = perm if isinstance(perm, tuple) else (perm,)
+    allowed = sorted({w for one in perms for w in access.workshops_with(one)})
     workshops = Workshop.objects.filter(id__in=allowed)
     if code:
         workshop = workshops.filter(code=code.upper()).first()

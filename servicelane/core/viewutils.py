@@ -7,10 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 
@@ -30,6 +33,16 @@ def require_perm(
         return wrapped
 
     return decorator
+
+
+def workshop_with(request: HttpRequest, *perms: Perm) -> Workshop:
+    """The workshop chosen in the top bar, where the user's role grants one of ``perms``
+    (else 403: the page names what to do)."""
+    workshop = getattr(request, "workshop", None)
+    access = access_for(request.user)
+    if workshop is None or not any(access.can(perm, workshop.pk) for perm in perms):
+        raise PermissionDenied(_("Choose a workshop where your role allows this."))
+    return workshop
 
 
 def paginate(request: HttpRequest, queryset: Any) -> Page:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicelane.core.events import Event
 from servicelane.core.models import validate_time_zone
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.parts.models import _localised
@@ -253,19 +254,10 @@ class PartOrderLine(models.Model):
         return self.quantity_shipped - self.quantity_received
 
 
-class PartOrderEvent(models.Model):
+class PartOrderEvent(Event):
+    subject_field = "order"
     order = models.ForeignKey(PartOrder, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=OrderEventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("order event")

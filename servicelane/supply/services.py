@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicelane.core.audit import audit_record
+from servicelane.core.events import record_event
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.sequences import next_number
@@ -190,9 +191,7 @@ def order_plan(
 
 
 def _event(order: PartOrder, kind: str, actor: User | None, **data: Any) -> None:
-    PartOrderEvent.objects.create(
-        order=order, kind=kind, actor=actor if getattr(actor, "pk", None) else None, data=data
-    )
+    record_event(PartOrderEvent, subject=order, kind=kind, actor=actor, **data)
 
 
 def _repair_order_for(workshop: Workshop, kind: str, repair_order: Any) -> Any:

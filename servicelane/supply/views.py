@@ -9,22 +9,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from servicelane.core.errors import apply_to_form, error_dict
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
 from servicelane.parts import numbers
 from servicelane.supply import selectors, services
-from servicelane.supply.choices import LineStatus, OrderEventKind, OrderKind
+from servicelane.supply.choices import LineStatus, OrderKind
 from servicelane.supply.forms import (
     OrderFilterForm,
     OrderForm,
@@ -33,16 +32,10 @@ from servicelane.supply.forms import (
     parse_lines_param,
     rows_from_post,
 )
-from servicelane.supply.models import DistributionCentre, PartOrder, PartOrderEvent
+from servicelane.supply.models import PartOrder
+from servicelane.supply.timeline import timeline
 
 # ---------------------------------------------------------------- helpers
-
-
-def _workshop(request: HttpRequest, perm: Perm) -> Workshop:
-    workshop = request.workshop
-    if workshop is None or not access_for(request.user).can(perm, workshop.pk):
-        raise PermissionDenied(_("Choose a workshop where your role allows this."))
-    return workshop
 
 
 def _order(request: HttpRequest, order_number: str) -> PartOrder:
@@ -54,68 +47,6 @@ def _order(request: HttpRequest, order_number: str) -> PartOrder:
 def _quantity(value: Decimal) -> str:
     integral = value == value.to_integral_value()
     return formats.number_format(value.quantize(Decimal(1)) if integral else value)
-
-
-def event_text(event: PartOrderEvent, centre_names: dict[str, str]) -> str:
-    """What happened, in words, from the event's details."""
-    data = event.data or {}
-    centre = centre_names.get(data.get("centre", ""), data.get("centre", ""))
-    if event.kind == OrderEventKind.PLACED:
-        text = ngettext("%(n)s line", "%(n)s lines", data.get("lines", 0)) % {
-            "n": data.get("lines", 0)
-        }
-        if data.get("split"):
-            # Outside the f-string: xgettext does not see calls inside one.
-            split = _("split shipment")
-            return f"{text} · {split}"
-        return text
-    if event.kind == OrderEventKind.ALLOCATED:
-        return _("line %(line)s from %(centre)s") % {"line": data.get("line"), "centre": centre}
-    if event.kind == OrderEventKind.SHIPPED:
-        return ngettext(
-            "%(n)s line from %(centre)s", "%(n)s lines from %(centre)s", data.get("lines", 0)
-        ) % {"n": data.get("lines", 0), "centre": centre}
-    if event.kind == OrderEventKind.RECEIVED:
-        lines = ", ".join(
-            _("line %(line)s: %(quantity)s") % {"line": position, "quantity": quantity}
-            for position, quantity in (data.get("lines") or {}).items()
-        )
-        filled = data.get("reservations_filled") or 0
-        if filled:
-            lines += " · " + ngettext(
-                "%(n)s reservation filled", "%(n)s reservations filled", filled
-            ) % {"n": filled}
-        return lines
-    if event.kind == OrderEventKind.CANCELLED:
-        return ngettext("%(n)s line", "%(n)s lines", data.get("lines", 0)) % {
-            "n": data.get("lines", 0)
-        }
-    return ""
-
-
-def timeline(order: PartOrder) -> list[dict[str, Any]]:
-    events = list(order.events.all())
-    codes = {e.data.get("centre") for e in events if (e.data or {}).get("centre")}
-    names = (
-        {
-            c.code: c.name
-            for c in DistributionCentre.objects.filter(
-                network_id=order.workshop.network_id, code__in=codes
-            )
-        }
-        if codes
-        else {}
-    )
-    return [
-        {
-            "at": e.at,
-            "kind": e.kind,
-            "label": e.get_kind_display(),
-            "actor": e.actor,
-            "text": event_text(e, names),
-        }
-        for e in reversed(events)
-    ]
 
 
 def _held_text(reservations: list[Any]) -> str:
@@ -187,7 +118,7 @@ def _plan_rows(plan: services.OrderPlan, network_format: str) -> list[dict[str, 
 
 
 def _order_form(request: HttpRequest, *, preview_only: bool) -> HttpResponse:
-    workshop = _workshop(request, Perm.PART_ORDER)
+    workshop = workshop_with(request, Perm.PART_ORDER)
     repair_orders = _open_repair_orders(request, workshop)
     plan = None
     line_errors: list[str] = []

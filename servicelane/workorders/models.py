@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.choices import Language, QualificationLevel
+from servicelane.core.events import Event
 from servicelane.core.money import ZERO, percent_of, round_money
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.core.uploads import random_upload_to
@@ -272,21 +273,12 @@ class RepairOrder(WorkshopOwned):
         return [str(labels.get(code, code)) for code in self.documents_seen]
 
 
-class RepairOrderEvent(models.Model):
+class RepairOrderEvent(Event):
     """One step in an order's life; the timeline, the audit and the KPIs read these."""
 
+    subject_field = "repair_order"
     repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("repair order event")

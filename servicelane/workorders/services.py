@@ -16,6 +16,7 @@ from servicelane.appointments.models import Appointment
 from servicelane.appointments.services import appointment_confirm_vehicle, appointment_mark_arrived
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.events import record_event
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.sequences import next_number
@@ -94,12 +95,7 @@ def _require(actor: User | None, perm: Perm, workshop_id: int) -> None:
 def _event(
     repair_order: RepairOrder, kind: str, actor: User | None, **data: Any
 ) -> RepairOrderEvent:
-    return RepairOrderEvent.objects.create(
-        repair_order=repair_order,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        data=data,
-    )
+    return record_event(RepairOrderEvent, subject=repair_order, kind=kind, actor=actor, **data)
 
 
 def _move(repair_order: RepairOrder, to: str, actor: User | None, **data: Any) -> None:

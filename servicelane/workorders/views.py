@@ -2,18 +2,17 @@
 with one tab per step. Each action is a small view that calls one service and goes back
 to its tab; refusals are shown inline or as a message."""
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -21,12 +20,12 @@ from django.views.decorators.http import require_POST
 from servicelane.appointments.selectors import appointment_get_for_user, car_for_reception
 from servicelane.core import uploads
 from servicelane.core.errors import apply_to_form
-from servicelane.core.models import User, Workshop
+from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.phones import phone_display
 from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
-from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
 from servicelane.store.availability import jobs_waiting_for_parts, part_lines_availability
 from servicelane.store.services import quantity_text
@@ -36,7 +35,6 @@ from servicelane.workorders import selectors, services
 from servicelane.workorders.choices import (
     ChecklistKind,
     EstimateStatus,
-    EventKind,
     JobStatus,
     QCLevel,
     ROStatus,
@@ -59,7 +57,9 @@ from servicelane.workorders.forms import (
     operation_label,
 )
 from servicelane.workorders.links import estimate_url
-from servicelane.workorders.models import LabourOperation, RepairOrder, RepairOrderEvent
+from servicelane.workorders.models import LabourOperation, RepairOrder
+from servicelane.workorders.progress import next_step, promise_info
+from servicelane.workorders.timeline import timeline
 
 TABS = [
     ("overview", gettext_lazy("Overview")),
@@ -74,19 +74,9 @@ TABS = [
     ("cancel", gettext_lazy("Cancel")),
 ]
 TAB_KEYS = {key for key, _label in TABS}
-# A promise is at risk when less than this share of its hours (and at least 30 minutes) is left.
-AT_RISK_SHARE = 4
-AT_RISK_MINUTES = 30
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _workshop(request: HttpRequest, perm: Perm) -> Workshop:
-    workshop = request.workshop
-    if workshop is None or not access_for(request.user).can(perm, workshop.pk):
-        raise PermissionDenied(_("Choose a workshop where your role allows this."))
-    return workshop
 
 
 def _order(request: HttpRequest, pk: int, perm: Perm = Perm.RO_VIEW) -> RepairOrder:
@@ -145,203 +135,6 @@ def _call(request: HttpRequest, action: Callable[[], Any], success: str) -> bool
         return False
     messages.success(request, success)
     return True
-
-
-def _local_text(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def promise_info(repair_order: RepairOrder, now: dt.datetime) -> dict[str, Any] | None:
-    """The promise in words for the screens: kept, missed, late, at risk or on track."""
-    promised = repair_order.promised_at
-    if promised is None:
-        return None
-    info: dict[str, Any] = {
-        "at": promised,
-        "minutes_left": None,
-        "today": timezone.localdate(promised) == timezone.localdate(now),
-    }
-    if repair_order.promise_broken:
-        info["state"], info["label"] = "missed", _("Promise missed")
-    elif repair_order.ready_at:
-        kept = repair_order.ready_at <= promised
-        info["state"] = "kept" if kept else "missed"
-        info["label"] = _("Promise kept") if kept else _("Promise missed")
-    elif not repair_order.is_open:
-        info["state"], info["label"] = "closed", _("Promised")
-    else:
-        left = int((promised - now).total_seconds() // 60)
-        info["minutes_left"] = left
-        window = max(AT_RISK_MINUTES, (repair_order.promise_hours or 0) * 60 // AT_RISK_SHARE)
-        if left < 0:
-            info["state"] = "late"
-            info["label"] = _("Late by %(time)s") % {"time": _duration(-left)}
-        elif left <= window:
-            info["state"] = "at_risk"
-            info["label"] = _("At risk: %(time)s left") % {"time": _duration(left)}
-        else:
-            info["state"] = "on_track"
-            info["label"] = _("%(time)s left") % {"time": _duration(left)}
-    return info
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours:
-        return _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
-    return _("%(m)s min") % {"m": rest}
-
-
-def next_step(repair_order: RepairOrder) -> tuple[str, str] | None:
-    """What the advisor does next, and on which tab."""
-    status = repair_order.status
-    jobs = list(repair_order.jobs.all())
-    if status in (ROStatus.CHECKED_IN, ROStatus.INSPECTION):
-        if any(j.status == JobStatus.DRAFT for j in jobs):
-            return _("Price the jobs and send the estimate"), "estimate"
-        if status == ROStatus.CHECKED_IN and not any(j.is_agreed for j in jobs):
-            return _("Inspect the car"), "inspection"
-        return _("Assign the jobs"), "work"
-    if status == ROStatus.ESTIMATE_SENT:
-        return _("Waiting for the customer's answer"), "estimate"
-    if status in (ROStatus.APPROVED, ROStatus.IN_PROGRESS):
-        if any(j.status == JobStatus.DRAFT for j in jobs):
-            return _("Send the supplementary estimate"), "estimate"
-        return _("Follow the work"), "work"
-    if status == ROStatus.QUALITY_CHECK:
-        return _("Quality check"), "quality"
-    if status == ROStatus.READY:
-        if any(j.status == JobStatus.DONE for j in jobs):
-            return _("Issue the invoice"), "invoice"
-        return _("Hand over the car"), "handover"
-    if status == ROStatus.INVOICED:
-        return _("Hand over the car"), "handover"
-    return None
-
-
-def _jobs_text(positions: Any) -> str:
-    return ", ".join(str(p) for p in positions or []) or "—"
-
-
-def event_text(event: RepairOrderEvent, names: dict[int, str], currency: str = "") -> str:
-    """The details of one timeline entry, in words."""
-    d = event.data or {}
-    kind = event.kind
-    job = {"job": d.get("job", "")}
-    if kind == EventKind.STATUS:
-        text = _("now “%(status)s”") % {"status": event.status_display}
-        return f"{text} · {d['reason']}" if d.get("reason") else text
-    if kind == EventKind.CHECKED_IN:
-        parts = []
-        if d.get("appointment"):
-            parts.append(_("booking %(ref)s") % {"ref": d["appointment"]})
-        if d.get("promised_at"):
-            parts.append(_("promised for %(time)s") % {"time": _local_text(d["promised_at"])})
-        if d.get("promise_void"):
-            parts.append(_("the promise lapsed: the car came after its booked time"))
-        return " · ".join(parts) or _("walk-in")
-    if kind == EventKind.RECEPTION:
-        fields = []
-        for name in d.get("fields", []):
-            try:
-                fields.append(str(RepairOrder._meta.get_field(name).verbose_name))
-            except Exception:  # a field renamed since: show its code
-                fields.append(name)
-        return _("changed: %(fields)s") % {"fields": ", ".join(fields)}
-    if kind == EventKind.CBS_IMPORTED:
-        n = d.get("items", 0)
-        return ngettext("%(n)s item", "%(n)s items", n) % {"n": n}
-    if kind == EventKind.PHOTO:
-        return _("shown to the customer") if d.get("shared") else _("for the workshop only")
-    if kind == EventKind.INSPECTION:
-        n = d.get("recommended", 0)
-        found = ngettext("%(n)s job recommended", "%(n)s jobs recommended", n) % {"n": n}
-        return f"{d.get('checklist', '')} · {found}"
-    if kind == EventKind.JOB_ADDED:
-        return _("job %(job)s: %(title)s") % {**job, "title": d.get("title", "")}
-    if kind == EventKind.JOB_CHANGED:
-        return _("job %(job)s removed") % job if d.get("removed") else _("job %(job)s") % job
-    if kind == EventKind.ESTIMATE_SENT:
-        text = _("estimate %(n)s · %(gross)s %(currency)s incl. VAT") % {
-            "n": d.get("estimate", ""),
-            "gross": d.get("gross", ""),
-            "currency": currency,
-        }
-        return f"{text} · {_('supplementary')}" if d.get("supplementary") else text
-    if kind == EventKind.ESTIMATE_ANSWERED:
-        return _("approved: %(approved)s · declined: %(declined)s · signed by %(name)s") % {
-            "approved": _jobs_text(d.get("approved")),
-            "declined": _jobs_text(d.get("declined")),
-            "name": d.get("signed_name", ""),
-        }
-    if kind == EventKind.JOB_ASSIGNED:
-        if d.get("technician"):
-            who = names.get(d["technician"], "?")
-            return _("job %(job)s to %(name)s") % {**job, "name": who}
-        return _("job %(job)s: nobody assigned") % job
-    if kind in (EventKind.CLOCK_ON, EventKind.CLOCK_OFF):
-        return _("job %(job)s") % job
-    if kind == EventKind.PAUSED:
-        return _("job %(job)s: %(reason)s") % {**job, "reason": d.get("reason", "")}
-    if kind == EventKind.JOB_DONE:
-        return _("job %(job)s: %(title)s") % {**job, "title": d.get("title", "")}
-    if kind == EventKind.QC_PASSED:
-        return _level_label(d.get("level"))
-    if kind == EventKind.QC_FAILED:
-        return _("%(level)s · jobs to redo: %(jobs)s · %(note)s") % {
-            "level": _level_label(d.get("level")),
-            "jobs": _jobs_text(d.get("jobs")),
-            "note": d.get("note", ""),
-        }
-    if kind == EventKind.PROMISE_BROKEN:
-        return _("%(minutes)s minutes late; the promised labour is free") % {
-            "minutes": d.get("minutes_late", "?")
-        }
-    if kind == EventKind.INVOICED:
-        return _("invoice %(number)s") % {"number": d.get("invoice", "")}
-    if kind == EventKind.CREDITED:
-        return _("credit note %(number)s") % {"number": d.get("credit_note", "")}
-    if kind == EventKind.DELIVERED:
-        return _("signed by %(name)s · %(km)s km") % {
-            "name": d.get("signed_name", ""),
-            "km": d.get("mileage_out", ""),
-        }
-    if kind == EventKind.CANCELLED:
-        return d.get("reason", "")
-    return ""
-
-
-def _level_label(level: Any) -> str:
-    try:
-        return str(QCLevel(int(level)).label)
-    except (TypeError, ValueError):
-        return ""
-
-
-def timeline(repair_order: RepairOrder) -> list[dict[str, Any]]:
-    events = list(repair_order.events.all())
-    tech_ids = {
-        e.data.get("technician")
-        for e in events
-        if e.kind == EventKind.JOB_ASSIGNED and e.data.get("technician")
-    }
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=tech_ids)} if tech_ids else {}
-    return [
-        {
-            "at": e.at,
-            "kind": e.kind,
-            "label": e.get_kind_display(),
-            "actor": e.actor,
-            "text": event_text(e, names, repair_order.workshop.currency),
-        }
-        for e in reversed(events)
-    ]
 
 
 # ---------------------------------------------------------------- list
@@ -481,7 +274,7 @@ def _customer_matches(request: HttpRequest, workshop: Workshop, q: str) -> list[
 @require_perm(Perm.RO_RECEIVE)
 def new(request: HttpRequest) -> HttpResponse:
     """A walk-in: find the customer, pick their car, record the reception."""
-    workshop = _workshop(request, Perm.RO_RECEIVE)
+    workshop = workshop_with(request, Perm.RO_RECEIVE)
     customer_id = request.POST.get("customer") or request.GET.get("customer") or ""
     if not customer_id:
         q = request.GET.get("q", "")
