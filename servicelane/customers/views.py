@@ -5,11 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from servicelane.core.audit_selectors import audit_trail_for
-from servicelane.core.errors import apply_to_form
 from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.core.viewutils import paginate, query_without_page, require_perm, submit
 from servicelane.customers.filters import CustomerFilter
 from servicelane.customers.forms import CustomerForm
 from servicelane.customers.registry import customer_panels
@@ -62,14 +61,13 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"language": workshop.default_language, "country": workshop.country},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = customer_create(actor=request.user, workshop=workshop, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
-            messages.success(request, _("Customer %(name)s created.") % {"name": customer})
-            return redirect("customers:detail", customer_id=customer.pk)
+    if request.method == "POST":
+        done = submit(
+            form, lambda data: customer_create(actor=request.user, workshop=workshop, **data)
+        )
+        if done.ok:
+            messages.success(request, _("Customer %(name)s created.") % {"name": done.result})
+            return redirect("customers:detail", customer_id=done.result.pk)
     return render(request, "customers/form.html", {"form": form, "customer": None})
 
 
@@ -78,13 +76,13 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, customer_id=customer_id)
     access_for(request.user).require(Perm.CUSTOMER_CHANGE, customer.workshop_id)
     form = CustomerForm(request.POST or None, instance=customer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The form left ``customer`` untouched (it skips model validation).
-            customer = customer_update(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("customers:detail", customer_id=customer.pk)
+    # The form left ``customer`` untouched (it skips model validation).
+    if (
+        request.method == "POST"
+        and submit(
+            form, lambda data: customer_update(actor=request.user, customer=customer, **data)
+        ).ok
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("customers:detail", customer_id=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
