@@ -32,7 +32,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("core/tests/test_uploads.py", "servicelane.workorders.models"),
     ("customers/tests/test_api.py", "servicelane.core.tests.factories"),
     ("followup/tests/test_reminders.py", "servicelane.vehicles.models"),
-    ("servicebook/selectors.py", "servicelane.workorders.models"),
     ("servicebook/tests/test_api.py", "servicelane.vehicles.tests.factories"),
     ("servicebook/tests/test_views.py", "servicelane.core.tests.factories"),
     ("store/availability.py", "servicelane.supply"),

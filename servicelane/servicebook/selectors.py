@@ -28,6 +28,7 @@ from servicelane.servicebook.prediction import (
     due_items,
     km_per_day,
 )
+from servicelane.servicebook.registry import car_readings
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.vin import normalise_vin
 
@@ -261,13 +262,10 @@ class FleetFacts:
         self._car_readings(ids)
 
     def _car_readings(self, ids: list[int]) -> None:
-        """The newest Condition Based Service reading per item, as read at reception."""
-        from servicelane.workorders.models import CbsItem
-
-        rows = (
-            CbsItem.objects.filter(repair_order__vehicle_id__in=ids)
-            .order_by("read_at")
-            .values_list("repair_order__vehicle_id", "code", "read_at", "due_date", "due_km")
+        """The newest reading per item the car gave (``registry.car_readings``: the
+        Condition Based Service data read at reception)."""
+        rows = sorted(
+            (row for source in car_readings for row in source(ids)), key=lambda row: row[2]
         )
         for vehicle_id, code, read_at, due_date, due_km in rows:
             self.car_readings[vehicle_id][code] = CarReading(read_at.date(), due_date, due_km)
@@ -363,15 +361,14 @@ def service_book(vehicle: Vehicle, *, today: dt.date, user: Any = None) -> Book:
 def repair_order_numbers(*, user: Any, entries: Iterable[ServiceEntry]) -> dict[int, str]:
     """Numbers of the entries' repair orders that the user may open; another workshop's
     order numbers stay hidden (they are that workshop's customer data)."""
-    from servicelane.workorders.models import RepairOrder
-
     ids = {e.repair_order_id for e in entries if e.repair_order_id}
     if not ids:
         return {}
     return dict(
-        RepairOrder.objects.visible_to(user, Perm.RO_VIEW)
-        .filter(pk__in=ids)
-        .values_list("pk", "number")
+        ServiceEntry.objects.filter(
+            repair_order_id__in=ids,
+            repair_order__workshop_id__in=access_for(user).workshops_with(Perm.RO_VIEW),
+        ).values_list("repair_order_id", "repair_order__number")
     )
 
 

@@ -12,6 +12,7 @@ from servicelane.core.errors import filter_errors
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
+from servicelane.servicebook.registry import Reading
 from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
@@ -21,6 +22,7 @@ from servicelane.workorders.choices import (
 )
 from servicelane.workorders.filters import RepairOrderFilter
 from servicelane.workorders.models import (
+    CbsItem,
     ClockEntry,
     Estimate,
     Job,
@@ -230,3 +232,13 @@ def jobs_with_parts_state(jobs: list[Job]) -> list[Job]:
         job.waiting_for_parts = job.pk in waiting
         job.parts_expected_at = waiting.get(job.pk)
     return jobs
+
+
+def cbs_readings(vehicle_ids: list[int]) -> list[Reading]:
+    """The cars' Condition Based Service data read at reception, oldest first: (vehicle,
+    item code, read at, due date, due km), for the service book's prediction."""
+    return list(
+        CbsItem.objects.filter(repair_order__vehicle_id__in=vehicle_ids)
+        .order_by("read_at")
+        .values_list("repair_order__vehicle_id", "code", "read_at", "due_date", "due_km")
+    )
