@@ -36,7 +36,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("servicebook/tests/test_views.py", "servicelane.core.tests.factories"),
     ("store/availability.py", "servicelane.supply"),
     ("store/availability.py", "servicelane.supply.services"),
-    ("store/services.py", "servicelane.workorders.choices"),
     ("supply/api.py", "servicelane.workorders.selectors"),
     ("supply/selectors.py", "servicelane.store.choices"),
     ("supply/selectors.py", "servicelane.store.models"),

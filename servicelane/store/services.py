@@ -228,14 +228,13 @@ def stock_count_record(
 
 
 def _part_line(job_line: Any) -> Any:
-    from servicelane.workorders.choices import JobStatus, LineKind
-
-    if job_line.kind != LineKind.PART or job_line.part_id is None:
+    """The repair order of a part line (workorders.JobLine) the store may serve."""
+    if not job_line.is_catalogue_part:
         raise ValidationError({"job_line": [_("Only catalogue part lines can be reserved.")]})
     repair_order = job_line.job.repair_order
     if not repair_order.is_open:
         raise ValidationError({"job_line": [_("The repair order is closed.")]})
-    if job_line.job.status == JobStatus.DECLINED:
+    if job_line.job.is_declined:
         raise ValidationError(
             {"job_line": [_("The customer declined this job: its parts are not needed.")]}
         )
@@ -317,11 +316,9 @@ def part_issue(*, actor: User, job_line: Any) -> StockMovement:
     """Hand the line's part over the counter to the repair order: from its held
     reservation, or from free stock when nothing was reserved. The line is then real:
     its part has left the store and is billed at the line's catalogue price."""
-    from servicelane.workorders.choices import AGREED_JOB_STATUSES
-
     repair_order = _part_line(job_line)
     require(actor, Perm.STORE_MANAGE, repair_order.workshop_id)
-    if job_line.job.status not in AGREED_JOB_STATUSES:
+    if not job_line.job.is_agreed:
         raise ValidationError(
             {
                 "job_line": [

@@ -511,6 +511,10 @@ class Job(models.Model):
 
         return self.status in AGREED_JOB_STATUSES
 
+    @property
+    def is_declined(self) -> bool:
+        return self.status == JobStatus.DECLINED
+
     def flat_rate_units(self) -> int:
         return sum(line.time_units for line in self.lines.all() if line.kind == LineKind.LABOUR)
 
@@ -583,6 +587,11 @@ class JobLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+    @property
+    def is_catalogue_part(self) -> bool:
+        """A part from the catalogue: one the store reserves and issues."""
+        return self.kind == LineKind.PART and self.part_id is not None
 
     @property
     def gross_amount(self) -> Decimal:
