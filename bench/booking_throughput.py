@@ -200,9 +200,9 @@ def build(days: int, parties: int) -> Setup:
     from servicelane.appointments.selectors import workshop_calendar
     from servicelane.core.auth import api_token_issue
     from servicelane.core.choices import WorkshopRole
-    from servicelane.core.demo.builder import make_vin
     from servicelane.core.models import Membership, Network, User, Workshop
     from servicelane.customers.models import Customer
+    from servicelane.demo.customers import make_vin
     from servicelane.vehicles.models import Ownership, Vehicle, WorkshopVehicle
     from servicelane.vehicles.plates import normalise_plate
 

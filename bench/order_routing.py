@@ -98,10 +98,10 @@ def build(rng: random.Random, parts: int) -> dict:
     from django.db import transaction
 
     from servicelane.core.choices import WorkshopRole
-    from servicelane.core.demo import data
-    from servicelane.core.demo.builder import make_vin
     from servicelane.core.models import Membership, Network, User, Workshop
     from servicelane.customers.models import Customer
+    from servicelane.demo import data
+    from servicelane.demo.customers import make_vin
     from servicelane.parts import text
     from servicelane.parts.models import Part
     from servicelane.supply.models import CentreStock, DeliveryRoute, DistributionCentre

@@ -157,8 +157,8 @@ def generate(path: Path, rows: int, model_codes: list[str]) -> None:
 
 def child_setup() -> None:
     from servicelane.core.choices import WorkshopRole
-    from servicelane.core.demo import data
     from servicelane.core.models import Membership, Network, User, Workshop
+    from servicelane.demo import data
     from servicelane.vehicles.models import VehicleType
 
     network = Network.objects.create(name="Bench network", code=NETWORK)
@@ -384,7 +384,7 @@ def main() -> int:
         return 0
     from booking_throughput import throwaway_postgres
 
-    from servicelane.core.demo.data import VEHICLE_TYPES
+    from servicelane.demo.data import VEHICLE_TYPES
 
     rows = []
     with ExitStack() as stack:

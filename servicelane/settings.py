@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "servicelane.store",
     "servicelane.supply",
     "servicelane.control",
+    "servicelane.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,11 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from servicelane.supply.tests.fixtures import connect, make_centre
 
 from conftest import bearer_client
 from servicelane.api import api
 from servicelane.appointments.choices import Channel
-from servicelane.appointments.demo import build_capacity
 from servicelane.appointments.models import Appointment, Closure, Lane, OpeningHours, ServiceType
 from servicelane.appointments.selectors import booking_plan, free_slots
 from servicelane.appointments.services import appointment_book
@@ -34,6 +34,7 @@ from servicelane.core.models import ApiToken
 from servicelane.core.tests.factories import NetworkFactory, member, network_staff
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.demo.bookings import build_capacity
 from servicelane.followup.models import Reminder, Survey
 from servicelane.parts.tests.factories import catalogue_part
 from servicelane.servicebook.models import EntryReview, ServiceEntry
@@ -42,7 +43,6 @@ from servicelane.store import services as store_services
 from servicelane.store.models import Reservation, StockCount, StockItem, StockMovement
 from servicelane.supply.models import CentreStock, PartOrder, PartOrderLine
 from servicelane.supply.services import part_order_place
-from servicelane.supply.tests.fixtures import connect, make_centre
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
 from servicelane.vehicles.tests.factories import vehicle_of

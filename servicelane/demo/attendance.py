@@ -15,7 +15,7 @@ DAYS_BACK = 14
 
 
 def _usual_shift(index: int) -> tuple[dt.time, dt.time]:
-    # The demo roster (demo.build_control): early and late starters alternate.
+    # The demo roster (control.build_control): early and late starters alternate.
     return (dt.time(8), dt.time(17)) if index % 2 == 0 else (dt.time(9), dt.time(18))
 
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 from servicelane.appointments.models import ServiceType
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import User, Workshop
+from servicelane.demo.people import staff_member
+from servicelane.demo.repair_orders import approve, demo_booking, next_km, walk_in
 from servicelane.parts.models import Part
 from servicelane.store.models import StockItem
 from servicelane.store.services import part_reserve
@@ -29,7 +31,6 @@ from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import Ownership
 from servicelane.workorders import services
 from servicelane.workorders.choices import ROStatus
-from servicelane.workorders.demo import approve, demo_booking, next_km, staff_member, walk_in
 from servicelane.workorders.models import JobLine, RepairOrder
 
 # key, minutes from now the customer was told the car is ready, operations,

@@ -7,8 +7,11 @@ import random
 from django.utils import timezone
 
 from servicelane.control.models import Bay, Shift, SpecialTool
+from servicelane.control.services import tool_check_out
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, Workshop
+from servicelane.workorders.choices import JobStatus
+from servicelane.workorders.models import Job
 
 # code, names per language, equipment
 BAYS = [
@@ -116,10 +119,6 @@ def todays_shift(workshop: Workshop, technician_id: int, now: dt.datetime) -> Sh
 
 def check_out_a_tool(workshop: Workshop) -> None:
     """The job in the bay has the diagnosis interface: the register shows it taken."""
-    from servicelane.control.services import tool_check_out
-    from servicelane.workorders.choices import JobStatus
-    from servicelane.workorders.models import Job
-
     job = (
         Job.objects.filter(repair_order__workshop=workshop, status=JobStatus.IN_PROGRESS)
         .exclude(technician=None)

@@ -1,7 +1,7 @@
 """A believable past for the demo technicians' time: the fortnight of visits behind the
 efficiency report and the two-hour KPI, and today's demo jobs given the time they took.
 
-Each technician works only while clocked in (the attendance ``demo_time`` made): from a
+Each technician works only while clocked in (the attendance ``attendance.build_attendance`` made): from a
 few minutes after clocking in, one car after another, with a lunch break, until the
 next car would not be done before they clock out or the reception closes. A job takes
 its flat-rate time at the technician's pace (the senior beats the flat rate, the
@@ -20,7 +20,7 @@ jobs with their labour lines and clocks, the three quality checks, an invoice is
 and paid at the counter, the handover, the mileage read at reception and the service
 book entries the handover writes, and the timeline events. Left out: audit entries
 (they record what people did in the application) and satisfaction surveys (their
-screens show the demo's own). The rows and their numbers: ``demo_history_rows``.
+screens show the demo's own). The rows and their numbers: ``history_rows``.
 
 Today's hours so far get visits too (the customers waited and have their cars back),
 around the demo's own jobs of today, which ``settle_todays_work`` first gives the time
@@ -41,11 +41,12 @@ from django.utils import timezone
 
 from servicelane.appointments.models import Appointment
 from servicelane.appointments.selectors import workshop_calendar
-from servicelane.control.demo_history_rows import PlannedJob, PlannedVisit, staff, write_visits
-from servicelane.control.demo_time import DAYS_BACK
 from servicelane.control.models import AttendanceEntry, Shift
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, Workshop
+from servicelane.demo.attendance import DAYS_BACK
+from servicelane.demo.history_rows import PlannedJob, PlannedVisit, write_visits
+from servicelane.demo.people import first_staff
 from servicelane.servicebook.catalogue import NOT_APPLICABLE
 from servicelane.servicebook.choices import DueStatus
 from servicelane.servicebook.selectors import FleetFacts, IntervalTable
@@ -452,7 +453,7 @@ def build_job_history(workshop: Workshop, rng: random.Random) -> list[RepairOrde
     today = now.astimezone(zone).date()
     first = today - dt.timedelta(days=DAYS_BACK)
     technicians = _technicians(workshop)
-    advisor = staff(workshop, WorkshopRole.ADVISOR)
+    advisor = first_staff(workshop, WorkshopRole.ADVISOR)
     if not technicians or advisor is None:
         return []
     planner = _Planner(workshop, rng, today)

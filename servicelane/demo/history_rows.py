@@ -27,9 +27,10 @@ from servicelane.billing.choices import InvoiceKind, PaymentMethod
 from servicelane.billing.models import Invoice, InvoiceLine, Payment
 from servicelane.billing.services import buyer_address, seller_address
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import AuditEntry, Membership, User, Workshop
+from servicelane.core.models import AuditEntry, User, Workshop
 from servicelane.core.money import ZERO, percent_of, round_money
 from servicelane.core.sequences import next_number
+from servicelane.demo.people import first_staff
 from servicelane.servicebook.choices import EntryKind, EntrySource
 from servicelane.servicebook.models import ServiceEntry
 from servicelane.servicebook.selectors import maintenance_items
@@ -88,17 +89,6 @@ class PlannedVisit:
     invoice_sequence: int = 0
 
 
-def staff(workshop: Workshop, role: str) -> User | None:
-    """The workshop's first member in ``role``."""
-    membership = (
-        Membership.objects.filter(workshop=workshop, role=role)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    return membership.user if membership else None
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -127,8 +117,8 @@ def write_visits(
 ) -> list[RepairOrder]:
     """Every visit as a delivered order with everything its steps leave behind."""
     zone = workshop.zone
-    foreman = staff(workshop, WorkshopRole.FOREMAN) or advisor
-    cashier = staff(workshop, WorkshopRole.CASHIER) or advisor
+    foreman = first_staff(workshop, WorkshopRole.FOREMAN) or advisor
+    cashier = first_staff(workshop, WorkshopRole.CASHIER) or advisor
     visits.sort(key=lambda v: v.checked_in_at)
     _number(workshop, visits)
     title = _titles(workshop, operations)

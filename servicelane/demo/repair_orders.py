@@ -10,8 +10,9 @@ from servicelane.appointments.models import Appointment, AppointmentEvent, Servi
 from servicelane.appointments.services import appointment_reference
 from servicelane.billing.choices import PaymentMethod
 from servicelane.billing.services import invoice_issue, payment_record
-from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
+from servicelane.demo.people import staff_member
 from servicelane.parts.models import Part
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
@@ -20,18 +21,7 @@ from servicelane.workorders.catalogue import SERVICE_OPERATIONS
 from servicelane.workorders.choices import QC_CHECKLIST, ChecklistKind, QCLevel, Rating
 from servicelane.workorders.models import ChecklistTemplate, RepairOrder
 
-EXTRA_TECHNICIANS = {
-    "freiburg": [
-        ("senior-technician", "Katrin Vogel", QualificationLevel.SENIOR),
-        ("junior-technician", "Niklas Braun", QualificationLevel.INDUCTION),
-    ],
-    "beijing": [
-        ("senior-technician", "孙丽", QualificationLevel.SENIOR),
-        ("junior-technician", "周鹏", QualificationLevel.INDUCTION),
-    ],
-}
-
-# From the demo catalogue (parts.demo): the 3 Series oil filter's oldest number, and
+# From the demo catalogue (demo.catalogue): the 3 Series oil filter's oldest number, and
 # the engine oil sold by the litre.
 OLD_OIL_FILTER_NUMBER = "11 42 7 566 327"
 ENGINE_OIL = "Engine oil 0W-20 Longlife"
@@ -50,26 +40,6 @@ CONCERNS = {
         "仪表提示需要保养。",
     ],
 }
-
-
-def staff_member(workshop: Workshop, role: str) -> User:
-    return Membership.objects.filter(workshop=workshop, role=role).select_related("user")[0].user
-
-
-def _technicians(workshop: Workshop, key: str, password_hash: str) -> None:
-    Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN).update(
-        level=QualificationLevel.TECHNICIAN
-    )
-    for local, name, level in EXTRA_TECHNICIANS[key]:
-        user = User.objects.create(
-            email=f"{local}@{key}.demo",
-            full_name=name,
-            language=workshop.default_language,
-            password=password_hash,
-        )
-        Membership.objects.create(
-            user=user, workshop=workshop, role=WorkshopRole.TECHNICIAN, level=level
-        )
 
 
 def _owners(workshop: Workshop, count: int) -> list[Ownership]:
@@ -209,15 +179,12 @@ def _late_express(workshop: Workshop, advisor: User, ownership: Ownership, now) 
     return demo_booking(workshop, advisor, ownership, service, starts, "E1")
 
 
-def build_repair_orders(
-    workshop: Workshop, key: str, rng: random.Random, password_hash: str
-) -> list[RepairOrder]:
+def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> list[RepairOrder]:
     """One order waiting for approval, one in the bay, one at quality check, one ready,
     an express order finished late (its labour free) and one delivered."""
     for service_type in ServiceType.objects.filter(workshop=workshop):
         service_type.operation_codes = SERVICE_OPERATIONS.get(service_type.code, "")
         service_type.save(update_fields=["operation_codes"])
-    _technicians(workshop, key, password_hash)
     people = {
         role: staff_member(workshop, role)
         for role in (WorkshopRole.ADVISOR, WorkshopRole.TECHNICIAN, WorkshopRole.FOREMAN)

@@ -110,8 +110,8 @@ def working_morning() -> dt.datetime:
 def demo(fast_passwords, transactional_db, time_machine) -> Demo:
     """The demo network, small: workshops FR (German) and BJ (Chinese) with staff, built
     on a working morning (the clock runs on from there for the rest of the test)."""
-    from servicelane.core.demo.builder import DemoBuilder
     from servicelane.core.models import Workshop
+    from servicelane.demo.builder import DemoBuilder
 
     time_machine.move_to(working_morning(), tick=True)
     DemoBuilder(scale=0.02, password=PASSWORD, progress=lambda n: None).build()

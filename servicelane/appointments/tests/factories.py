@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from servicelane.appointments.choices import Channel, LaneKind
 from servicelane.appointments.models import Appointment, Lane, OpeningHours, ServiceType
 from servicelane.appointments.services import BookingParty, appointment_book
-from servicelane.core.demo.builder import make_vin
 from servicelane.core.models import User, Workshop
+from servicelane.demo.customers import make_vin
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")

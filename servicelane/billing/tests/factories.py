@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from servicelane.billing.models import Invoice
 from servicelane.billing.services import invoice_issue
-from servicelane.core.demo.builder import make_vin
 from servicelane.core.models import User, Workshop
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.demo.customers import make_vin
 from servicelane.vehicles.services import vehicle_register
 from servicelane.workorders import services
 from servicelane.workorders.models import RepairOrder

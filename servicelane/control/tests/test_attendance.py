@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from conftest import bearer_client
 from servicelane.control import services as attendance
-from servicelane.control.demo import build_control
-from servicelane.control.demo_time import build_attendance
 from servicelane.control.efficiency_selectors import Period, efficiency_report
 from servicelane.control.models import Absence, AttendanceEntry, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
+from servicelane.demo.attendance import build_attendance
+from servicelane.demo.control import build_control
 from servicelane.workorders import services
 from servicelane.workorders.tests.factories import (
     approve_all,

@@ -14,20 +14,20 @@ from types import SimpleNamespace
 
 import pytest
 
-from servicelane.appointments.demo import build_capacity
 from servicelane.billing.choices import PaymentState
 from servicelane.billing.models import Invoice
 from servicelane.billing.selectors import invoice_balance
 from servicelane.billing.services import invoice_issue, payment_record
-from servicelane.control.demo import build_control
-from servicelane.control.demo_history import build_job_history, settle_todays_work
-from servicelane.control.demo_time import build_attendance
 from servicelane.control.efficiency_selectors import Period, efficiency_report
 from servicelane.control.models import AttendanceEntry
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership
 from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory, member
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.demo.attendance import build_attendance
+from servicelane.demo.bookings import build_capacity
+from servicelane.demo.control import build_control
+from servicelane.demo.history import build_job_history, settle_todays_work
 from servicelane.vehicles.tests.factories import VehicleTypeFactory, vehicle_of
 from servicelane.workorders import services
 from servicelane.workorders.catalogue import SERVICE_OPERATIONS, ensure_catalogue
@@ -71,7 +71,7 @@ def demo_workshop() -> SimpleNamespace:
             WorkshopRole.MANAGER,
         )
     }
-    # The demo's skills go by the e-mail's local part (control.demo.SKILLS).
+    # The demo's skills go by the e-mail's local part (demo.control.SKILLS).
     for local_part, level in (
         ("technician", QualificationLevel.TECHNICIAN),
         ("senior-technician", QualificationLevel.SENIOR),

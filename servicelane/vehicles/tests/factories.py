@@ -2,8 +2,8 @@ import random
 
 import factory
 
-from servicelane.core.demo.builder import make_vin
 from servicelane.core.tests.factories import NetworkFactory
+from servicelane.demo.customers import make_vin
 from servicelane.vehicles.models import Ownership, Vehicle, VehicleType, WorkshopVehicle
 
 _rng = random.Random(7)

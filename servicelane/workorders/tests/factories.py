@@ -6,10 +6,10 @@ import random
 from zoneinfo import ZoneInfo
 
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.demo.builder import make_vin
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.tests.factories import member
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.demo.customers import make_vin
 from servicelane.vehicles.services import vehicle_register
 from servicelane.workorders import services
 from servicelane.workorders.catalogue import SERVICE_OPERATIONS, ensure_catalogue

@@ -20,8 +20,8 @@ from PIL import Image
 
 from servicelane.appointments.tests.conftest import NOW
 from servicelane.appointments.tests.factories import BERLIN, book
-from servicelane.core.demo.builder import make_vin
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.demo.customers import make_vin
 from servicelane.vehicles.services import vehicle_register
 from servicelane.workorders import services
 from servicelane.workorders.catalogue import ensure_catalogue

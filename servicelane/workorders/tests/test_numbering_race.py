@@ -13,9 +13,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from servicelane.core.demo.builder import make_vin
 from servicelane.core.models import Counter
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.demo.customers import make_vin
 from servicelane.vehicles.services import vehicle_register
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import RepairOrder

@@ -29,8 +29,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.demo import data as demo_data
-from servicelane.core.demo.builder import staff_email
+from servicelane.demo import data as demo_data
+from servicelane.demo.people import staff_email
 
 # The network staff's demo accounts; a workshop role's account is staff_email().
 NETWORK_STAFF_EMAILS = {

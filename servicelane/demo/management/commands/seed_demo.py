@@ -3,7 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from servicelane.core.demo.builder import DemoBuilder, demo_exists, demo_logins
+from servicelane.demo.builder import DemoBuilder, demo_exists
+from servicelane.demo.people import demo_logins
 
 
 class Command(BaseCommand):
