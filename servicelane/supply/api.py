@@ -24,6 +24,7 @@ from servicelane.core.tenancy import access_for
 from servicelane.parts.selectors import part_lookup
 from servicelane.supply import selectors, services
 from servicelane.supply.models import CentreStock, DistributionCentre, PartOrder, PartOrderLine
+from servicelane.supply.registry import order_targets
 from servicelane.supply.schemas import (
     CentreOut,
     CentreStockOut,
@@ -138,14 +139,15 @@ def _lines_in(payload: Any) -> list[dict[str, Any]]:
 
 def _repair_order(request: HttpRequest, workshop: Workshop, number: str | None) -> Any:
     """The open repair order named by number in the workshop; unknown is a 400."""
-    from servicelane.workorders.selectors import repair_order_list_for_user
-
     if not number:
         return None
-    found = (
-        repair_order_list_for_user(user=request.user)
-        .filter(workshop=workshop, number=number.strip().upper())
-        .first()
+    found = next(
+        (
+            ro
+            for target in order_targets
+            if (ro := target.find(request.user, workshop, number)) is not None
+        ),
+        None,
     )
     if found is None:
         raise ValidationError(

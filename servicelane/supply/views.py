@@ -33,6 +33,7 @@ from servicelane.supply.forms import (
     rows_from_post,
 )
 from servicelane.supply.models import PartOrder
+from servicelane.supply.registry import order_targets
 from servicelane.supply.timeline import timeline
 
 # ---------------------------------------------------------------- helpers
@@ -89,15 +90,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 def _open_repair_orders(request: HttpRequest, workshop: Workshop) -> list[Any]:
-    from servicelane.workorders.selectors import repair_order_list_for_user
-
     if not access_for(request.user).can(Perm.RO_VIEW, workshop.pk):
         return []
-    return list(
-        repair_order_list_for_user(user=request.user, filters={"open": "true"}).filter(
-            workshop=workshop
-        )[:200]
-    )
+    return [found for target in order_targets for found in target.open_for(request.user, workshop)]
 
 
 def _plan_rows(plan: services.OrderPlan, network_format: str) -> list[dict[str, Any]]:

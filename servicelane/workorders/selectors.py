@@ -242,3 +242,22 @@ def cbs_readings(vehicle_ids: list[int]) -> list[Reading]:
         .order_by("read_at")
         .values_list("repair_order__vehicle_id", "code", "read_at", "due_date", "due_km")
     )
+
+
+def open_repair_orders(user: Any, workshop: Workshop) -> list[RepairOrder]:
+    """The workshop's open repair orders the user reads, newest first (a part order's
+    form offers them)."""
+    return list(
+        repair_order_list_for_user(user=user, filters={"open": "true"}).filter(workshop=workshop)[
+            :200
+        ]
+    )
+
+
+def repair_order_by_number(user: Any, workshop: Workshop, number: str) -> RepairOrder | None:
+    """A repair order of the workshop the user reads, by its number typed any case."""
+    return (
+        repair_order_list_for_user(user=user)
+        .filter(workshop=workshop, number=number.strip().upper())
+        .first()
+    )
