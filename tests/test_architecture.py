@@ -34,8 +34,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("followup/tests/test_reminders.py", "servicelane.vehicles.models"),
     ("servicebook/tests/test_api.py", "servicelane.vehicles.tests.factories"),
     ("servicebook/tests/test_views.py", "servicelane.core.tests.factories"),
-    ("store/availability.py", "servicelane.supply"),
-    ("store/availability.py", "servicelane.supply.services"),
     ("supply/selectors.py", "servicelane.store.choices"),
     ("supply/selectors.py", "servicelane.store.models"),
     ("supply/tests/conftest.py", "servicelane.workorders"),

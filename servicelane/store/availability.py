@@ -1,6 +1,6 @@
 """What the advisor and the parts clerk see of a repair order's part lines: reserved,
-in the store, on order (and when it arrives), or to be ordered (and when it would
-arrive by an urgent order placed now)."""
+in the store, or to be ordered; when what is missing arrives is added by the part
+orders (``supply.availability``)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -16,8 +16,6 @@ from servicelane.store.choices import OPEN_RESERVATION, MovementKind, Reservatio
 from servicelane.store.models import Reservation, StockItem, StockMovement
 
 ZERO = Decimal(0)
-# The order kind an advisor's arrival estimate assumes for a part not in the store.
-ESTIMATE_KIND = "urgent"
 
 
 @dataclass
@@ -60,11 +58,10 @@ STATE_LABELS = {
 }
 
 
-def part_lines_availability(workshop: Workshop, lines: list[Any]) -> dict[int, LineAvailability]:
-    """Availability of the catalogue part lines among ``lines``, by line id; a fixed
-    number of queries however many lines."""
-    from servicelane.supply import selectors as supply
-
+def part_lines_in_store(workshop: Workshop, lines: list[Any]) -> dict[int, LineAvailability]:
+    """What the store holds for the catalogue part lines among ``lines``, by line id:
+    free stock, reservation, issued; a fixed number of queries however many lines. When
+    goods arrive is told by the part orders (``supply.availability``)."""
     lines = [line for line in lines if line.part_id is not None]
     if not lines:
         return {}
@@ -91,61 +88,18 @@ def part_lines_availability(workshop: Workshop, lines: list[Any]) -> dict[int, L
         .values_list("job_line_id")
         .annotate(s=Sum("quantity"))
     )
-    arrivals = supply.next_arrivals(workshop.pk, part_ids)
     result = {}
     for line in lines:
         item = items.get(line.part_id)
         free = item.on_hand - held.get(item.pk, ZERO) if item else ZERO
-        reservation = reservations.get(line.pk)
-        found = LineAvailability(
+        result[line.pk] = LineAvailability(
             line=line,
             item=item,
             free=free,
-            reservation=reservation,
+            reservation=reservations.get(line.pk),
             issued=-(issued.get(line.pk) or ZERO),
         )
-        order_line = reservation.order_line if reservation else None
-        order_line = order_line or arrivals.get(line.part_id)
-        if found.state in (ReservationStatus.WAITING, "to_order") and order_line is not None:
-            found.arrival, found.on_order = order_line.promised_at, True
-            found.arrival_from = order_line.centre.name if order_line.centre else ""
-        result[line.pk] = found
-    _estimate_arrivals(
-        workshop, [a for a in result.values() if a.state == "to_order" and not a.on_order]
-    )
     return result
-
-
-def _estimate_arrivals(workshop: Workshop, short: list[LineAvailability]) -> None:
-    """When an urgent order placed now would bring what the store lacks."""
-    from django.core.exceptions import ValidationError
-
-    from servicelane.supply.services import order_plan
-
-    if not short:
-        return
-    try:
-        plan = order_plan(
-            workshop=workshop,
-            kind=ESTIMATE_KIND,
-            lines=[{"number": a.line.part.number, "quantity": a.missing} for a in short],
-        )
-    except ValidationError:
-        return  # no centre delivers to the workshop: nothing to promise
-    latest: dict[int, Any] = {}
-    for planned in plan.lines:
-        current = latest.get(planned.position)
-        if (
-            planned.promised_at is None
-            or current is None
-            or (current.promised_at is not None and planned.promised_at > current.promised_at)
-        ):
-            latest[planned.position] = planned
-    for position, availability in enumerate(short, 1):
-        planned = latest.get(position)
-        if planned is not None:
-            availability.arrival = planned.promised_at
-            availability.arrival_from = planned.centre.name if planned.centre else ""
 
 
 def jobs_waiting_for_parts(job_ids: list[int]) -> dict[int, dt.datetime | None]:

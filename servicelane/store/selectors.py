@@ -5,7 +5,7 @@ reorder suggestions.
 Every read is the store of one workshop, narrowed again to what the user may see
 (``visible_to``), so another workshop's store is never found. The figures of many
 items come in a few queries: reservations are summed in subqueries of the item
-query, orders on the way in one query per page (``supply.selectors.on_order``).
+query, orders on the way in one query per page (``registry.on_order``).
 """
 
 from collections.abc import Iterable
@@ -45,8 +45,8 @@ from servicelane.store.models import (
     StockItem,
     StockMovement,
 )
+from servicelane.store.registry import next_arrivals, on_order
 from servicelane.store.services import quantity_from, quantity_text
-from servicelane.supply.selectors import next_arrivals, on_order
 
 ZERO = Decimal(0)
 # The order form of the supply screens reads ``kind`` and ``lines`` (NUMBER:QTY,...).

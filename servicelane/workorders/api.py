@@ -25,7 +25,8 @@ from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.uploads import PHOTO, Upload
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.store import services as store
-from servicelane.store.availability import LineAvailability, part_lines_availability
+from servicelane.store.availability import LineAvailability
+from servicelane.supply.availability import part_lines_availability
 from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.selectors import vehicle_get_for_user
 from servicelane.workorders import selectors, services

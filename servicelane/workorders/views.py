@@ -27,8 +27,9 @@ from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
-from servicelane.store.availability import jobs_waiting_for_parts, part_lines_availability
+from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.store.services import quantity_text
+from servicelane.supply.availability import part_lines_availability
 from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.selectors import vehicle_mileage_history, vehicles_of_customer
 from servicelane.workorders import selectors, services

@@ -1,0 +1,45 @@
+"""What the apps above tell the workshop's store (docs/architecture.md, "Registries")."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from servicelane.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Goods on their way to a workshop's store: ``on_order(workshop_id, part_ids)`` the
+    quantities per part, ``next_arrivals(workshop_id, part_ids)`` per part what arrives
+    first (with its ``promised_at``, None for a back-order)."""
+
+    on_order: Callable[[int, list[int]], dict[int, Decimal]]
+    next_arrivals: Callable[[int, list[int]], dict[int, Any]]
+
+
+#: Where the store's goods come from: the workshops' part orders (supply).
+incoming: Registry[Incoming] = Registry("incoming goods")
+
+
+def on_order(workshop_id: int, part_ids: list[int]) -> dict[int, Decimal]:
+    """Quantities ordered and not yet received, per part, from every source."""
+    total: dict[int, Decimal] = {}
+    for source in incoming:
+        for part_id, quantity in source.on_order(workshop_id, part_ids).items():
+            total[part_id] = total[part_id] + quantity if part_id in total else quantity
+    return total
+
+
+def next_arrivals(workshop_id: int, part_ids: list[int]) -> dict[int, Any]:
+    """Per part, what arrives first from any source (a back-order last)."""
+    first: dict[int, Any] = {}
+    for source in incoming:
+        for part_id, arrival in source.next_arrivals(workshop_id, part_ids).items():
+            known = first.get(part_id)
+            if known is None or (
+                arrival.promised_at is not None
+                and (known.promised_at is None or arrival.promised_at < known.promised_at)
+            ):
+                first[part_id] = arrival
+    return first

@@ -1,0 +1,63 @@
+"""A repair order's part lines as the store sees them, with what is on order: reserved,
+in the store, on order (and when it arrives), or to be ordered (and when it would
+arrive by an urgent order placed now)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from servicelane.core.models import Workshop
+from servicelane.store.availability import LineAvailability, part_lines_in_store
+from servicelane.store.choices import ReservationStatus
+from servicelane.supply.selectors import next_arrivals
+from servicelane.supply.services import order_plan
+
+# The order kind an advisor's arrival estimate assumes for a part not in the store.
+ESTIMATE_KIND = "urgent"
+
+
+def part_lines_availability(workshop: Workshop, lines: list[Any]) -> dict[int, LineAvailability]:
+    """Availability of the catalogue part lines among ``lines``, by line id; a fixed
+    number of queries however many lines."""
+    result = part_lines_in_store(workshop, lines)
+    if not result:
+        return result
+    arrivals = next_arrivals(workshop.pk, sorted({a.line.part_id for a in result.values()}))
+    for found in result.values():
+        order_line = found.reservation.order_line if found.reservation else None
+        order_line = order_line or arrivals.get(found.line.part_id)
+        if found.state in (ReservationStatus.WAITING, "to_order") and order_line is not None:
+            found.arrival, found.on_order = order_line.promised_at, True
+            found.arrival_from = order_line.centre.name if order_line.centre else ""
+    _estimate_arrivals(
+        workshop, [a for a in result.values() if a.state == "to_order" and not a.on_order]
+    )
+    return result
+
+
+def _estimate_arrivals(workshop: Workshop, short: list[LineAvailability]) -> None:
+    """When an urgent order placed now would bring what the store lacks."""
+    if not short:
+        return
+    try:
+        plan = order_plan(
+            workshop=workshop,
+            kind=ESTIMATE_KIND,
+            lines=[{"number": a.line.part.number, "quantity": a.missing} for a in short],
+        )
+    except ValidationError:
+        return  # no centre delivers to the workshop: nothing to promise
+    latest: dict[int, Any] = {}
+    for planned in plan.lines:
+        current = latest.get(planned.position)
+        if (
+            planned.promised_at is None
+            or current is None
+            or (current.promised_at is not None and planned.promised_at > current.promised_at)
+        ):
+            latest[planned.position] = planned
+    for position, availability in enumerate(short, 1):
+        planned = latest.get(position)
+        if planned is not None:
+            availability.arrival = planned.promised_at
+            availability.arrival_from = planned.centre.name if planned.centre else ""
