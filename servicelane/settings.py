@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "servicelane.workorders",
     "servicelane.billing",
     "servicelane.servicebook",
+    "servicelane.tools",
     "servicelane.followup",
     "servicelane.parts",
     "servicelane.store",

@@ -44,6 +44,7 @@ urlpatterns = [
     path("store/", include("servicelane.store.urls")),
     path("part-orders/", include("servicelane.supply.urls")),
     path("centres/", include("servicelane.supply.centre_urls")),
+    path("control/tools/", include("servicelane.tools.urls")),
     path("control/", include("servicelane.control.urls")),
     path("c/service-book/", include("servicelane.servicebook.owner_urls")),
     path("c/survey/", include("servicelane.followup.survey_urls")),

@@ -28,7 +28,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("billing/tests/test_services.py", "servicelane.workorders.tests.factories"),
     ("billing/tests/test_views.py", "servicelane.core.choices"),
     ("billing/tests/test_views.py", "servicelane.core.tests.factories"),
-    ("control/services.py", "servicelane.workorders.services"),
     ("core/tests/test_uploads.py", "servicelane.workorders.models"),
     ("customers/tests/test_api.py", "servicelane.core.tests.factories"),
     ("followup/tests/test_reminders.py", "servicelane.vehicles.models"),

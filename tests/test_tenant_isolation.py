@@ -27,7 +27,7 @@ from servicelane.appointments.services import appointment_book
 from servicelane.billing.models import Invoice, Payment
 from servicelane.billing.services import invoice_issue, payment_record
 from servicelane.control.choices import PlanningStatus
-from servicelane.control.models import Absence, Bay, PlanningRun, Shift, SpecialTool
+from servicelane.control.models import Absence, Bay, PlanningRun, Shift
 from servicelane.core.auth import api_token_issue
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.models import ApiToken
@@ -43,6 +43,7 @@ from servicelane.store import services as store_services
 from servicelane.store.models import Reservation, StockCount, StockItem, StockMovement
 from servicelane.supply.models import CentreStock, PartOrder, PartOrderLine
 from servicelane.supply.services import part_order_place
+from servicelane.tools.models import SpecialTool
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
 from servicelane.vehicles.tests.factories import vehicle_of

@@ -1,20 +1,12 @@
-"""The control centre in the configuration area. Everything is made on the roster and
-tools screens, where the workshop is known and the rules are checked: here a bay's or a
-tool's name may be corrected and a shift or an absence deleted; attendance, the tools'
-movements and planning runs are records to look at only."""
+"""The control centre in the configuration area. Everything is made on the roster
+screens, where the workshop is known and the rules are checked: here a bay's name may be
+corrected and a shift or an absence deleted; attendance and planning runs are records to
+look at only. The special tools are in their own app's admin (servicelane.tools)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from servicelane.control.models import (
-    Absence,
-    AttendanceEntry,
-    Bay,
-    PlanningRun,
-    Shift,
-    SpecialTool,
-    ToolMovement,
-)
+from servicelane.control.models import Absence, AttendanceEntry, Bay, PlanningRun, Shift
 
 
 class NoAddAdmin(admin.ModelAdmin):
@@ -87,54 +79,6 @@ class AttendanceEntryAdmin(ReadOnlyAdmin):
     search_fields = ["technician__full_name", "technician__email"]
     list_select_related = ["workshop", "technician"]
     date_hierarchy = "clock_in"
-
-
-class ToolMovementInline(admin.TabularInline):
-    model = ToolMovement
-    extra = 0
-    can_delete = False
-    fields = ["at", "kind", "state", "technician", "job", "actor"]
-    readonly_fields = fields
-    ordering = ["-at", "-id"]
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(SpecialTool)
-class SpecialToolAdmin(NoAddAdmin):
-    """The register's master data (name, place) may be corrected; where a tool is and
-    its state move only through check-out, return and the tools room's state changes,
-    which keep the log."""
-
-    list_display = [
-        "number",
-        "copy",
-        "name",
-        "workshop",
-        "storage_place",
-        "state",
-        "holder",
-        "due_back_at",
-        "calibration_due",
-    ]
-    list_filter = ["workshop", "state"]
-    search_fields = ["number", "name", "storage_place"]
-    list_select_related = ["workshop", "holder"]
-    readonly_fields = [
-        "workshop",
-        "number",
-        "copy",
-        "state",
-        "holder",
-        "job",
-        "due_back_at",
-        "calibration_due",
-    ]
-    inlines = [ToolMovementInline]
 
 
 @admin.register(PlanningRun)

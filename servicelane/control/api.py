@@ -1,11 +1,13 @@
 """The control centre's API under /api/v1/control: board and planning, attendance and
-efficiency, special tools and the roster."""
+efficiency, the roster, and the special tools room (``servicelane.tools``)."""
 
 from ninja import Router
 
-from servicelane.control import board_api, efficiency_api, tools_api
+from servicelane.control import board_api, efficiency_api, roster_api
+from servicelane.tools import api as tools_api
 
 router = Router(tags=["control centre"])
 router.add_router("", board_api.router)
 router.add_router("", efficiency_api.router)
 router.add_router("", tools_api.router)
+router.add_router("", roster_api.router)

@@ -17,19 +17,6 @@ class Equipment(models.TextChoices):
     HIGH_VOLTAGE_BAY = "high_voltage", _("High-voltage bay")
 
 
-class ToolState(models.TextChoices):
-    IN_PLACE = "in_place", _("In its place")
-    CHECKED_OUT = "checked_out", _("Checked out")
-    AT_CALIBRATION = "calibration", _("At calibration")
-    DEFECTIVE = "defective", _("Defective")
-
-
-class ToolMovementKind(models.TextChoices):
-    CHECK_OUT = "check_out", _("Checked out")
-    RETURN = "return", _("Returned")
-    STATE = "state", _("State changed")
-
-
 class PlanningStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

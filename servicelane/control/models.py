@@ -1,9 +1,10 @@
 """The workshop control centre: bays and their equipment, technicians' shifts and
-absences, the attendance clock, the special tools room, and planning runs.
+absences, the attendance clock, and planning runs.
 
 A technician's qualification level and skills live on their membership (core); the
 skills, equipment and special tools a job needs come from its labour operations
-(workorders.LabourOperation).
+(workorders.LabourOperation); the special tools themselves are in their register
+(servicelane.tools).
 """
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicelane.control.choices import PlanningStatus, ToolMovementKind, ToolState
+from servicelane.control.choices import PlanningStatus
 from servicelane.core.tenancy import WorkshopOwned
 
 
@@ -119,93 +120,6 @@ class AttendanceEntry(WorkshopOwned):
 
     def __str__(self) -> str:
         return f"{self.technician_id} {self.clock_in:%Y-%m-%d %H:%M}"
-
-
-class SpecialTool(WorkshopOwned):
-    """One physical special tool; copies share the number and differ by ``copy``."""
-
-    number = models.CharField(_("tool number"), max_length=30)
-    copy = models.PositiveSmallIntegerField(_("copy"), default=1)
-    name = models.CharField(_("name"), max_length=200)
-    storage_place = models.CharField(_("storage place"), max_length=30)
-    calibration_due = models.DateField(_("calibration due"), null=True, blank=True)
-    state = models.CharField(
-        _("state"), max_length=12, choices=ToolState.choices, default=ToolState.IN_PLACE
-    )
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tools_held",
-        verbose_name=_("with"),
-    )
-    job = models.ForeignKey(
-        "workorders.Job",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tools",
-        verbose_name=_("for job"),
-    )
-    due_back_at = models.DateTimeField(_("due back"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("special tool")
-        verbose_name_plural = _("special tools")
-        ordering = ["workshop", "number", "copy"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["workshop", "number", "copy"], name="special_tool_unique_copy"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(state=ToolState.CHECKED_OUT, holder__isnull=False)
-                | ~models.Q(state=ToolState.CHECKED_OUT),
-                name="special_tool_checked_out_has_holder",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number}/{self.copy} {self.name}"
-
-
-class ToolMovement(models.Model):
-    tool = models.ForeignKey(SpecialTool, on_delete=models.CASCADE, related_name="movements")
-    kind = models.CharField(_("movement"), max_length=10, choices=ToolMovementKind.choices)
-    technician = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("technician"),
-    )
-    job = models.ForeignKey(
-        "workorders.Job",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("job"),
-    )
-    state = models.CharField(_("state"), max_length=12, choices=ToolState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("tool movement")
-        verbose_name_plural = _("tool movements")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.tool_id} {self.kind}"
 
 
 class PlanningRun(WorkshopOwned):

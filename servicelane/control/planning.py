@@ -27,9 +27,9 @@ from django.utils.translation import ngettext
 
 from servicelane.appointments.choices import LaneKind
 from servicelane.control import planner, selectors
-from servicelane.control.choices import Equipment, PlanningStatus, Skill, ToolState
+from servicelane.control.choices import Equipment, PlanningStatus, Skill
 from servicelane.control.greedy import greedy_edd
-from servicelane.control.models import Bay, PlanningRun, SpecialTool
+from servicelane.control.models import Bay, PlanningRun
 from servicelane.core.audit import audit_record
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.dates import check_date
@@ -37,6 +37,8 @@ from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.store.availability import jobs_waiting_for_parts
+from servicelane.tools.choices import ToolState
+from servicelane.tools.models import SpecialTool
 from servicelane.workorders import services as workorders
 from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
@@ -94,7 +96,7 @@ def tools_held_by_jobs(workshop: Workshop, day: dt.date) -> dict[int, set[str]]:
     The job works with its own copy and needs none from the tools room."""
     held: dict[int, set[str]] = {}
     for job_id, number, calibration_due in SpecialTool.objects.filter(
-        workshop=workshop, state=ToolState.CHECKED_OUT, job__isnull=False
+        workshop=workshop, state=ToolState.CHECKED_OUT, job_id__isnull=False
     ).values_list("job_id", "number", "calibration_due"):
         if calibration_due is not None and calibration_due < day:
             continue

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from servicelane.control.choices import Equipment, Skill
 from servicelane.control.models import Absence, Bay, Shift
 from servicelane.core.audit import audit_record, diff, snapshot
-from servicelane.core.choices import QualificationLevel, WorkshopRole
+from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.services import membership_qualification_set
 from servicelane.core.tenancy import access_for
 
 SHIFT_FIELDS = ["starts_at", "ends_at", "break_starts_at", "break_minutes"]
@@ -56,25 +57,16 @@ def technician_skills_set(
     level: int | None,
 ) -> Membership:
     """A technician's qualification level (1 to 4) and skills, from the control centre's
-    lists; the planner gives a job only to someone who has what it needs."""
+    lists; the planner gives a job only to someone who has what it needs. The membership
+    is core's: core writes it (``membership_qualification_set``)."""
     _require(actor, workshop)
     membership = _membership(workshop, technician)
-    if level is not None and level not in QualificationLevel.values:
-        raise ValidationError({"level": [_("Choose a qualification level.")]})
-    before = snapshot(membership, ["level", "skills"])
-    membership.level = level
-    membership.skills = _known(skills, list(Skill.values), "skills")
-    membership.save(update_fields=["level", "skills"])
-    changes = diff(before, snapshot(membership, ["level", "skills"]))
-    if changes:
-        audit_record(
-            actor=actor,
-            action="technician_skills_set",
-            target=membership,
-            workshop_id=workshop.pk,
-            changes=changes,
-        )
-    return membership
+    return membership_qualification_set(
+        actor=actor,
+        membership=membership,
+        level=level,
+        skills=_known(skills, list(Skill.values), "skills"),
+    )
 
 
 def _minutes(moment: dt.time) -> int:

@@ -1,7 +1,8 @@
-"""The control centre's screens: each part keeps its own paths beside its views."""
+"""The control centre's screens: each part keeps its own paths beside its views. The
+special tools room (``servicelane.tools``) has its pages under /control/tools/ too."""
 
-from servicelane.control import board_views, efficiency_views, tools_views
+from servicelane.control import board_views, efficiency_views, roster_views
 
 app_name = "control"
 
-urlpatterns = [*board_views.urls, *efficiency_views.urls, *tools_views.urls]
+urlpatterns = [*board_views.urls, *efficiency_views.urls, *roster_views.urls]

@@ -53,7 +53,7 @@ MENU: list[tuple[str, Any, str, Callable[[Access], bool]]] = [
     (
         "tools",
         gettext_lazy("Special tools"),
-        "control:tools",
+        "tools:tools",
         _any(Perm.TOOLS_MANAGE, Perm.JOB_CLOCK),
     ),
     ("efficiency", gettext_lazy("Efficiency"), "control:efficiency", _any(Perm.EFFICIENCY_VIEW)),

@@ -6,10 +6,11 @@ import random
 
 from django.utils import timezone
 
-from servicelane.control.models import Bay, Shift, SpecialTool
-from servicelane.control.services import tool_check_out
+from servicelane.control.models import Bay, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, Workshop
+from servicelane.tools.models import SpecialTool
+from servicelane.tools.services import tool_check_out
 from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
 
@@ -128,4 +129,4 @@ def check_out_a_tool(workshop: Workshop) -> None:
     foreman = Membership.objects.filter(workshop=workshop, role=WorkshopRole.FOREMAN).first()
     tool = SpecialTool.objects.filter(workshop=workshop, number="ICOM-NEXT").first()
     if job and foreman and tool:
-        tool_check_out(actor=foreman.user, tool=tool, technician=job.technician, job=job)
+        tool_check_out(actor=foreman.user, tool=tool, technician=job.technician, job_id=job.pk)

@@ -6,8 +6,9 @@ tools register shows the diagnosis interface out with the job in the bay."""
 import pytest
 from playwright.sync_api import expect
 
-from servicelane.control.models import PlanningRun, SpecialTool
+from servicelane.control.models import PlanningRun
 from servicelane.core.models import User
+from servicelane.tools.models import SpecialTool
 from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
 
@@ -73,10 +74,11 @@ def test_foreman_plans_the_busy_day_and_the_tablets_follow(browser, live_server,
     assert tablet_order(tablet) == planned
 
     # The tools register: the diagnosis interface is out with the job in the bay.
-    taken = SpecialTool.objects.select_related("holder", "job__repair_order").get(
+    taken = SpecialTool.objects.select_related("holder").get(
         workshop=workshop, number="ICOM-NEXT", state="checked_out"
     )
+    taken_for = Job.objects.select_related("repair_order").get(pk=taken.job_id)
     board.goto("/control/tools/")
     row = board.locator(f"#tool-{taken.pk}")
     expect(row).to_contain_text("Checked out")
-    expect(row).to_contain_text(f"with {taken.holder} for {taken.job.repair_order.number}")
+    expect(row).to_contain_text(f"with {taken.holder} for {taken_for.repair_order.number}")

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 
 from servicelane.appointments.tests.factories import book, capacity
-from servicelane.control.models import Bay, Shift, SpecialTool
+from servicelane.control.models import Bay, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.tests.factories import member
+from servicelane.tools.models import SpecialTool
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import Job, RepairOrder

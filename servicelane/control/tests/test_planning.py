@@ -28,6 +28,7 @@ from servicelane.core.models import AuditEntry
 from servicelane.core.tests.factories import member
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services as store_services
+from servicelane.tools import services as tools_room
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import Job
@@ -354,13 +355,11 @@ def test_a_large_day_is_planned_by_the_background_worker(
 
 
 def _lend(floor, copy: int, technician, job=None) -> None:
-    from servicelane.control import services as tools_room
-
     tools_room.tool_check_out(
         actor=floor.foreman,
         tool=floor.tools[("ICOM-NEXT", copy)],
         technician=technician,
-        job=job,
+        job_id=job.pk if job else None,
     )
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from servicelane.control import board_services
-from servicelane.control import services as tools_room
 from servicelane.control.tests.conftest import approved_walk_in, local
+from servicelane.tools import services as tools_room
 from servicelane.workorders.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def lend(floor, copy, technician, job=None):
         actor=floor.foreman,
         tool=floor.tools[("ICOM-NEXT", copy)],
         technician=technician,
-        job=job,
+        job_id=job.pk if job else None,
     )
 
 

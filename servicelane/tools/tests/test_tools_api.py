@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 
 from conftest import bearer_client
-from servicelane.control import services
-from servicelane.control.models import SpecialTool
 from servicelane.control.tests.conftest import OVERDUE_TOOL
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
+from servicelane.tools import services
+from servicelane.tools.models import SpecialTool
 from servicelane.workorders.tests.factories import technician_of
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def foreman_api(floor):
 def test_the_register_lists_every_copy_with_its_flags(floor, foreman_api):
     tool = floor.tools[(HV_KIT, 1)]
     services.tool_check_out(
-        actor=floor.foreman, tool=tool, technician=floor.senior, job=floor.jobs["hv"]
+        actor=floor.foreman, tool=tool, technician=floor.senior, job_id=floor.jobs["hv"].pk
     )
 
     body = foreman_api.get(f"{BASE}/tools").json()
@@ -178,7 +178,7 @@ def test_the_tool_list_costs_the_same_queries_for_many_tools(
             actor=floor.foreman,
             tool=tool,
             technician=floor.tech,
-            job=floor.jobs["brakes"],
+            job_id=floor.jobs["brakes"].pk,
             until=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC),
         )
 

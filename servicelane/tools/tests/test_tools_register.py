@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from conftest import bearer_client
-from servicelane.control import services
-from servicelane.control.choices import ToolState
-from servicelane.control.models import SpecialTool
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry
 from servicelane.core.tests.factories import member
+from servicelane.tools import services
+from servicelane.tools.choices import ToolState
+from servicelane.tools.models import SpecialTool
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from servicelane.control import services
-from servicelane.control.choices import ToolMovementKind, ToolState
-from servicelane.control.models import SpecialTool, ToolMovement
 from servicelane.control.tests.conftest import OVERDUE_TOOL, TODAY
-from servicelane.control.tools_selectors import tools_for_jobs
+from servicelane.control.tool_jobs import tools_for_jobs
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
+from servicelane.tools import services
+from servicelane.tools.choices import ToolMovementKind, ToolState
+from servicelane.tools.models import SpecialTool, ToolMovement
 from servicelane.workorders.tests.factories import technician_of
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,11 @@ def tool(floor, number: str, copy: int = 1) -> SpecialTool:
 
 def check_out(floor, number: str, technician, job=None, copy: int = 1, **kw) -> SpecialTool:
     return services.tool_check_out(
-        actor=floor.foreman, tool=tool(floor, number, copy), technician=technician, job=job, **kw
+        actor=floor.foreman,
+        tool=tool(floor, number, copy),
+        technician=technician,
+        job_id=job.pk if job else None,
+        **kw,
     )
 
 
@@ -41,18 +45,18 @@ def test_check_out_and_return_are_logged(floor):
     out = check_out(floor, HV_KIT, floor.senior, floor.jobs["hv"])
 
     assert out.state == ToolState.CHECKED_OUT
-    assert out.holder == floor.senior and out.job == floor.jobs["hv"]
+    assert out.holder == floor.senior and out.job_id == floor.jobs["hv"].pk
     assert out.due_back_at == dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)  # four hours
 
     back = services.tool_return(actor=floor.foreman, tool=out)
 
-    assert back.state == ToolState.IN_PLACE and back.holder is None and back.job is None
+    assert back.state == ToolState.IN_PLACE and back.holder is None and back.job_id is None
     log = list(ToolMovement.objects.filter(tool=back).order_by("at", "pk"))
     assert [(m.kind, m.state) for m in log] == [
         (ToolMovementKind.CHECK_OUT, ToolState.CHECKED_OUT),
         (ToolMovementKind.RETURN, ToolState.IN_PLACE),
     ]
-    assert all(m.technician == floor.senior and m.job == floor.jobs["hv"] for m in log)
+    assert all(m.technician == floor.senior and m.job_id == floor.jobs["hv"].pk for m in log)
     assert all(m.actor == floor.foreman for m in log)
 
 
@@ -111,12 +115,12 @@ def test_only_the_tools_room_hands_out_tools(floor, who):
 
     with pytest.raises(PermissionDenied):
         services.tool_check_out(
-            actor=getattr(floor, who), tool=kit, technician=floor.senior, job=floor.jobs["hv"]
+            actor=getattr(floor, who), tool=kit, technician=floor.senior, job_id=floor.jobs["hv"].pk
         )
 
     assert not ToolMovement.objects.exists()
     kit.refresh_from_db()
-    assert kit.state == ToolState.IN_PLACE and kit.holder is None and kit.job is None
+    assert kit.state == ToolState.IN_PLACE and kit.holder is None and kit.job_id is None
 
 
 def test_the_manager_hands_out_tools_too(floor):

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from servicelane.control import services
-from servicelane.control.choices import ToolState
-from servicelane.control.models import SpecialTool, ToolMovement
 from servicelane.control.tests.conftest import OVERDUE_TOOL
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.tests.factories import member
+from servicelane.tools import services
+from servicelane.tools.choices import ToolState
+from servicelane.tools.models import SpecialTool, ToolMovement
 from servicelane.workorders.tests.factories import technician_of
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,9 @@ def hv_kit(floor) -> SpecialTool:
 
 
 def lend(floor, tool: SpecialTool, technician, job=None) -> SpecialTool:
-    return services.tool_check_out(actor=floor.foreman, tool=tool, technician=technician, job=job)
+    return services.tool_check_out(
+        actor=floor.foreman, tool=tool, technician=technician, job_id=job.pk if job else None
+    )
 
 
 # ---------------------------------------------------------------- the register
@@ -148,7 +150,7 @@ def test_checking_out_for_a_job_from_the_form(floor, foreman_client):
     assert response.status_code == 302
     tool.refresh_from_db()
     assert tool.state == ToolState.CHECKED_OUT and tool.holder == floor.senior
-    assert tool.job == job
+    assert tool.job_id == job.pk
     assert tool.due_back_at == dt.datetime(2026, 11, 24, 14, 0, tzinfo=dt.UTC)
     page = foreman_client.get(response.url).content.decode()
     assert "is checked out to Katrin Vogel" in page

@@ -1,0 +1,370 @@
+"""The roster in the API (under /api/v1/control): technicians with level, skills, a
+week's shifts and absences; shifts, absences and bays are set with the roster
+permission, and the bays are read by the board too. Another workshop's technician,
+absence or bay is 404 (or 400 when named in a body).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from servicelane.control import roster_selectors as selectors
+from servicelane.control import roster_services
+from servicelane.control.models import Absence, Bay, Shift
+from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
+from servicelane.core.choices import WorkshopRole
+from servicelane.core.dates import SaneDate, SaneDateTime
+from servicelane.core.models import Membership, Workshop
+from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText, LocalTime
+from servicelane.core.tenancy import access_for
+
+# The tools room's query schema: one class, as the published document names it once.
+from servicelane.tools.api import ControlWorkshopQuery
+
+router = Router(tags=["control centre"])
+
+# The operation ids they had when one module served the tools room and the roster.
+OPERATION_ID = "servicelane_control_tools_api_{}"
+# Who reads the bays: the roster and the board (to place a job in a bay).
+BAY_READ_PERMS = (Perm.ROSTER_MANAGE, Perm.BOARD_VIEW)
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class ShiftOut(Schema):
+    technician_id: int
+    date: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    break_starts_at: dt.time | None
+    break_minutes: int
+
+
+class AbsenceOut(Schema):
+    id: int
+    technician_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+
+
+class RosterTechnicianOut(Schema):
+    id: int
+    name: str
+    level: int | None
+    level_label: str | None
+    skills: list[str]
+    shifts: list[ShiftOut]
+    absences: list[AbsenceOut]
+
+
+class RosterOut(Schema):
+    week_start: dt.date
+    days: list[dt.date]
+    technicians: list[RosterTechnicianOut]
+
+
+class RosterQuery(ControlWorkshopQuery):
+    week: SaneDate | None = Field(None, description="Any day of the week; empty: this week")
+
+
+class TechnicianIn(Schema):
+    level: int | None = Field(None, description="1 induction … 4 senior technician")
+    skills: list[CodeText] = Field(default_factory=list, description="high_voltage, body, ...")
+
+
+class TechnicianOut(Schema):
+    id: int
+    name: str
+    level: int | None
+    skills: list[str]
+
+
+class ShiftIn(Schema):
+    technician_id: DbId
+    date: SaneDate
+    starts_at: LocalTime
+    ends_at: LocalTime
+    break_starts_at: LocalTime | None = None
+    break_minutes: int = Field(0, ge=0, le=240)
+
+
+class ShiftDeleteQuery(ControlWorkshopQuery):
+    technician_id: DbId
+    date: SaneDate
+
+
+class AbsenceIn(Schema):
+    technician_id: DbId
+    starts_at: SaneDateTime = Field(description="Without offset: the workshop's local time")
+    ends_at: SaneDateTime
+    reason: str = Field("", max_length=100)
+
+
+class BayOut(Schema):
+    id: int
+    code: str
+    name: str
+    equipment: list[str]
+    active: bool
+
+
+class BayIn(Schema):
+    code: str = Field(max_length=10)
+    name: str = Field(max_length=100)
+    equipment: list[CodeText] = Field(default_factory=list, description="lift, alignment_rig, ...")
+    active: bool = True
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _workshop_for(request: HttpRequest, code: str | None, perms: tuple[Perm, ...]) -> Workshop:
+    """The workshop named by code, else the caller's only one where one of ``perms``
+    holds."""
+    if len(perms) == 1:
+        return workshop_in_scope(request, perms[0], code)
+    access = access_for(request.user)
+    allowed = sorted({w for perm in perms for w in access.workshops_with(perm)})
+    workshops = Workshop.objects.filter(id__in=allowed)
+    if code:
+        workshop = workshops.filter(code=code.upper()).first()
+        if workshop is None:
+            raise ValidationError({"workshop": [_("Unknown workshop or not allowed for you.")]})
+        return workshop
+    if not allowed:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if len(allowed) > 1:
+        raise ValidationError({"workshop": [_("You work in several workshops; name one.")]})
+    return workshops.get()
+
+
+def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
+    """A time sent without offset is the workshop's local time."""
+    if moment is not None and timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=workshop.zone)
+    return moment
+
+
+def _technician(workshop: Workshop, technician_id: int) -> Membership:
+    """A technician of the workshop named in a body; anyone else is a field error."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"technician_id": [_("Not a technician of this workshop.")]})
+    return membership
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _shift_out(shift: Shift) -> dict[str, Any]:
+    return {
+        "technician_id": shift.technician_id,
+        "date": shift.date,
+        "starts_at": shift.starts_at,
+        "ends_at": shift.ends_at,
+        "break_starts_at": shift.break_starts_at,
+        "break_minutes": shift.break_minutes,
+    }
+
+
+def _absence_out(absence: Absence) -> dict[str, Any]:
+    return {
+        "id": absence.pk,
+        "technician_id": absence.technician_id,
+        "starts_at": absence.starts_at,
+        "ends_at": absence.ends_at,
+        "reason": absence.reason,
+    }
+
+
+def _bay_out(bay: Bay) -> dict[str, Any]:
+    return {
+        "id": bay.pk,
+        "code": bay.code,
+        "name": bay.name,
+        "equipment": list(bay.equipment),
+        "active": bay.active,
+    }
+
+
+def _roster_workshop(request: HttpRequest, code: str | None) -> Workshop:
+    return _workshop_for(request, code, (Perm.ROSTER_MANAGE,))
+
+
+@router.get(
+    "/roster", response={200: RosterOut, **ERRORS}, operation_id=OPERATION_ID.format("get_roster")
+)
+def get_roster(request: HttpRequest, query: Query[RosterQuery]) -> dict[str, Any]:
+    """The week (Monday to Sunday) of ``week``: technicians with level and skills, their
+    shifts and the absences touching the week."""
+    workshop = _roster_workshop(request, query.workshop)
+    week = selectors.roster_week(workshop, query.week or timezone.localdate())
+    technicians = []
+    for row in week.rows:
+        absences: dict[int, Absence] = {}
+        for cell in row.cells:
+            absences.update({a.pk: a for a in cell.absences})
+        membership = row.membership
+        technicians.append(
+            {
+                "id": membership.user_id,
+                "name": str(membership.user),
+                "level": membership.level,
+                "level_label": membership.get_level_display() if membership.level else None,
+                "skills": list(membership.skills),
+                "shifts": [_shift_out(c.shift) for c in row.cells if c.shift is not None],
+                "absences": [_absence_out(a) for a in absences.values()],
+            }
+        )
+    return {"week_start": week.monday, "days": week.days, "technicians": technicians}
+
+
+@router.put(
+    "/roster/technicians/{int:technician_id}",
+    response={200: TechnicianOut, **ERRORS},
+    operation_id=OPERATION_ID.format("set_technician"),
+)
+def set_technician(
+    request: HttpRequest,
+    technician_id: int,
+    payload: TechnicianIn,
+    query: Query[ControlWorkshopQuery],
+) -> dict[str, Any]:
+    """A technician's qualification level and skills."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = selectors.technician_get(workshop, technician_id)
+    membership = roster_services.technician_skills_set(
+        actor=request.user,
+        workshop=workshop,
+        technician=member.user,
+        skills=payload.skills,
+        level=payload.level,
+    )
+    return {
+        "id": member.user_id,
+        "name": str(member.user),
+        "level": membership.level,
+        "skills": list(membership.skills),
+    }
+
+
+@router.put(
+    "/roster/shifts",
+    response={200: ShiftOut, **ERRORS},
+    operation_id=OPERATION_ID.format("set_shift"),
+)
+def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[ControlWorkshopQuery]) -> dict:
+    """Set or change a technician's shift on a day: it ends after it starts, its break
+    lies within it."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = _technician(workshop, payload.technician_id)
+    shift = roster_services.shift_set(
+        actor=request.user,
+        workshop=workshop,
+        technician=member.user,
+        date=payload.date,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        break_starts_at=payload.break_starts_at,
+        break_minutes=payload.break_minutes,
+    )
+    return _shift_out(shift)
+
+
+@router.delete(
+    "/roster/shifts",
+    response={204: None, **ERRORS},
+    operation_id=OPERATION_ID.format("delete_shift"),
+)
+def delete_shift(request: HttpRequest, query: Query[ShiftDeleteQuery]) -> Status:
+    """The technician does not work that day."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = _technician(workshop, query.technician_id)
+    roster_services.shift_remove(
+        actor=request.user, workshop=workshop, technician=member.user, date=query.date
+    )
+    return Status(204, None)
+
+
+@router.post(
+    "/roster/absences",
+    response={201: AbsenceOut, **ERRORS},
+    operation_id=OPERATION_ID.format("add_absence"),
+)
+def add_absence(
+    request: HttpRequest, payload: AbsenceIn, query: Query[ControlWorkshopQuery]
+) -> Status:
+    """A technician is away from one moment to a later one (no overlap with another
+    absence of theirs)."""
+    workshop = _roster_workshop(request, query.workshop)
+    member = _technician(workshop, payload.technician_id)
+    absence = roster_services.absence_add(
+        actor=request.user,
+        workshop=workshop,
+        technician=member.user,
+        starts_at=_aware(payload.starts_at, workshop),
+        ends_at=_aware(payload.ends_at, workshop),
+        reason=payload.reason,
+    )
+    return Status(201, _absence_out(absence))
+
+
+@router.delete(
+    "/roster/absences/{int:absence_id}",
+    response={204: None, **ERRORS},
+    operation_id=OPERATION_ID.format("remove_absence"),
+)
+def remove_absence(
+    request: HttpRequest, absence_id: int, query: Query[ControlWorkshopQuery]
+) -> Status:
+    workshop = _roster_workshop(request, query.workshop)
+    absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
+    roster_services.absence_remove(actor=request.user, absence=absence)
+    return Status(204, None)
+
+
+@router.get(
+    "/bays", response={200: list[BayOut], **ERRORS}, operation_id=OPERATION_ID.format("list_bays")
+)
+def list_bays(request: HttpRequest, query: Query[ControlWorkshopQuery]) -> list[dict[str, Any]]:
+    """The workshop's bays with their equipment."""
+    workshop = _workshop_for(request, query.workshop, BAY_READ_PERMS)
+    return [_bay_out(bay) for bay in selectors.bays_of(workshop)]
+
+
+@router.post("/bays", response={201: BayOut, **ERRORS}, operation_id=OPERATION_ID.format("add_bay"))
+def add_bay(request: HttpRequest, payload: BayIn, query: Query[ControlWorkshopQuery]) -> Status:
+    workshop = _roster_workshop(request, query.workshop)
+    bay = roster_services.bay_set(actor=request.user, workshop=workshop, **payload.model_dump())
+    return Status(201, _bay_out(bay))
+
+
+@router.put(
+    "/bays/{int:bay_id}",
+    response={200: BayOut, **ERRORS},
+    operation_id=OPERATION_ID.format("set_bay"),
+)
+def set_bay(
+    request: HttpRequest, bay_id: int, payload: BayIn, query: Query[ControlWorkshopQuery]
+) -> dict[str, Any]:
+    """Change a bay's code, name, equipment or whether it is in use."""
+    workshop = _roster_workshop(request, query.workshop)
+    bay = selectors.bay_get(
+        user=request.user, workshop=workshop, bay_id=bay_id, perm=Perm.ROSTER_MANAGE
+    )
+    bay = roster_services.bay_set(
+        actor=request.user, workshop=workshop, bay=bay, **payload.model_dump()
+    )
+    return _bay_out(bay)
