@@ -17,6 +17,7 @@ from servicelane.servicebook.api import items_router as maintenance_items_router
 from servicelane.servicebook.api import router as service_book_router
 from servicelane.store.api import router as store_router
 from servicelane.supply.api import centres_router
+from servicelane.supply.api import parts_router as part_stock_router
 from servicelane.supply.api import router as part_orders_router
 from servicelane.vehicles.api import router as vehicles_router
 from servicelane.vehicles.api import types_router as vehicle_types_router
@@ -51,6 +52,7 @@ api.add_router("/service-book", service_book_router)
 api.add_router("/maintenance-items", maintenance_items_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/parts", parts_router)
+api.add_router("/parts", part_stock_router)
 api.add_router("/store", store_router)
 api.add_router("/part-orders", part_orders_router)
 api.add_router("/centres", centres_router)

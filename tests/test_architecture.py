@@ -33,8 +33,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("followup/tests/test_reminders.py", "servicelane.vehicles.models"),
     ("servicebook/tests/test_api.py", "servicelane.vehicles.tests.factories"),
     ("servicebook/tests/test_views.py", "servicelane.core.tests.factories"),
-    ("supply/selectors.py", "servicelane.store.choices"),
-    ("supply/selectors.py", "servicelane.store.models"),
     ("supply/tests/conftest.py", "servicelane.workorders"),
     ("workorders/services.py", "servicelane.core.money"),
     ("workorders/tests/test_handover.py", "servicelane.servicebook.selectors"),

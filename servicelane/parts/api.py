@@ -1,4 +1,5 @@
-"""The parts catalogue API: search, and a part by any form of its number.
+"""The parts catalogue API: search, and the answer for a part by any form of its number
+(served with the stock the caller may see by ``supply.api``, under the same path).
 
 The catalogue is the network's: every workshop of the network reads all of it, any
 other network's parts are 404. An old number answers with the part that replaced it.
@@ -8,23 +9,21 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Field, Query, Router
+from ninja import Query, Router
 
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
-from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
 from servicelane.parts import numbers, selectors
 from servicelane.parts.models import Part, PartGroup, PartPrice
-from servicelane.parts.schemas import PartDetailOut, PartSearchOut, PartSearchQuery
-from servicelane.supply import selectors as supply_selectors
-from servicelane.supply.schemas import CentreStockOut, StoreFiguresOut
+from servicelane.parts.schemas import PartSearchOut, PartSearchQuery
+from servicelane.parts.selectors import PartLookup
 
 router = Router(tags=["parts"])
 
 
-def _workshop(request: HttpRequest, code: str | None) -> Workshop | None:
+def catalogue_workshop(request: HttpRequest, code: str | None) -> Workshop | None:
     """The workshop named, else the caller's only one; none for network staff."""
     access = access_for(request.user)
     if code:
@@ -67,7 +66,7 @@ def search_parts(request: HttpRequest, query: Query[PartSearchQuery]) -> dict[st
     any language (all words; the last as a prefix). An old number's hit is the part
     that replaced it, with ``replaces``. With ``vin``, only parts that fit the car
     (or fit every car); an unknown VIN is 400."""
-    workshop = _workshop(request, query.workshop)
+    workshop = catalogue_workshop(request, query.workshop)
     network = selectors.catalogue_network(user=request.user, workshop=workshop)
     vehicle = selectors.vehicle_for_vin(network=network, vin=query.vin) if query.vin else None
     vehicle_type = vehicle.vehicle_type if vehicle else None
@@ -98,65 +97,14 @@ def search_parts(request: HttpRequest, query: Query[PartSearchQuery]) -> dict[st
     }
 
 
-class PartDetailStockOut(PartDetailOut):
-    """The catalogue's part with the stock the caller may see."""
-
-    store: StoreFiguresOut | None = Field(
-        None, description="The workshop's store figures (workshop users; or ?workshop=)"
-    )
-    centres: list[CentreStockOut] = Field(
-        [], description="Stock per distribution centre (network staff only)"
-    )
-
-
-def _store_out(workshop: Workshop, part: Part) -> dict[str, Any]:
-    figures = supply_selectors.store_figures(workshop, part)
-    item = figures.item
-    arrival = figures.next_arrival
-    return {
-        "workshop": workshop.code,
-        "kept": item is not None,
-        "on_hand": figures.on_hand,
-        "held": figures.held,
-        "free": figures.free,
-        "bin_location": item.bin_location if item else "",
-        "minimum": item.minimum if item else 0,
-        "maximum": item.maximum if item else 0,
-        "on_order": figures.on_order,
-        "next_arrival": arrival.promised_at if arrival else None,
-    }
-
-
-def _centres_out(part: Part, user: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "centre": {"code": row.centre.code, "name": row.centre.name},
-            "number": part.number,
-            "name": part.name,
-            "on_hand": row.on_hand,
-            "allocated": row.allocated,
-            "free": row.available,
-        }
-        for row in supply_selectors.stock_per_centre(part, user)
-    ]
-
-
-@router.get("/{number}", response={200: PartDetailStockOut, **ERRORS})
-def get_part(request: HttpRequest, number: str, workshop: CodeText | None = None) -> dict[str, Any]:
-    """A part by its number typed any way. A replaced number answers with the current
-    part, the ``requested_number`` and the ``supersession`` chain to it. A workshop's
-    user also gets the store's figures (``store``), network staff the stock of every
-    distribution centre (``centres``)."""
-    network = selectors.catalogue_network(user=request.user)  # 403 without the right
-    lookup = selectors.part_lookup(network=network, number=number)
-    sheet = selectors.part_sheet(lookup.current)
+def part_answer(lookup: PartLookup, number: str) -> dict[str, Any]:
+    """The catalogue's answer for a part asked for by ``number`` (``PartDetailOut``): the
+    current part, the chain to it from the number asked for, what it replaces. The part
+    with its stock (``GET /parts/{number}``) is answered by the part orders' API
+    (``supply.api``), which adds what the caller may see of the store and the centres."""
     part = lookup.current
-    in_scope = _workshop(request, workshop)
+    sheet = selectors.part_sheet(part)
     return {
-        "store": _store_out(in_scope, part)
-        if in_scope is not None and in_scope.network_id == part.network_id
-        else None,
-        "centres": _centres_out(part, request.user),
         "number": part.number,
         "display_number": sheet.number,
         **_names(part),

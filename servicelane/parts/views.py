@@ -14,12 +14,12 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from servicelane.core.errors import apply_to_form
+from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
-from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
 from servicelane.parts import numbers, selectors
 from servicelane.parts.forms import PartSearchForm
-from servicelane.supply import selectors as supply_selectors
+from servicelane.parts.registry import part_panels
 
 
 def _country(request: HttpRequest) -> str | None:
@@ -89,15 +89,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             came_from = earlier.requested
     sheet = selectors.part_sheet(part)
     layout = network.part_number_format
-    workshop = request.workshop
-    access = access_for(request.user)
-    in_store = (
-        supply_selectors.store_figures(workshop, part)
-        if workshop is not None
-        and workshop.network_id == part.network_id
-        and access.can(Perm.PARTS_VIEW, workshop.pk)
-        else None
-    )
     return render(
         request,
         "parts/detail.html",
@@ -114,9 +105,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "came_from": came_from,
             "came_from_number": numbers.display(came_from.number, layout) if came_from else "",
             "country": _country(request),
-            "store": in_store,
-            "can_order": bool(workshop and access.can(Perm.PART_ORDER, workshop.pk)),
-            "centre_stock": supply_selectors.stock_per_centre(part, request.user),
-            "centre_staff": part.network_id in access.networks_with(Perm.CENTRE_VIEW),
+            "panels": render_panels(part_panels, request, part),
         },
     )

@@ -46,7 +46,7 @@ from servicelane.store.models import (
     StockMovement,
 )
 from servicelane.store.registry import next_arrivals, on_order
-from servicelane.store.services import quantity_from, quantity_text
+from servicelane.store.services import held_quantity, quantity_from, quantity_text
 
 ZERO = Decimal(0)
 # The order form of the supply screens reads ``kind`` and ``lines`` (NUMBER:QTY,...).
@@ -216,6 +216,32 @@ def open_reservations(item: StockItem) -> list[Reservation]:
 def next_arrival(item: StockItem) -> Any:
     """The open order line of the part that arrives first, if any."""
     return next_arrivals(item.workshop_id, [item.part_id]).get(item.part_id)
+
+
+def part_in_store(workshop: Workshop, part: Part) -> tuple[StockItem | None, Decimal]:
+    """The workshop's item of the part (None when the store never kept it) and how much
+    of it is held for repair orders."""
+    item = StockItem.objects.filter(workshop=workshop, part=part).first()
+    return item, held_quantity(item) if item is not None else ZERO
+
+
+def reservations_for_order_lines(line_ids: list[int]) -> list[Reservation]:
+    """The reservations these order lines bring goods for, with their repair orders,
+    oldest first."""
+    return list(
+        Reservation.objects.filter(order_line__in=line_ids)
+        .select_related("job_line__job__repair_order")
+        .order_by("created_at", "id")
+    )
+
+
+def reservations_with_parts(reservations: list[Reservation]) -> list[Reservation]:
+    """Reservations read again, with their part and repair order, oldest first."""
+    return list(
+        Reservation.objects.filter(pk__in=[r.pk for r in reservations])
+        .select_related("job_line__job__repair_order", "item__part")
+        .order_by("created_at", "id")
+    )
 
 
 # ---------------------------------------------------------------- counts

@@ -224,6 +224,34 @@ def stock_count_record(
     return count
 
 
+# ---------------------------------------------------------------- part orders
+
+
+@transaction.atomic
+def reservations_await(*, workshop: Workshop, arrivals: dict[int, Any]) -> list[Reservation]:
+    """Waiting reservations that no order brings yet now wait for the order line bringing
+    their part (``arrivals``: part id → the line arriving first)."""
+    waiting = list(
+        Reservation.objects.filter(
+            workshop=workshop,
+            status=ReservationStatus.WAITING,
+            order_line__isnull=True,
+            item__part_id__in=list(arrivals),
+        ).select_related("item")
+    )
+    for reservation in waiting:
+        reservation.order_line = arrivals[reservation.item.part_id]
+        reservation.save(update_fields=["order_line"])
+    return waiting
+
+
+@transaction.atomic
+def reservations_unlink(*, order_lines: list[Any]) -> int:
+    """Reservations stop waiting for these order lines (they were cancelled): they wait
+    for goods again, for the next order to bring them."""
+    return Reservation.objects.filter(order_line__in=order_lines).update(order_line=None)
+
+
 # ---------------------------------------------------------------- repair orders
 
 

@@ -20,7 +20,11 @@ from ninja.pagination import paginate
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
+from servicelane.parts import selectors as parts_selectors
+from servicelane.parts.api import catalogue_workshop, part_answer
+from servicelane.parts.models import Part
 from servicelane.parts.selectors import part_lookup
 from servicelane.supply import selectors, services
 from servicelane.supply.models import CentreStock, DistributionCentre, PartOrder, PartOrderLine
@@ -36,6 +40,7 @@ from servicelane.supply.schemas import (
     OrderOut,
     OrderPlanIn,
     OrderPlanOut,
+    PartDetailStockOut,
     PickOrderOut,
     ReceiptIn,
     ReceiptOut,
@@ -376,3 +381,65 @@ def centre_stock(request: HttpRequest, code: str, number: str) -> dict[str, Any]
     centre = _centre(request, code)
     part = part_lookup(network=centre.network, number=number).current
     return _stock_out(centre, part, selectors.centre_stock_of(centre, part))
+
+
+# ---------------------------------------------------------------- a part with its stock
+
+# Mounted under /parts beside the catalogue's search: the part's page in the API.
+parts_router = Router(tags=["parts"])
+
+
+def _store_out(workshop: Workshop, part: Part) -> dict[str, Any]:
+    figures = selectors.store_figures(workshop, part)
+    item = figures.item
+    arrival = figures.next_arrival
+    return {
+        "workshop": workshop.code,
+        "kept": item is not None,
+        "on_hand": figures.on_hand,
+        "held": figures.held,
+        "free": figures.free,
+        "bin_location": item.bin_location if item else "",
+        "minimum": item.minimum if item else 0,
+        "maximum": item.maximum if item else 0,
+        "on_order": figures.on_order,
+        "next_arrival": arrival.promised_at if arrival else None,
+    }
+
+
+def _centres_out(part: Part, user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "centre": {"code": row.centre.code, "name": row.centre.name},
+            "number": part.number,
+            "name": part.name,
+            "on_hand": row.on_hand,
+            "allocated": row.allocated,
+            "free": row.available,
+        }
+        for row in selectors.stock_per_centre(part, user)
+    ]
+
+
+@parts_router.get(
+    "/{number}",
+    response={200: PartDetailStockOut, **ERRORS},
+    operation_id="servicelane_parts_api_get_part",  # its id from when the catalogue served it
+)
+def get_part(request: HttpRequest, number: str, workshop: CodeText | None = None) -> dict[str, Any]:
+    """A part by its number typed any way. A replaced number answers with the current
+    part, the ``requested_number`` and the ``supersession`` chain to it. A workshop's
+    user also gets the store's figures (``store``), network staff the stock of every
+    distribution centre (``centres``)."""
+    network = parts_selectors.catalogue_network(user=request.user)  # 403 without the right
+    lookup = parts_selectors.part_lookup(network=network, number=number)
+    answer = part_answer(lookup, number)
+    part = lookup.current
+    in_scope = catalogue_workshop(request, workshop)
+    return {
+        "store": _store_out(in_scope, part)
+        if in_scope is not None and in_scope.network_id == part.network_id
+        else None,
+        "centres": _centres_out(part, request.user),
+        **answer,
+    }

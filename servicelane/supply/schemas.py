@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from servicelane.core.schema_types import CodeText
+from servicelane.parts.schemas import PartDetailOut
 from servicelane.store.schemas import Quantity
 from servicelane.supply.choices import LineStatus, OrderEventKind, OrderKind, OrderStatus
 
@@ -222,3 +223,14 @@ class StoreFiguresOut(Schema):
     maximum: Decimal
     on_order: Decimal
     next_arrival: dt.datetime | None
+
+
+class PartDetailStockOut(PartDetailOut):
+    """The catalogue's part with the stock the caller may see."""
+
+    store: StoreFiguresOut | None = Field(
+        None, description="The workshop's store figures (workshop users; or ?workshop=)"
+    )
+    centres: list[CentreStockOut] = Field(
+        [], description="Stock per distribution centre (network staff only)"
+    )

@@ -15,6 +15,11 @@ from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.parts.models import Part
+from servicelane.store.selectors import (
+    part_in_store,
+    reservations_for_order_lines,
+    reservations_with_parts,
+)
 from servicelane.supply.choices import LineStatus, OrderKind
 from servicelane.supply.models import (
     CentreStock,
@@ -252,15 +257,8 @@ def order_get_for_user(
 def reservations_of_lines(lines: list[PartOrderLine]) -> dict[int, list[Any]]:
     """The workshop's reservations each order line brings goods for, with their
     repair orders."""
-    from servicelane.store.models import Reservation
-
     found: dict[int, list[Any]] = {line.pk: [] for line in lines}
-    rows = (
-        Reservation.objects.filter(order_line__in=[line.pk for line in lines])
-        .select_related("job_line__job__repair_order")
-        .order_by("created_at", "id")
-    )
-    for reservation in rows:
+    for reservation in reservations_for_order_lines([line.pk for line in lines]):
         found[reservation.order_line_id].append(reservation)
     return found
 
@@ -286,18 +284,7 @@ class StoreFigures:
 def store_figures(workshop: Workshop, part: Part) -> StoreFigures:
     """The workshop's stock of the part: on hand, held for repair orders, free, bin,
     on order and the next promised arrival."""
-    from servicelane.store.choices import ReservationStatus
-    from servicelane.store.models import Reservation, StockItem
-
-    item = StockItem.objects.filter(workshop=workshop, part=part).first()
-    held = Decimal(0)
-    if item is not None:
-        held = (
-            Reservation.objects.filter(item=item, status=ReservationStatus.HELD).aggregate(
-                s=Sum("quantity")
-            )["s"]
-            or held
-        )
+    item, held = part_in_store(workshop, part)
     return StoreFigures(
         item=item,
         held=held,
@@ -422,10 +409,4 @@ def centre_stock_of(centre: DistributionCentre, part: Part) -> CentreStock | Non
 
 def reservations_read(reservations: list[Any]) -> list[Any]:
     """Reservations again, with their part and repair order, for a message."""
-    from servicelane.store.models import Reservation
-
-    return list(
-        Reservation.objects.filter(pk__in=[r.pk for r in reservations])
-        .select_related("job_line__job__repair_order", "item__part")
-        .order_by("created_at", "id")
-    )
+    return reservations_with_parts(reservations)

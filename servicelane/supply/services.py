@@ -24,7 +24,6 @@ from servicelane.parts import numbers
 from servicelane.parts.models import Part
 from servicelane.parts.supersession import resolve_many
 from servicelane.store import services as store
-from servicelane.store.choices import ReservationStatus
 from servicelane.store.models import Reservation
 from servicelane.supply.choices import (
     KIND_PRIORITY,
@@ -293,15 +292,7 @@ def _link_waiting_reservations(workshop: Workshop, lines: list[PartOrderLine]) -
         ),
     ):
         first_by_part.setdefault(line.part_id, line)
-    waiting = Reservation.objects.filter(
-        workshop=workshop,
-        status=ReservationStatus.WAITING,
-        order_line__isnull=True,
-        item__part_id__in=list(first_by_part),
-    ).select_related("item")
-    for reservation in waiting:
-        reservation.order_line = first_by_part[reservation.item.part_id]
-        reservation.save(update_fields=["order_line"])
+    store.reservations_await(workshop=workshop, arrivals=first_by_part)
 
 
 def _refresh_status(order: PartOrder) -> None:
@@ -343,7 +334,7 @@ def part_order_cancel(*, actor: User, order: PartOrder) -> PartOrder:
             )
         line.status = LineStatus.CANCELLED
         line.save(update_fields=["status"])
-    Reservation.objects.filter(order_line__in=open_lines).update(order_line=None)
+    store.reservations_unlink(order_lines=open_lines)
     _event(order, OrderEventKind.CANCELLED, actor, lines=len(open_lines))
     _refresh_status(order)
     return order
