@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from servicelane.supply.choices import OrderKind
 
-PICK_TIME = {
+# Keyed by the kind's value: callers pass the order's ``kind`` field, a plain str
+# (OrderKind members are str and hash as their value, so both look up the same).
+PICK_TIME: dict[str, dt.timedelta] = {
     OrderKind.VOR: dt.timedelta(minutes=90),
     OrderKind.SUPER_URGENT: dt.timedelta(minutes=90),
     OrderKind.URGENT: dt.timedelta(hours=3),
