@@ -43,6 +43,7 @@ def plan_for(services: Iterable[ServiceType], lanes: Iterable[Lane]) -> BookingP
     if not services:
         raise ValidationError({"service_types": [_("Choose at least one service.")]})
     lane_ids = {s.lane_id for s in services}
+    lane: Lane | None
     if len(lane_ids) == 1:
         lane = services[0].lane
     else:
