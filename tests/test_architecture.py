@@ -24,7 +24,6 @@ PYPROJECT = ROOT / "pyproject.toml"
 
 # Imports inside a function that still cross apps; each goes when its loop is untied.
 KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
-    ("appointments/tests/test_race.py", "servicelane.core.models"),
     ("billing/tests/test_services.py", "servicelane.workorders.tests.factories"),
     ("billing/tests/test_views.py", "servicelane.core.choices"),
     ("billing/tests/test_views.py", "servicelane.core.tests.factories"),
@@ -37,10 +36,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
     ("workorders/services.py", "servicelane.core.money"),
     ("workorders/tests/test_handover.py", "servicelane.servicebook.selectors"),
     ("workorders/tests/test_handover.py", "servicelane.servicebook.services"),
-    ("workorders/tests/test_numbering_race.py", "servicelane.core.models"),
-    ("workorders/tests/test_numbering_race.py", "servicelane.customers.models"),
-    ("workorders/tests/test_numbering_race.py", "servicelane.vehicles.models"),
-    ("workorders/tests/test_parts_release.py", "servicelane.supply.services"),
 }
 # Relations that point up the layers (and the migrations they bring); each goes with its loop.
 KNOWN_UPWARD_RELATIONS = {

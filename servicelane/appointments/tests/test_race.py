@@ -19,6 +19,7 @@ from servicelane.appointments.services import SlotUnavailable, appointment_book
 from servicelane.appointments.tests.conftest import NOW
 from servicelane.appointments.tests.factories import UTC, book, capacity, new_vin, party
 from servicelane.core.auth import api_token_issue
+from servicelane.core.models import User, Workshop
 
 RACERS = 6
 # Tuesday 09:00 in Freiburg; its two bays hold one booking already.
@@ -94,8 +95,6 @@ def test_threads_racing_for_the_last_bay_one_wins_the_others_get_409(advisor, la
 
 def _book_in_child(barrier, outcomes, workshop_id, user_id, service_ids, booking_party) -> None:
     """One process's attempt; the outcome goes back through the queue."""
-    from servicelane.core.models import User, Workshop
-
     try:
         workshop = Workshop.objects.get(pk=workshop_id)
         user = User.objects.get(pk=user_id)

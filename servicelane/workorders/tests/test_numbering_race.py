@@ -13,9 +13,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from servicelane.core.models import Counter
+from servicelane.core.models import Counter, User, Workshop
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.customers import make_vin
+from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.services import vehicle_register
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import RepairOrder
@@ -50,10 +52,6 @@ def cars(freiburg, advisor):
 
 def check_in(workshop_id: int, advisor_id: int, customer_id: int, vehicle_id: int, **kw) -> str:
     """One advisor's check-in, with the rows read on this thread's own connection."""
-    from servicelane.core.models import User, Workshop
-    from servicelane.customers.models import Customer
-    from servicelane.vehicles.models import Vehicle
-
     ro = repair_order_check_in(
         actor=User.objects.get(pk=advisor_id),
         workshop=Workshop.objects.get(pk=workshop_id),

@@ -19,6 +19,7 @@ from servicelane.parts.tests.conftest import catalogue  # noqa: F401
 from servicelane.store import services as store
 from servicelane.store.choices import MovementKind, ReservationStatus
 from servicelane.store.models import Reservation, StockItem, StockMovement
+from servicelane.supply.services import part_order_place
 from servicelane.store.tests.conftest import agreed
 from servicelane.supply.tests.fixtures import centres  # noqa: F401
 from servicelane.workorders import services
@@ -311,8 +312,6 @@ def test_handing_the_car_over_releases_what_was_reserved_and_not_issued(
 
 def waiting_order(beijing, advisor, clerk, centres, catalogue, *, jobs: int):
     """An approved order whose jobs each wait for an oil filter an urgent order brings."""
-    from servicelane.supply.services import part_order_place
-
     centres.stock(centres.shanghai, catalogue.oil_filter, 50)
     order = walk_in(beijing, advisor, concerns="Ölservice")
     lines = [filter_line(order, advisor, 1, new_job=n > 0) for n in range(jobs)]
