@@ -51,10 +51,15 @@ def _lock_invoice(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().select_related("workshop").get(pk=invoice.pk)
 
 
+def invoice_number(workshop: Workshop, year: int, sequence: int) -> str:
+    """How the ``sequence``-th invoice or credit note of the workshop's year reads."""
+    return f"{workshop.code}-{year}-{sequence:05d}"
+
+
 def _number(workshop: Workshop, year: int) -> tuple[int, str]:
     """The next number of the workshop's year: invoices and credit notes share it, gapless."""
     sequence = next_number(workshop=workshop, key=f"invoice-{year}")
-    return sequence, f"{workshop.code}-{year}-{sequence:05d}"
+    return sequence, invoice_number(workshop, year, sequence)
 
 
 def _address(street: str, postal_code: str, city: str, country: str) -> str:
@@ -141,6 +146,75 @@ def _money(amount: Decimal, currency: str) -> str:
 # ---------------------------------------------------------------- invoice
 
 
+def invoice_draft(
+    *,
+    repair_order: RepairOrder,
+    jobs: list[Job],
+    year: int,
+    sequence: int,
+    issued_at: dt.datetime,
+    issued_by: User,
+) -> tuple[Invoice, list[InvoiceLine]]:
+    """The invoice of ``jobs`` (the order's invoiceable work, lines and their operations
+    prefetched) and its lines, unsaved, as issuing writes them: seller, buyer, car and
+    lines (with any discount and its reason) copied, VAT at the workshop's rate, numbered
+    ``sequence`` of ``year``. Only ``invoice_issue`` and bulk loaders that already hold
+    their numbers call it; anything else issues through ``invoice_issue``."""
+    workshop = repair_order.workshop
+    customer, vehicle = repair_order.customer, repair_order.vehicle
+    language = repair_order.language or workshop.default_language
+    with translation.override(language):
+        rows = [(job, line, _line_description(line)) for job in jobs for line in job.lines.all()]
+        notes = _promise_notes(repair_order, jobs)
+    net = sum((line.net_amount for _job, line, _d in rows), ZERO)
+    vat = percent_of(net, workshop.vat_rate)
+    ready = repair_order.ready_at or issued_at
+    invoice = Invoice(
+        workshop=workshop,
+        kind=InvoiceKind.INVOICE,
+        number=invoice_number(workshop, year, sequence),
+        year=year,
+        sequence=sequence,
+        repair_order=repair_order,
+        customer=customer,
+        issued_at=issued_at,
+        issued_by=issued_by,
+        language=language,
+        currency=workshop.currency,
+        vat_rate=workshop.vat_rate,
+        net_total=net,
+        vat_total=vat,
+        gross_total=net + vat,
+        seller_name=workshop.legal_name,
+        seller_address=seller_address(workshop),
+        seller_vat_id=workshop.vat_id,
+        buyer_name=customer.display_name[:200],
+        buyer_address=buyer_address(customer),
+        vehicle_vin=vehicle.vin,
+        vehicle_plate=vehicle.plate,
+        vehicle_mileage=repair_order.mileage,
+        service_date=timezone.localtime(ready, workshop.zone).date(),
+        notes=notes,
+    )
+    lines = [
+        InvoiceLine(
+            invoice=invoice,
+            position=position,
+            job_title=f"{job.position}. {job.title}"[:200],
+            kind=line.kind,
+            code=line.code,
+            description=description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            discount_reason=line.discount_reason,
+            net_amount=line.net_amount,
+        )
+        for position, (job, line, description) in enumerate(rows, start=1)
+    ]
+    return invoice, lines
+
+
 @transaction.atomic
 def invoice_issue(*, actor: User, repair_order: RepairOrder) -> Invoice:
     """Invoice the approved, completed work of a repair order that is ready for pick-up.
@@ -181,60 +255,18 @@ def invoice_issue(*, actor: User, repair_order: RepairOrder) -> Invoice:
     prefetch_related_objects(jobs, "lines__operation")
 
     now = timezone.now()
-    local_now = timezone.localtime(now, workshop.zone)
-    year = local_now.year
-    customer, vehicle = repair_order.customer, repair_order.vehicle
-    language = repair_order.language or workshop.default_language
-    with translation.override(language):
-        rows = [(job, line, _line_description(line)) for job in jobs for line in job.lines.all()]
-        notes = _promise_notes(repair_order, jobs)
-    net = sum((line.net_amount for _job, line, _d in rows), ZERO)
-    vat = percent_of(net, workshop.vat_rate)
+    year = timezone.localtime(now, workshop.zone).year
     sequence, number = _number(workshop, year)
-    ready = repair_order.ready_at or now
-    invoice = Invoice.objects.create(
-        workshop=workshop,
-        kind=InvoiceKind.INVOICE,
-        number=number,
+    invoice, lines = invoice_draft(
+        repair_order=repair_order,
+        jobs=jobs,
         year=year,
         sequence=sequence,
-        repair_order=repair_order,
-        customer=customer,
         issued_at=now,
         issued_by=actor,
-        language=language,
-        currency=workshop.currency,
-        vat_rate=workshop.vat_rate,
-        net_total=net,
-        vat_total=vat,
-        gross_total=net + vat,
-        seller_name=workshop.legal_name,
-        seller_address=seller_address(workshop),
-        seller_vat_id=workshop.vat_id,
-        buyer_name=customer.display_name[:200],
-        buyer_address=buyer_address(customer),
-        vehicle_vin=vehicle.vin,
-        vehicle_plate=vehicle.plate,
-        vehicle_mileage=repair_order.mileage,
-        service_date=timezone.localtime(ready, workshop.zone).date(),
-        notes=notes,
     )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=invoice,
-            position=position,
-            job_title=f"{job.position}. {job.title}"[:200],
-            kind=line.kind,
-            code=line.code,
-            description=description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount_percent=line.discount_percent,
-            discount_reason=line.discount_reason,
-            net_amount=line.net_amount,
-        )
-        for position, (job, line, description) in enumerate(rows, start=1)
-    )
+    invoice.save()
+    InvoiceLine.objects.bulk_create(lines)
     repair_order_mark_invoiced(actor=actor, repair_order=repair_order, number=number)
     audit_record(
         actor=actor,

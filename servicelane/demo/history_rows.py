@@ -15,25 +15,22 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
 
 from servicelane.appointments.models import ServiceType
-from servicelane.billing.choices import InvoiceKind, PaymentMethod
+from servicelane.billing.choices import PaymentMethod
 from servicelane.billing.models import Invoice, InvoiceLine, Payment
-from servicelane.billing.services import buyer_address, seller_address
+from servicelane.billing.services import invoice_draft, invoice_number
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry, User, Workshop
-from servicelane.core.money import ZERO, percent_of, round_money
 from servicelane.core.sequences import next_number
 from servicelane.demo.people import first_staff
-from servicelane.servicebook.choices import EntryKind, EntrySource
 from servicelane.servicebook.models import ServiceEntry
-from servicelane.servicebook.selectors import maintenance_items
+from servicelane.servicebook.services import entries_for_handover
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading, Ownership
 from servicelane.workorders.choices import (
@@ -58,7 +55,7 @@ from servicelane.workorders.models import (
     RepairOrder,
     RepairOrderEvent,
 )
-from servicelane.workorders.services import checklist_points, labour_price
+from servicelane.workorders.services import checklist_points, labour_price, totals
 
 
 @dataclass
@@ -115,7 +112,10 @@ def write_visits(
     advisor: User,
     rng: random.Random,
 ) -> list[RepairOrder]:
-    """Every visit as a delivered order with everything its steps leave behind."""
+    """Every visit as a delivered order with everything its steps leave behind. The
+    values come from the apps' own helpers: labour prices (``labour_price``), the
+    estimate's sums (``totals``), the invoice with its lines (``invoice_draft``) and the
+    service book's entries of the handover (``entries_for_handover``)."""
     zone = workshop.zone
     foreman = first_staff(workshop, WorkshopRole.FOREMAN) or advisor
     cashier = first_staff(workshop, WorkshopRole.CASHIER) or advisor
@@ -128,7 +128,6 @@ def write_visits(
         for level in QCLevel
     }
     handover_points = {str(p.pk): True for p in checklist_points(workshop, ChecklistKind.HANDOVER)}
-    known_items = list(maintenance_items(workshop.network_id))
 
     orders = RepairOrder.objects.bulk_create(
         RepairOrder(
@@ -152,33 +151,6 @@ def write_visits(
         )
         for v in visits
     )
-    lines_of: list[list[list[tuple[LabourOperation, Decimal, Decimal, bool]]]] = []
-    nets: list[Decimal] = []
-    for v in visits:
-        per_job = [[(operations[c], *prices[c]) for c in job.codes] for job in v.jobs]
-        lines_of.append(per_job)
-        nets.append(
-            sum(
-                (round_money(q * p) for job in per_job for _op, q, p, _m in job),
-                ZERO,
-            )
-        )
-    estimates = Estimate.objects.bulk_create(
-        Estimate(
-            repair_order=ro,
-            sequence=1,
-            status=EstimateStatus.ANSWERED,
-            sent_by=advisor,
-            sent_at=v.times["sent"],
-            expires_at=v.times["sent"] + dt.timedelta(hours=settings.ESTIMATE_LINK_HOURS),
-            net_total=net,
-            gross_total=net + percent_of(net, workshop.vat_rate),
-            answered_at=v.times["answered"],
-            signed_name=ro.customer.display_name[:200],
-            signed_ip="192.0.2.10",
-        )
-        for ro, v, net in zip(orders, visits, nets, strict=True)
-    )
     titles = [
         [title(job.codes, ro.language) for job in v.jobs]
         for ro, v in zip(orders, visits, strict=True)
@@ -190,33 +162,55 @@ def write_visits(
             title=titles[i][n - 1],
             source=JobSource.ADVISOR,
             status=JobStatus.DONE,
-            estimate=estimate,
             level=max(operations[c].level for c in job.codes),
             technician_id=v.technician_id,
             decided_at=v.times["answered"],
             done_at=job.done_at,
         )
-        for i, (ro, v, estimate) in enumerate(zip(orders, visits, estimates, strict=True))
+        for i, (ro, v) in enumerate(zip(orders, visits, strict=True))
         for n, job in enumerate(v.jobs, start=1)
     )
     job_rows = iter(jobs)
     placed = [[next(job_rows) for _job in v.jobs] for v in visits]
     JobLine.objects.bulk_create(
         JobLine(
-            job=job,
+            job=row,
             kind=LineKind.LABOUR,
-            operation=op,
-            code=op.code,
-            description=op.name_en,
-            quantity=quantity,
-            unit_price=unit_price,
-            time_units=op.time_units,
-            menu_price=menu,
+            operation=operations[code],
+            code=code,
+            description=operations[code].name_en,
+            quantity=prices[code][0],
+            unit_price=prices[code][1],
+            time_units=operations[code].time_units,
+            menu_price=prices[code][2],
         )
-        for rows, per_job in zip(placed, lines_of, strict=True)
-        for job, lines in zip(rows, per_job, strict=True)
-        for op, quantity, unit_price, menu in lines
+        for v, rows in zip(visits, placed, strict=True)
+        for job, row in zip(v.jobs, rows, strict=True)
+        for code in job.codes
     )
+    # The jobs as the services read them: their lines with the lines' operations.
+    prefetch_related_objects(jobs, "lines__operation")
+    sums = [totals(rows, workshop) for rows in placed]
+    estimates = Estimate.objects.bulk_create(
+        Estimate(
+            repair_order=ro,
+            sequence=1,
+            status=EstimateStatus.ANSWERED,
+            sent_by=advisor,
+            sent_at=v.times["sent"],
+            expires_at=v.times["sent"] + dt.timedelta(hours=settings.ESTIMATE_LINK_HOURS),
+            net_total=amounts["net"],
+            gross_total=amounts["gross"],
+            answered_at=v.times["answered"],
+            signed_name=ro.customer.display_name[:200],
+            signed_ip="192.0.2.10",
+        )
+        for ro, v, amounts in zip(orders, visits, sums, strict=True)
+    )
+    for estimate, rows in zip(estimates, placed, strict=True):
+        for row in rows:
+            row.estimate = estimate
+    Job.objects.bulk_update(jobs, ["estimate"], batch_size=500)
     ClockEntry.objects.bulk_create(
         ClockEntry(
             job=row,
@@ -246,31 +240,19 @@ def write_visits(
             (QCLevel.ADVISOR, "ready"),
         )
     )
-    invoices = Invoice.objects.bulk_create(
-        _invoice(workshop, ro, v, net, advisor)
-        for ro, v, net in zip(orders, visits, nets, strict=True)
-    )
-    invoice_lines = []
-    for invoice, ro, rows, per_job in zip(invoices, orders, placed, lines_of, strict=True):
-        position = 0
-        with translation.override(ro.language):
-            for job, lines in zip(rows, per_job, strict=True):
-                for op, quantity, unit_price, _menu in lines:
-                    position += 1
-                    invoice_lines.append(
-                        InvoiceLine(
-                            invoice=invoice,
-                            position=position,
-                            job_title=f"{job.position}. {job.title}"[:200],
-                            kind=LineKind.LABOUR,
-                            code=op.code,
-                            description=op.name[:200],
-                            quantity=quantity,
-                            unit_price=unit_price,
-                            net_amount=round_money(quantity * unit_price),
-                        )
-                    )
-    InvoiceLine.objects.bulk_create(invoice_lines)
+    drafts = [
+        invoice_draft(
+            repair_order=ro,
+            jobs=rows,
+            year=v.invoice_year,
+            sequence=v.invoice_sequence,
+            issued_at=v.times["issued"],
+            issued_by=advisor,
+        )
+        for ro, v, rows in zip(orders, visits, placed, strict=True)
+    ]
+    invoices = Invoice.objects.bulk_create(invoice for invoice, _lines in drafts)
+    InvoiceLine.objects.bulk_create(line for _invoice, lines in drafts for line in lines)
     methods = [PaymentMethod.CARD] * 6 + [PaymentMethod.CASH] * 3 + [PaymentMethod.TRANSFER]
     Payment.objects.bulk_create(
         Payment(
@@ -289,21 +271,20 @@ def write_visits(
         items = sorted({operations[c].cbs_code for job in v.jobs for c in job.codes} - {""})
         work_done = [{"job": j.position, "title": j.title, "source": j.source} for j in rows]
         delivered = v.times["delivered"]
-        handovers.append(
-            Handover(
-                repair_order=ro,
-                answers=handover_points,
-                signed_name=ro.customer.display_name[:200],
-                mileage_out=v.mileage_out,
-                delivered_at=delivered,
-                handed_over_by=advisor,
-                contact_email=ro.contact_email,
-                contact_phone=ro.contact_phone,
-                language=ro.language,
-                service_items=items,
-                work_done=work_done,
-            )
+        handover = Handover(
+            repair_order=ro,
+            answers=handover_points,
+            signed_name=ro.customer.display_name[:200],
+            mileage_out=v.mileage_out,
+            delivered_at=delivered,
+            handed_over_by=advisor,
+            contact_email=ro.contact_email,
+            contact_phone=ro.contact_phone,
+            language=ro.language,
+            service_items=items,
+            work_done=work_done,
         )
+        handovers.append(handover)
         checked_in_on = timezone.localtime(v.checked_in_at, zone).date()
         delivered_on = timezone.localtime(delivered, zone).date()
         for km, day, source in ((v.mileage, checked_in_on, MileageSource.RECEPTION),) + (
@@ -321,27 +302,9 @@ def write_visits(
                     recorded_by=advisor,
                 )
             )
-        performed = [c for c in known_items if c in items]
-        for kind, entry_items, description in (
-            (EntryKind.SERVICE, performed, ""),
-            (EntryKind.REPAIR, [], "\n".join(j.title for j in rows)),
-        ):
-            if entry_items or description:
-                entries.append(
-                    ServiceEntry(
-                        vehicle_id=ro.vehicle_id,
-                        kind=kind,
-                        workshop=workshop,
-                        performed_on=delivered_on,
-                        mileage=v.mileage_out,
-                        items=entry_items,
-                        description=description,
-                        source=EntrySource.REPAIR_ORDER,
-                        repair_order=ro,
-                        created_by=advisor,
-                        created_at=delivered,
-                    )
-                )
+        for entry in entries_for_handover(repair_order=ro, handover=handover, actor=advisor):
+            entry.created_at = delivered
+            entries.append(entry)
     Handover.objects.bulk_create(handovers)
     MileageReading.objects.bulk_create(readings)
     ServiceEntry.objects.bulk_create(entries)
@@ -351,40 +314,6 @@ def write_visits(
         for event in _events(ro, v, rows, invoice, advisor.pk, foreman.pk)
     )
     return orders
-
-
-def _invoice(
-    workshop: Workshop, ro: RepairOrder, visit: PlannedVisit, net: Decimal, advisor: User
-) -> Invoice:
-    vat = percent_of(net, workshop.vat_rate)
-    customer, vehicle = ro.customer, ro.vehicle
-    return Invoice(
-        workshop=workshop,
-        kind=InvoiceKind.INVOICE,
-        number=f"{workshop.code}-{visit.invoice_year}-{visit.invoice_sequence:05d}",
-        year=visit.invoice_year,
-        sequence=visit.invoice_sequence,
-        repair_order=ro,
-        customer=customer,
-        issued_at=visit.times["issued"],
-        issued_by=advisor,
-        language=ro.language,
-        currency=workshop.currency,
-        vat_rate=workshop.vat_rate,
-        net_total=net,
-        vat_total=vat,
-        gross_total=net + vat,
-        seller_name=workshop.legal_name,
-        seller_address=seller_address(workshop),
-        seller_vat_id=workshop.vat_id,
-        buyer_name=customer.display_name[:200],
-        buyer_address=buyer_address(customer),
-        vehicle_vin=vehicle.vin,
-        vehicle_plate=vehicle.plate,
-        vehicle_mileage=ro.mileage,
-        service_date=timezone.localtime(visit.times["ready"], workshop.zone).date(),
-        notes=[],
-    )
 
 
 def _events(
@@ -526,7 +455,7 @@ def _renumber_invoices(workshop: Workshop, numbers: dict[int, tuple[int, int]]) 
     renamed = {}
     for pk, old in current.items():
         year, sequence = numbers[pk]
-        new = f"{workshop.code}-{year}-{sequence:05d}"
+        new = invoice_number(workshop, year, sequence)
         Invoice.objects.filter(pk=pk).update(number=new, year=year, sequence=sequence)
         renamed[old] = new
     return renamed

@@ -599,9 +599,10 @@ def entry_review_reject(*, actor: User, review: EntryReview, reason: str) -> Ent
     return _decide(actor=actor, review=review, accept=False, reason=reason)
 
 
-def entries_from_handover(*, repair_order: Any, handover: Any, actor: User) -> list[ServiceEntry]:
-    """The delivered order's entries: the maintenance items performed as a service entry,
-    the other work as a repair entry. Written once per order, whatever retries."""
+def entries_for_handover(*, repair_order: Any, handover: Any, actor: User) -> list[ServiceEntry]:
+    """The entries a delivered order leaves in the service book, unsaved: the maintenance
+    items performed as a service entry, the other work as a repair entry, on the day of
+    the handover at its mileage, flagged when that is below what the car had before."""
     day = timezone.localdate(handover.delivered_at, timezone=repair_order.workshop.zone)
     vehicle = repair_order.vehicle
     known = maintenance_items(vehicle.network_id)
@@ -614,25 +615,33 @@ def entries_from_handover(*, repair_order: Any, handover: Any, actor: User) -> l
         wanted.append((EntryKind.SERVICE, service_items, ""))
     if repairs:
         wanted.append((EntryKind.REPAIR, [], "\n".join(repairs)))
+    return [
+        ServiceEntry(
+            vehicle=vehicle,
+            kind=kind,
+            workshop=repair_order.workshop,
+            performed_on=day,
+            mileage=handover.mileage_out,
+            items=items,
+            description=description,
+            source=EntrySource.REPAIR_ORDER,
+            repair_order=repair_order,
+            flagged=flagged,
+            created_by=actor,
+        )
+        for kind, items, description in wanted
+    ]
+
+
+def entries_from_handover(*, repair_order: Any, handover: Any, actor: User) -> list[ServiceEntry]:
+    """The delivered order's entries (``entries_for_handover``), written once per order,
+    whatever retries."""
     created = []
-    for kind, items, description in wanted:
+    for entry in entries_for_handover(repair_order=repair_order, handover=handover, actor=actor):
         try:
             with transaction.atomic():
-                created.append(
-                    ServiceEntry.objects.create(
-                        vehicle=vehicle,
-                        kind=kind,
-                        workshop=repair_order.workshop,
-                        performed_on=day,
-                        mileage=handover.mileage_out,
-                        items=items,
-                        description=description,
-                        source=EntrySource.REPAIR_ORDER,
-                        repair_order=repair_order,
-                        flagged=flagged,
-                        created_by=actor,
-                    )
-                )
+                entry.save(force_insert=True)
+                created.append(entry)
         except IntegrityError:
             continue  # written by an earlier attempt
     return created
