@@ -67,7 +67,7 @@ was not narrowed. ``Plan.phases`` has each phase's status, objective and bound.
 import math
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -202,21 +202,60 @@ class Plan:
     narrowed: bool = False
 
 
-def describe(reason: Reason | tuple[str, dict]) -> str:
+def describe(reason: Reason | tuple[str, dict[str, Any]]) -> str:
     """The reason as an English sentence (the app translates by code instead)."""
     code, params = reason
     p = dict(params)
-    match Code(code):
+    known = Code(code)  # a plain tuple's code is a str
+    # One sentence per code, grouped by what is missing: the people, the place and
+    # tools, or the time.
+    match known:
+        case (
+            Code.NO_LEVEL
+            | Code.NO_SKILLS
+            | Code.NO_LEVEL_WITH_SKILLS
+            | Code.UNKNOWN_TECHNICIAN
+            | Code.FIXED_UNQUALIFIED
+        ):
+            return _describe_technicians(known, p)
+        case Code.NO_EQUIPMENT | Code.NO_TOOL | Code.UNKNOWN_BAY:
+            return _describe_bays_and_tools(known, p)
+        case Code.NO_SHIFT | Code.TOO_LONG | Code.RELEASE_TOO_LATE | Code.NO_CAPACITY:
+            return _describe_time(known, p)
+    raise AssertionError(known)  # pragma: no cover
+
+
+def _describe_technicians(code: Code, p: dict[str, Any]) -> str:
+    match code:
         case Code.NO_LEVEL:
             return f"No technician has level {p['level']} or above."
         case Code.NO_SKILLS:
             return f"No technician has {_skills(p['skills'])}."
         case Code.NO_LEVEL_WITH_SKILLS:
             return f"No technician of level {p['level']} or above has {_skills(p['skills'])}."
+        case Code.UNKNOWN_TECHNICIAN:
+            return f"Technician {p['technician']} is not among the technicians planned."
+        case Code.FIXED_UNQUALIFIED:
+            return (
+                f"It is assigned to technician {p['technician']}, who lacks level "
+                f"{p['level']}{' or ' + _skills(p['skills']) if p['skills'] else ''}."
+            )
+    raise AssertionError(code)  # pragma: no cover
+
+
+def _describe_bays_and_tools(code: Code, p: dict[str, Any]) -> str:
+    match code:
         case Code.NO_EQUIPMENT:
             return f"No bay has the equipment it needs: {_listed(p['equipment'])}."
         case Code.NO_TOOL:
             return f"No copy of the special tool(s) {_listed(p['tools'])} is in the tools room."
+        case Code.UNKNOWN_BAY:
+            return f"Bay {p['bay']} is not among the bays planned."
+    raise AssertionError(code)  # pragma: no cover
+
+
+def _describe_time(code: Code, p: dict[str, Any]) -> str:
+    match code:
         case Code.NO_SHIFT:
             return "No qualified technician works before the end of the plan."
         case Code.TOO_LONG:
@@ -229,15 +268,6 @@ def describe(reason: Reason | tuple[str, dict]) -> str:
                 f"It can start at minute {p['release']} at the earliest (parts arrival), "
                 f"after the last start a qualified technician's hours allow "
                 f"(minute {p['latest_start']})."
-            )
-        case Code.UNKNOWN_TECHNICIAN:
-            return f"Technician {p['technician']} is not among the technicians planned."
-        case Code.UNKNOWN_BAY:
-            return f"Bay {p['bay']} is not among the bays planned."
-        case Code.FIXED_UNQUALIFIED:
-            return (
-                f"It is assigned to technician {p['technician']}, who lacks level "
-                f"{p['level']}{' or ' + _skills(p['skills']) if p['skills'] else ''}."
             )
         case Code.NO_CAPACITY:
             return (
@@ -312,65 +342,91 @@ def explain(
         horizon = default_horizon([job], technicians)
     by_id = {t.id: t for t in technicians}
     if job.running:
-        reasons = []
-        if job.running_technician not in by_id:
-            reasons.append(Reason(Code.UNKNOWN_TECHNICIAN, {"technician": job.running_technician}))
-        if job.running_bay is not None and job.running_bay not in {b.id for b in bays}:
-            reasons.append(Reason(Code.UNKNOWN_BAY, {"bay": job.running_bay}))
-        return reasons
+        # A running job is a fact: only the technician and bay it names are checked.
+        return _running_reasons(job, by_id, bays)
     if job.duration < 0:
         raise ValueError(f"job {job.id}: negative duration {job.duration}")
+    if job.fixed_technician is not None:
+        candidates, reasons = _fixed_technician(job, by_id)
+    else:
+        candidates, reasons = _qualified_technicians(job, technicians)
+    reasons += _bay_and_tool_reasons(job, bays, tools)
+    if candidates:
+        reasons += _time_reasons(job, candidates, horizon)
+    return reasons
+
+
+def _running_reasons(
+    job: Job, by_id: dict[Hashable, Technician], bays: Sequence[Bay]
+) -> list[Reason]:
+    reasons = []
+    if job.running_technician not in by_id:
+        reasons.append(Reason(Code.UNKNOWN_TECHNICIAN, {"technician": job.running_technician}))
+    if job.running_bay is not None and job.running_bay not in {b.id for b in bays}:
+        reasons.append(Reason(Code.UNKNOWN_BAY, {"bay": job.running_bay}))
+    return reasons
+
+
+def _fixed_technician(
+    job: Job, by_id: dict[Hashable, Technician]
+) -> tuple[list[Technician], list[Reason]]:
+    """The foreman's technician as the only candidate, or why there is none."""
+    fixed = by_id.get(job.fixed_technician)
+    if fixed is None:
+        return [], [Reason(Code.UNKNOWN_TECHNICIAN, {"technician": job.fixed_technician})]
+    if not qualified(job, fixed):
+        missing = sorted(frozenset(job.skills) - frozenset(fixed.skills))
+        params = {"technician": fixed.id, "level": job.level, "skills": missing}
+        return [], [Reason(Code.FIXED_UNQUALIFIED, params)]
+    return [fixed], []
+
+
+def _qualified_technicians(
+    job: Job, technicians: Sequence[Technician]
+) -> tuple[list[Technician], list[Reason]]:
+    """The technicians of the job's level with its skills, or what nobody has: the
+    level, the skills, or (when both exist, on different people) the two together."""
+    candidates = [t for t in technicians if qualified(job, t)]
+    if candidates:
+        return candidates, []
     reasons = []
     skills = sorted(job.skills)
-    if job.fixed_technician is not None:
-        fixed = by_id.get(job.fixed_technician)
-        if fixed is None:
-            reasons.append(Reason(Code.UNKNOWN_TECHNICIAN, {"technician": job.fixed_technician}))
-            candidates = []
-        elif not qualified(job, fixed):
-            missing = sorted(frozenset(job.skills) - frozenset(fixed.skills))
-            reasons.append(
-                Reason(
-                    Code.FIXED_UNQUALIFIED,
-                    {"technician": fixed.id, "level": job.level, "skills": missing},
-                )
-            )
-            candidates = []
-        else:
-            candidates = [fixed]
-    else:
-        candidates = [t for t in technicians if qualified(job, t)]
-        if not candidates:
-            has_level = any(t.level >= job.level for t in technicians)
-            has_skills = any(frozenset(job.skills) <= frozenset(t.skills) for t in technicians)
-            if not has_level:
-                reasons.append(Reason(Code.NO_LEVEL, {"level": job.level}))
-            if not has_skills:
-                reasons.append(Reason(Code.NO_SKILLS, {"skills": skills}))
-            if has_level and has_skills:
-                reasons.append(
-                    Reason(Code.NO_LEVEL_WITH_SKILLS, {"level": job.level, "skills": skills})
-                )
+    has_level = any(t.level >= job.level for t in technicians)
+    has_skills = any(frozenset(job.skills) <= frozenset(t.skills) for t in technicians)
+    if not has_level:
+        reasons.append(Reason(Code.NO_LEVEL, {"level": job.level}))
+    if not has_skills:
+        reasons.append(Reason(Code.NO_SKILLS, {"skills": skills}))
+    if has_level and has_skills:
+        reasons.append(Reason(Code.NO_LEVEL_WITH_SKILLS, {"level": job.level, "skills": skills}))
+    return [], reasons
+
+
+def _bay_and_tool_reasons(job: Job, bays: Sequence[Bay], tools: Sequence[Tool]) -> list[Reason]:
+    reasons = []
     if not any(frozenset(job.equipment) <= frozenset(b.equipment) for b in bays):
         reasons.append(Reason(Code.NO_EQUIPMENT, {"equipment": sorted(job.equipment)}))
     copies = {tool.id: tool.copies for tool in tools}
     missing_tools = sorted((t for t in job.tools if copies.get(t, 0) < 1), key=str)
     if missing_tools:
         reasons.append(Reason(Code.NO_TOOL, {"tools": missing_tools}))
-    if candidates:
-        spans = [w for t in candidates for w in windows(t, horizon)]
-        long_enough = [w for w in spans if w[1] - w[0] >= job.duration]
-        if not spans:
-            reasons.append(Reason(Code.NO_SHIFT, {}))
-        elif not long_enough:
-            longest = max(end - start for start, end in spans)
-            reasons.append(Reason(Code.TOO_LONG, {"duration": job.duration, "longest": longest}))
-        elif not any(fits(job, w) for w in long_enough):
-            latest = max(end - job.duration for _, end in long_enough)
-            reasons.append(
-                Reason(Code.RELEASE_TOO_LATE, {"release": job.release, "latest_start": latest})
-            )
     return reasons
+
+
+def _time_reasons(job: Job, candidates: list[Technician], horizon: int) -> list[Reason]:
+    """Why no working window of the candidates can hold the job: there is none, none is
+    long enough, or the job is released after the last start the windows allow."""
+    spans = [w for t in candidates for w in windows(t, horizon)]
+    long_enough = [w for w in spans if w[1] - w[0] >= job.duration]
+    if not spans:
+        return [Reason(Code.NO_SHIFT, {})]
+    if not long_enough:
+        longest = max(end - start for start, end in spans)
+        return [Reason(Code.TOO_LONG, {"duration": job.duration, "longest": longest})]
+    if not any(fits(job, w) for w in long_enough):
+        latest = max(end - job.duration for _, end in long_enough)
+        return [Reason(Code.RELEASE_TOO_LATE, {"release": job.release, "latest_start": latest})]
+    return []
 
 
 @dataclass
@@ -592,7 +648,7 @@ def _solver(workers: int | None, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
-def _phase(name: str, solver: cp_model.CpSolver, status: int) -> Phase:
+def _phase(name: str, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> Phase:
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return Phase(
         name=name,
@@ -601,6 +657,10 @@ def _phase(name: str, solver: cp_model.CpSolver, status: int) -> Phase:
         best_bound=round(solver.best_objective_bound) if found else None,
         wall_s=solver.wall_time,
     )
+
+
+# A solution, or a hint: each model variable's value.
+_Values = dict[cp_model.IntVar, int]
 
 
 class _Model:
@@ -615,45 +675,26 @@ class _Model:
     of many lifts, and takes away the lifts' symmetry.
     """
 
-    def __init__(self, day: Day, greedy: Plan, max_choices: int | None):
+    def __init__(self, day: Day, greedy: Plan, max_choices: int | None) -> None:
         self.day = day
-        cp = self.cp = cp_model.CpModel()
-        horizon = day.horizon
+        self.cp = cp_model.CpModel()
         self.start: dict[Hashable, cp_model.IntVar] = {}
         self.placed: dict[Hashable, cp_model.IntVar] = {}
         self.on_tech: dict[Hashable, dict[Hashable, cp_model.IntVar]] = {}
         self.in_kind: dict[Hashable, dict[int, cp_model.IntVar]] = {}
         self.late: dict[Hashable, cp_model.IntVar] = {}
         self.earliest: dict[Hashable, int] = {}  # the start a left-out job is pinned to
-        kinds: dict[frozenset[str], list[Bay]] = {}
-        for b in day.bays:
-            kinds.setdefault(frozenset(b.equipment), []).append(b)
-        self.kinds = list(kinds.values())
-        self.kind_of = {b.id: k for k, group in enumerate(self.kinds) for b in group}
-        # A bay is taken by its running jobs from 0 until the last of them ends.
-        self.bay_taken = {b.id: 0 for b in day.bays}
-        for j in day.running:
-            if j.running_bay is not None:
-                self.bay_taken[j.running_bay] = max(self.bay_taken[j.running_bay], _remaining(j))
-        tech_intervals: dict[Hashable, list] = defaultdict(list)
-        kind_intervals: dict[int, list] = defaultdict(list)
-        tool_intervals: dict[Hashable, list] = defaultdict(list)
+        self._group_bays()
+        # The intervals on each technician, kind of bay and tool, gathered job by job
+        # and constrained together at the end (``_add_resources``).
+        self.tech_intervals: dict[Hashable, list[cp_model.IntervalVar]] = defaultdict(list)
+        self.kind_intervals: dict[int, list[cp_model.IntervalVar]] = defaultdict(list)
+        self.tool_intervals: dict[Hashable, list[cp_model.IntervalVar]] = defaultdict(list)
 
         # Fixed: time off and running jobs.
-        for t in day.technicians:
-            busy = _gaps(day.windows[t.id], horizon)
-            busy += [(0, _remaining(j)) for j in day.running if j.running_technician == t.id]
-            for start, end in _merge(busy):
-                tech_intervals[t.id].append(cp.new_fixed_size_interval_var(start, end - start, ""))
-        for bay_id, taken in self.bay_taken.items():
-            if taken:
-                interval = cp.new_fixed_size_interval_var(0, taken, "")
-                kind_intervals[self.kind_of[bay_id]].append(interval)
-        for tool, copies in day.tools.items():
-            holders = [j for j in day.running if tool in j.tools and _remaining(j) > 0]
-            # All running jobs start at 0: they hold the copies there are, never more.
-            for job in sorted(holders, key=_remaining, reverse=True)[:copies]:
-                tool_intervals[tool].append(cp.new_fixed_size_interval_var(0, _remaining(job), ""))
+        self._add_time_off_and_running_jobs()
+        self._add_bays_taken()
+        self._add_tools_held()
 
         # Weighted lateness of the running jobs: a constant, so the objective reads as
         # the plan's weighted lateness whenever nothing is left out.
@@ -663,86 +704,161 @@ class _Model:
         # Below every minute of weighted lateness: the weight of the jobs left out that no
         # promise of the day counts (no due time, or due after the day even if left out:
         # the car in the paint shop for tomorrow still gets done today when there is room).
-        self.scale = 1 + sum(j.weight for j in day.open if _due_after(j, horizon))
-        unpromised_out, lateness = [], []
+        self.scale = 1 + sum(j.weight for j in day.open if _due_after(j, day.horizon))
+        unpromised_out: list[cp_model.LinearExpr] = []
+        lateness: list[cp_model.LinearExpr] = []
         offered = _technician_choices(day, greedy, max_choices)
         self.narrowed = any(len(offered[j.id]) < len(day.techs_for[j.id]) for j in day.open)
         for job in day.open:
-            d = job.duration
-            per_tech = {
-                t.id: [
-                    (max(s, job.release), e - d) for s, e in day.windows[t.id] if fits(job, (s, e))
-                ]
-                for t in offered[job.id]
-            }
-            domain = cp_model.Domain.from_intervals([r for rs in per_tech.values() for r in rs])
-            start = self.start[job.id] = cp.new_int_var_from_domain(domain, f"start_{job.id}")
-            placed = self.placed[job.id] = cp.new_bool_var(f"placed_{job.id}")
-            # Left out: the start is pinned, so it neither counts as lateness nor moves ends.
-            self.earliest[job.id] = domain.min()
-            cp.add(start == domain.min()).only_enforce_if(~placed)
-
-            choices = self.on_tech[job.id] = {}
-            for tech_id, ranges in per_tech.items():
-                lit = placed if len(per_tech) == 1 else cp.new_bool_var("")
-                choices[tech_id] = lit
-                tech_domain = cp_model.Domain.from_intervals(ranges)
-                if tech_domain.size() < domain.size():
-                    cp.add_linear_expression_in_domain(start, tech_domain).only_enforce_if(lit)
-                if d:  # an empty interval holds nothing (the validator agrees)
-                    tech_intervals[tech_id].append(
-                        cp.new_optional_fixed_size_interval_var(start, d, lit, "")
-                    )
-            if len(per_tech) > 1:
-                cp.add_exactly_one([*choices.values(), ~placed])
-
-            kind_choices = self.in_kind[job.id] = {}
-            eligible = sorted({self.kind_of[b.id] for b in day.bays_for[job.id]})
-            for k in eligible:
-                lit = placed if len(eligible) == 1 else cp.new_bool_var("")
-                kind_choices[k] = lit
-                if d:
-                    kind_intervals[k].append(
-                        cp.new_optional_fixed_size_interval_var(start, d, lit, "")
-                    )
-            if len(eligible) > 1:
-                cp.add_exactly_one([*kind_choices.values(), ~placed])
-
-            if job.tools and d:
-                interval = cp.new_optional_fixed_size_interval_var(start, d, placed, "")
-                for tool in job.tools:
-                    tool_intervals[tool].append(interval)
-
-            if _due_after(job, horizon):
+            placed = self._add_job(job, offered[job.id])
+            if _due_after(job, day.horizon):
                 unpromised_out.append(job.weight * ~placed)
             else:
-                # Left out, a promised job counts as done right after the horizon: later
-                # than anywhere in the plan.
-                late = self.late[job.id] = cp.new_int_var(0, horizon + d - job.due, "")
-                cp.add(late >= start + d - job.due).only_enforce_if(placed)
-                cp.add(late == horizon + d - job.due).only_enforce_if(~placed)
-                lateness.append(job.weight * late)
+                lateness.append(job.weight * self._add_lateness(job, placed))
 
-        for intervals in tech_intervals.values():
-            if len(intervals) > 1:
-                cp.add_no_overlap(intervals)
-        for resources, capacity_of in (
-            (kind_intervals, lambda k: len(self.kinds[k])),
-            (tool_intervals, lambda tool: day.tools[tool]),
-        ):
-            for key, intervals in resources.items():
-                capacity = capacity_of(key)
-                if len(intervals) <= capacity:
-                    continue
-                if capacity == 1:
-                    cp.add_no_overlap(intervals)
-                else:
-                    cp.add_cumulative(intervals, [1] * len(intervals), capacity)
-
+        self._add_resources()
         self.primary = self.scale * (sum(lateness) + self.fixed_lateness) + sum(unpromised_out)
-        cp.minimize(self.primary)
+        self.cp.minimize(self.primary)
 
-    def primary_of(self, values: dict) -> int:
+    def _group_bays(self) -> None:
+        """Bays of the same equipment as kinds; when each bay's running jobs free it."""
+        kinds: dict[frozenset[str], list[Bay]] = {}
+        for b in self.day.bays:
+            kinds.setdefault(frozenset(b.equipment), []).append(b)
+        self.kinds = list(kinds.values())
+        self.kind_of = {b.id: k for k, group in enumerate(self.kinds) for b in group}
+        # A bay is taken by its running jobs from 0 until the last of them ends.
+        self.bay_taken = {b.id: 0 for b in self.day.bays}
+        for j in self.day.running:
+            if j.running_bay is not None:
+                self.bay_taken[j.running_bay] = max(self.bay_taken[j.running_bay], _remaining(j))
+
+    def _add_time_off_and_running_jobs(self) -> None:
+        """A technician's time outside their windows and their running jobs, as fixed
+        intervals in their no-overlap."""
+        day = self.day
+        for t in day.technicians:
+            busy = _gaps(day.windows[t.id], day.horizon)
+            busy += [(0, _remaining(j)) for j in day.running if j.running_technician == t.id]
+            for start, end in _merge(busy):
+                self.tech_intervals[t.id].append(
+                    self.cp.new_fixed_size_interval_var(start, end - start, "")
+                )
+
+    def _add_bays_taken(self) -> None:
+        for bay_id, taken in self.bay_taken.items():
+            if taken:
+                interval = self.cp.new_fixed_size_interval_var(0, taken, "")
+                self.kind_intervals[self.kind_of[bay_id]].append(interval)
+
+    def _add_tools_held(self) -> None:
+        for tool, copies in self.day.tools.items():
+            holders = [j for j in self.day.running if tool in j.tools and _remaining(j) > 0]
+            # All running jobs start at 0: they hold the copies there are, never more.
+            for job in sorted(holders, key=_remaining, reverse=True)[:copies]:
+                self.tool_intervals[tool].append(
+                    self.cp.new_fixed_size_interval_var(0, _remaining(job), "")
+                )
+
+    def _add_job(self, job: Job, offered: list[Technician]) -> cp_model.IntVar:
+        """The job's start and "placed" literal, its choice of technician and kind of bay,
+        and its tools; returns the literal."""
+        cp, d = self.cp, job.duration
+        # Per technician, the starts their windows allow.
+        per_tech = {
+            t.id: [
+                (max(s, job.release), e - d) for s, e in self.day.windows[t.id] if fits(job, (s, e))
+            ]
+            for t in offered
+        }
+        domain = cp_model.Domain.from_intervals([r for rs in per_tech.values() for r in rs])
+        start = self.start[job.id] = cp.new_int_var_from_domain(domain, f"start_{job.id}")
+        placed = self.placed[job.id] = cp.new_bool_var(f"placed_{job.id}")
+        # Left out: the start is pinned, so it neither counts as lateness nor moves ends.
+        self.earliest[job.id] = domain.min()
+        cp.add(start == domain.min()).only_enforce_if(~placed)
+        self._choose_technician(job, start, placed, per_tech, domain)
+        self._choose_kind_of_bay(job, start, placed)
+        if job.tools and d:
+            interval = cp.new_optional_fixed_size_interval_var(start, d, placed, "")
+            for tool in job.tools:
+                self.tool_intervals[tool].append(interval)
+        return placed
+
+    def _choose_technician(
+        self,
+        job: Job,
+        start: cp_model.IntVar,
+        placed: cp_model.IntVar,
+        per_tech: dict[Hashable, list[Window]],
+        domain: cp_model.Domain,
+    ) -> None:
+        """Exactly one technician when placed (the placed literal itself when there is
+        only one), the start then in that technician's windows."""
+        cp, d = self.cp, job.duration
+        choices: dict[Hashable, cp_model.IntVar] = {}
+        self.on_tech[job.id] = choices
+        for tech_id, ranges in per_tech.items():
+            lit = placed if len(per_tech) == 1 else cp.new_bool_var("")
+            choices[tech_id] = lit
+            tech_domain = cp_model.Domain.from_intervals(ranges)
+            if tech_domain.size() < domain.size():
+                cp.add_linear_expression_in_domain(start, tech_domain).only_enforce_if(lit)
+            if d:  # an empty interval holds nothing (the validator agrees)
+                self.tech_intervals[tech_id].append(
+                    cp.new_optional_fixed_size_interval_var(start, d, lit, "")
+                )
+        if len(per_tech) > 1:
+            cp.add_exactly_one([*choices.values(), ~placed])
+
+    def _choose_kind_of_bay(
+        self, job: Job, start: cp_model.IntVar, placed: cp_model.IntVar
+    ) -> None:
+        """Exactly one kind of bay with the job's equipment when placed."""
+        cp, d = self.cp, job.duration
+        kind_choices: dict[int, cp_model.IntVar] = {}
+        self.in_kind[job.id] = kind_choices
+        eligible = sorted({self.kind_of[b.id] for b in self.day.bays_for[job.id]})
+        for k in eligible:
+            lit = placed if len(eligible) == 1 else cp.new_bool_var("")
+            kind_choices[k] = lit
+            if d:
+                self.kind_intervals[k].append(
+                    cp.new_optional_fixed_size_interval_var(start, d, lit, "")
+                )
+        if len(eligible) > 1:
+            cp.add_exactly_one([*kind_choices.values(), ~placed])
+
+    def _add_lateness(self, job: Job, placed: cp_model.IntVar) -> cp_model.IntVar:
+        """The promised job's minutes late. Left out, it counts as done right after the
+        horizon: later than anywhere in the plan."""
+        cp, d, horizon, start = self.cp, job.duration, self.day.horizon, self.start[job.id]
+        assert job.due is not None  # only promised jobs are late
+        late = self.late[job.id] = cp.new_int_var(0, horizon + d - job.due, "")
+        cp.add(late >= start + d - job.due).only_enforce_if(placed)
+        cp.add(late == horizon + d - job.due).only_enforce_if(~placed)
+        return late
+
+    def _add_resources(self) -> None:
+        """A technician does one thing at a time; a kind of bay holds as many jobs at a
+        time as it has bays, a tool as many as it has copies."""
+        for intervals in self.tech_intervals.values():
+            if len(intervals) > 1:
+                self.cp.add_no_overlap(intervals)
+        for k, intervals in self.kind_intervals.items():
+            self._add_capacity(intervals, len(self.kinds[k]))
+        for tool, intervals in self.tool_intervals.items():
+            self._add_capacity(intervals, self.day.tools[tool])
+
+    def _add_capacity(self, intervals: list[cp_model.IntervalVar], capacity: int) -> None:
+        if len(intervals) <= capacity:
+            return  # never more than there is room for
+        if capacity == 1:
+            self.cp.add_no_overlap(intervals)
+        else:
+            self.cp.add_cumulative(intervals, [1] * len(intervals), capacity)
+
+    def primary_of(self, values: _Values) -> int:
         """Phase 1's objective at a solution given as ``values``."""
         day = self.day
         late = sum(j.weight * values[self.late[j.id]] for j in day.open if j.id in self.late)
@@ -751,14 +867,15 @@ class _Model:
         )
         return self.scale * (late + self.fixed_lateness) + out
 
-    def second_phase(self, primary_value: int, values: dict) -> None:
+    def second_phase(self, primary_value: int, values: _Values) -> None:
         """Keep the promises found (``primary_value``); finish earlier, then balance the
         load. Hints ``values``, phase 1's solution, completed with the new variables."""
         cp, day = self.cp, self.day
         cp.add(self.primary <= primary_value)
         values = dict(values)
         ends = sum(self.start[j.id] + j.duration for j in day.open)
-        loads, cap = [], day.horizon
+        loads: list[cp_model.IntVar] = []
+        cap = day.horizon
         for t in day.technicians:
             if not day.windows[t.id]:
                 continue  # not at work: nothing to balance
@@ -773,7 +890,7 @@ class _Model:
             values[load] = fixed + sum(d * values[lit] for d, lit in booked)
             loads.append(load)
             cap = max(cap, day.horizon + fixed)
-        spread = 0
+        spread: cp_model.LinearExpr | int = 0
         if len(loads) > 1:
             most, least = cp.new_int_var(0, cap, ""), cp.new_int_var(0, cap, "")
             cp.add_max_equality(most, loads)
@@ -785,41 +902,49 @@ class _Model:
         cp.minimize(ends * (cap + 1) + spread)
         self.hint_values(values)
 
-    def hint(self, greedy: Plan) -> dict:
+    def hint(self, greedy: Plan) -> _Values:
         """Hint the greedy plan (every variable, so the solver takes it as it is) and
         return it as values."""
         at = {a.job_id: a for a in greedy.assignments}
-        values = {}
+        values: _Values = {}
         for job in self.day.open:
             a = at.get(job.id)
-            placed = a is not None and a.technician_id in self.on_tech[job.id]
-            values[self.placed[job.id]] = int(placed)
-            values[self.start[job.id]] = a.start if placed else self.earliest[job.id]
+            # The greedy assignment, if on a technician the model offers the job; else
+            # the job is hinted as left out.
+            placed = a if a is not None and a.technician_id in self.on_tech[job.id] else None
+            values[self.placed[job.id]] = int(placed is not None)
+            values[self.start[job.id]] = self.earliest[job.id] if placed is None else placed.start
             for tech_id, lit in self.on_tech[job.id].items():
-                values[lit] = int(placed and tech_id == a.technician_id)
+                values[lit] = int(placed is not None and tech_id == placed.technician_id)
             for k, lit in self.in_kind[job.id].items():
-                values[lit] = int(placed and k == self.kind_of.get(a.bay_id))
+                values[lit] = int(placed is not None and k == self.kind_of.get(placed.bay_id))
             if job.id in self.late:
-                end = a.end if placed else self.day.horizon + job.duration
+                assert job.due is not None  # only a promised job has a lateness variable
+                end = self.day.horizon + job.duration if placed is None else placed.end
                 values[self.late[job.id]] = max(0, end - job.due)
         self.hint_values(values)
         return values
 
-    def hint_values(self, values: dict) -> None:
-        self.cp.clear_hints()
+    def hint_values(self, values: _Values) -> None:
+        # ortools 9.15 leaves CpModel.clear_hints unannotated (it returns None).
+        self.cp.clear_hints()  # type: ignore[no-untyped-call]
         for var, value in values.items():
             self.cp.add_hint(var, value)
 
-    def values(self, solver: cp_model.CpSolver) -> dict:
+    def values(self, solver: cp_model.CpSolver) -> _Values:
         found = [*self.start.values(), *self.placed.values(), *self.late.values()]
-        for choices in [*self.on_tech.values(), *self.in_kind.values()]:
-            found += choices.values()
+        for tech_choices in self.on_tech.values():
+            found += tech_choices.values()
+        for kind_choices in self.in_kind.values():
+            found += kind_choices.values()
         return {var: solver.value(var) for var in found}
 
-    def read(self, values: dict) -> tuple[list[Assignment], list[Hashable]]:
+    def read(self, values: _Values) -> tuple[list[Assignment], list[Hashable]]:
         """The assignments of a solution, bays dealt out kind by kind; and the jobs left
         out."""
-        placed, left_out = defaultdict(list), []
+        # Per kind of bay: (start, end, job id, technician id) of the jobs placed in it.
+        placed: dict[int, list[tuple[int, int, Hashable, Hashable]]] = defaultdict(list)
+        left_out: list[Hashable] = []
         for job in self.day.open:
             if not values[self.placed[job.id]]:
                 left_out.append(job.id)
@@ -909,11 +1034,30 @@ def violations(
     tools: Sequence[Tool],
 ) -> list[str]:
     """Every broken rule of ``plan``, in words; [] for a valid plan."""
-    found = []
     by_job = {j.id: j for j in jobs}
     techs = {t.id: t for t in technicians}
     bay_by_id = {b.id: b for b in bays}
     copies = {tool.id: tool.copies for tool in tools}
+    found = _accounting_violations(plan, jobs, by_job)
+    placed = [a for a in plan.assignments if a.job_id in by_job]
+    for a in placed:
+        job = by_job[a.job_id]
+        if job.running:
+            found += _running_violations(a, job)
+        else:
+            found += _assignment_violations(a, job, techs.get(a.technician_id))
+            found += _bay_and_tool_violations(a, job, bay_by_id.get(a.bay_id), copies)
+    found += _overlaps("technician", _grouped(placed, lambda a: a.technician_id), by_job)
+    found += _overlaps("bay", _grouped(placed, lambda a: a.bay_id), by_job)
+    found += _tool_violations(placed, by_job, copies)
+    return found
+
+
+def _accounting_violations(
+    plan: Plan, jobs: Sequence[Job], by_job: dict[Hashable, Job]
+) -> list[str]:
+    """Each job placed or reported exactly once, a job left out with known reasons."""
+    found = []
     seen: dict[Hashable, int] = defaultdict(int)
     for a in plan.assignments:
         seen[a.job_id] += 1
@@ -930,60 +1074,91 @@ def violations(
         elif count > 1:
             found.append(f"job {job_id}: placed or reported {count} times")
     found += [f"job {j.id}: neither placed nor reported" for j in jobs if j.id not in seen]
+    return found
 
-    placed = [a for a in plan.assignments if a.job_id in by_job]
+
+def _running_violations(a: Assignment, job: Job) -> list[str]:
+    """A running job stays as it is: on its technician and bay from 0 to its end."""
+    pinned = (job.running_technician, job.running_bay, 0, _remaining(job))
+    if (a.technician_id, a.bay_id, a.start, a.end) != pinned:
+        return [f"job {job.id}: running job moved"]
+    return []
+
+
+def _assignment_violations(a: Assignment, job: Job, tech: Technician | None) -> list[str]:
+    """The job's own duration and release, and its technician."""
+    found = []
+    where = f"job {job.id}"
+    if a.end - a.start != job.duration:
+        found.append(f"{where}: lasts {a.end - a.start} min, not {job.duration}")
+    if a.start < job.release:
+        found.append(f"{where}: starts at {a.start} before its release {job.release}")
+    if tech is None:
+        found.append(f"{where}: unknown technician {a.technician_id}")
+    else:
+        if not qualified(job, tech):
+            found.append(f"{where}: technician {tech.id} not qualified")
+        if not any(s <= a.start and a.end <= e for s, e in windows(tech)):
+            found.append(f"{where}: outside technician {tech.id}'s windows")
+    if job.fixed_technician is not None and a.technician_id != job.fixed_technician:
+        found.append(f"{where}: not on its fixed technician {job.fixed_technician}")
+    return found
+
+
+def _bay_and_tool_violations(
+    a: Assignment, job: Job, bay: Bay | None, copies: dict[Hashable, int]
+) -> list[str]:
+    found = []
+    where = f"job {job.id}"
+    if bay is None:
+        found.append(f"{where}: unknown bay {a.bay_id}")
+    elif not frozenset(job.equipment) <= frozenset(bay.equipment):
+        found.append(f"{where}: bay {bay.id} lacks equipment")
+    for tool in job.tools:
+        if copies.get(tool, 0) < 1:
+            found.append(f"{where}: tool {tool} has no copy")
+    return found
+
+
+def _grouped(
+    placed: list[Assignment], resource: Callable[[Assignment], Hashable | None]
+) -> dict[Hashable, list[Assignment]]:
+    """The assignments by the resource they use, those without one left out."""
+    groups: dict[Hashable, list[Assignment]] = defaultdict(list)
     for a in placed:
-        job = by_job[a.job_id]
-        tech = techs.get(a.technician_id)
-        where = f"job {job.id}"
-        if job.running:
-            if (a.technician_id, a.bay_id, a.start, a.end) != (
-                job.running_technician,
-                job.running_bay,
-                0,
-                _remaining(job),
-            ):
-                found.append(f"{where}: running job moved")
-            continue
-        if a.end - a.start != job.duration:
-            found.append(f"{where}: lasts {a.end - a.start} min, not {job.duration}")
-        if a.start < job.release:
-            found.append(f"{where}: starts at {a.start} before its release {job.release}")
-        if tech is None:
-            found.append(f"{where}: unknown technician {a.technician_id}")
-        else:
-            if not qualified(job, tech):
-                found.append(f"{where}: technician {tech.id} not qualified")
-            if not any(s <= a.start and a.end <= e for s, e in windows(tech)):
-                found.append(f"{where}: outside technician {tech.id}'s windows")
-        if job.fixed_technician is not None and a.technician_id != job.fixed_technician:
-            found.append(f"{where}: not on its fixed technician {job.fixed_technician}")
-        bay = bay_by_id.get(a.bay_id)
-        if bay is None:
-            found.append(f"{where}: unknown bay {a.bay_id}")
-        elif not frozenset(job.equipment) <= frozenset(bay.equipment):
-            found.append(f"{where}: bay {bay.id} lacks equipment")
-        for tool in job.tools:
-            if copies.get(tool, 0) < 1:
-                found.append(f"{where}: tool {tool} has no copy")
+        if resource(a) is not None:
+            groups[resource(a)].append(a)
+    return groups
+
+
+def _overlaps(
+    name: str, groups: dict[Hashable, list[Assignment]], by_job: dict[Hashable, Job]
+) -> list[str]:
+    """Two jobs at once on one technician or bay. Running jobs are facts and are not
+    checked against each other; an empty job overlaps nothing."""
 
     def clash(a: Assignment, b: Assignment) -> bool:
         both_running = by_job[a.job_id].running and by_job[b.job_id].running
-        empty = a.start == a.end or b.start == b.end  # an empty job overlaps nothing
+        empty = a.start == a.end or b.start == b.end
         return not both_running and not empty and a.start < b.end and b.start < a.end
 
-    for key, name in ((lambda a: a.technician_id, "technician"), (lambda a: a.bay_id, "bay")):
-        groups = defaultdict(list)
-        for a in placed:
-            if key(a) is not None:
-                groups[key(a)].append(a)
-        for resource, group in groups.items():
-            for i, a in enumerate(group):
-                found += [
-                    f"{name} {resource}: jobs {a.job_id} and {b.job_id} overlap"
-                    for b in group[i + 1 :]
-                    if clash(a, b)
-                ]
+    found = []
+    for resource, group in groups.items():
+        for i, a in enumerate(group):
+            found += [
+                f"{name} {resource}: jobs {a.job_id} and {b.job_id} overlap"
+                for b in group[i + 1 :]
+                if clash(a, b)
+            ]
+    return found
+
+
+def _tool_violations(
+    placed: list[Assignment], by_job: dict[Hashable, Job], copies: dict[Hashable, int]
+) -> list[str]:
+    """No more copies of a tool out at a time than exist. Running jobs hold the copies
+    there are (and no more: they are facts, not checked against each other)."""
+    found = []
     for tool, count in copies.items():
         using = [a for a in placed if tool in by_job[a.job_id].tools]
         for moment in {a.start for a in using}:
