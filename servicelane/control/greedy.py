@@ -11,12 +11,14 @@ figures as the planner (``planner.prepare``, ``planner.finish``); status "heuris
 
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
 
 from servicelane.control.planner import (
     Assignment,
     Bay,
     Code,
+    Day,
     Job,
     Plan,
     Reason,
@@ -42,55 +44,83 @@ def greedy_edd(
 ) -> Plan:
     started = time.perf_counter()
     day = prepare(jobs, technicians, bays, tools, horizon)
-    tech_busy: dict[Hashable, Busy] = defaultdict(list)
-    bay_busy: dict[Hashable, Busy] = defaultdict(list)
-    tool_busy: dict[Hashable, Busy] = defaultdict(list)
+    booked = _Booked()
     assignments = []
     for job in day.running:
         a = running_assignment(job)
         assignments.append(a)
-        _book(tech_busy[a.technician_id], a)
-        if a.bay_id is not None:
-            _book(bay_busy[a.bay_id], a)
-        for tool in job.tools:
-            if tool in day.tools:
-                _book(tool_busy[tool], a)
+        # A running job may hold a tool the tools room does not list: nothing to book.
+        booked.book(a, [tool for tool in job.tools if tool in day.tools])
 
-    tech_rank = {t.id: (t.level, n) for n, t in enumerate(day.technicians)}
-    bay_rank = {b.id: (len(b.equipment), n) for n, b in enumerate(day.bays)}
+    ranks = _Ranks(
+        technician={t.id: (t.level, n) for n, t in enumerate(day.technicians)},
+        bay={b.id: (len(b.equipment), n) for n, b in enumerate(day.bays)},
+    )
     given = {j.id: n for n, j in enumerate(day.jobs)}
     order = sorted(day.open, key=lambda j: (j.due is None, j.due or 0, j.release, given[j.id]))
     unplaced = list(day.unplaced)
     for job in order:
-        needed = [(tool_busy[t], day.tools[t]) for t in job.tools]
-        techs = sorted(day.techs_for[job.id], key=lambda t: tech_rank[t.id])
-        bays_ = sorted(day.bays_for[job.id], key=lambda b: bay_rank[b.id])
-        best: tuple[int, Hashable, Hashable] | None = None
-        for tech in techs:
-            spans = day.windows[tech.id]
-            # The technician alone (and the tools): no bay can make it start sooner.
-            alone = _earliest(job, spans, tech_busy[tech.id], [], needed)
-            if alone is None or (best is not None and alone >= best[0]):
-                continue
-            for bay in bays_:
-                start = _earliest(job, spans, tech_busy[tech.id], bay_busy[bay.id], needed)
-                if start is not None and (best is None or start < best[0]):
-                    best = (start, tech.id, bay.id)
-                    if start == alone:
-                        break
+        best = _earliest_slot(job, day, booked, ranks)
         if best is None:
             unplaced.append(Unplaceable(job.id, [Reason(Code.NO_CAPACITY, {})]))
             continue
         start, tech_id, bay_id = best
         a = Assignment(job.id, tech_id, bay_id, start, start + job.duration)
         assignments.append(a)
-        _book(tech_busy[tech_id], a)
-        _book(bay_busy[bay_id], a)
-        for tool in job.tools:
-            _book(tool_busy[tool], a)
+        booked.book(a, job.tools)
     result = Plan(assignments, unplaced, "heuristic")
     result.wall_s = time.perf_counter() - started
     return finish(result, day)
+
+
+class _Booked:
+    """The time taken so far on each technician, bay and special tool."""
+
+    def __init__(self) -> None:
+        self.technician: dict[Hashable, Busy] = defaultdict(list)
+        self.bay: dict[Hashable, Busy] = defaultdict(list)
+        self.tool: dict[Hashable, Busy] = defaultdict(list)
+
+    def book(self, a: Assignment, tools: Iterable[Hashable]) -> None:
+        _book(self.technician[a.technician_id], a)
+        if a.bay_id is not None:  # a running job may be reported without a bay
+            _book(self.bay[a.bay_id], a)
+        for tool in tools:
+            _book(self.tool[tool], a)
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """The order ties are broken in: the lower-level technician (seniors stay free) and
+    the bay with less equipment (the paint booth stays free), then the order given."""
+
+    technician: dict[Hashable, tuple[int, int]]
+    bay: dict[Hashable, tuple[int, int]]
+
+
+def _earliest_slot(
+    job: Job, day: Day, booked: _Booked, ranks: _Ranks
+) -> tuple[int, Hashable, Hashable] | None:
+    """(start, technician id, bay id) of the earliest start the job can have; None if it
+    cannot start before the end of the plan."""
+    needed = [(booked.tool[t], day.tools[t]) for t in job.tools]
+    techs = sorted(day.techs_for[job.id], key=lambda t: ranks.technician[t.id])
+    bays = sorted(day.bays_for[job.id], key=lambda b: ranks.bay[b.id])
+    best: tuple[int, Hashable, Hashable] | None = None
+    for tech in techs:
+        spans = day.windows[tech.id]
+        tech_busy = booked.technician[tech.id]
+        # The technician alone (and the tools): no bay can make it start sooner.
+        alone = _earliest(job, spans, tech_busy, [], needed)
+        if alone is None or (best is not None and alone >= best[0]):
+            continue
+        for bay in bays:
+            start = _earliest(job, spans, tech_busy, booked.bay[bay.id], needed)
+            if start is not None and (best is None or start < best[0]):
+                best = (start, tech.id, bay.id)
+                if start == alone:
+                    break
+    return best
 
 
 def _book(busy: Busy, a: Assignment) -> None:
