@@ -57,32 +57,59 @@ LUNCHES = [(210, 270), (270, 330)]  # staggered: 11:30-12:30 or 12:30-13:30
 LOAD = 0.8
 
 
-def generate_day(jobs: int, technicians: int, seed: int):
+def generate_day(
+    jobs: int, technicians: int, seed: int
+) -> tuple[list[Job], list[Technician], list[Bay], list[Tool]]:
+    # One generator drawn from in a fixed order (technicians, then jobs, then who is
+    # busy): the same seed gives the same day.
     rng = random.Random(seed)
+    techs = _technicians(technicians, rng)
+    bays = _bays(technicians)
+    tools = [Tool(f"S-{n + 1:02d}", copies=1 + n % 2) for n in range(5)]
+    capacity = sum(sum(e - s for s, e in t.shifts) for t in techs)
+    day = [_job(f"J{n + 1:03d}", rng, tools) for n in range(jobs)]
+    day = _scaled_to_load(day, capacity)
+    _start_running_jobs(day, techs, bays, rng)
+    return day, techs, bays, tools
+
+
+def _technicians(technicians: int, rng: random.Random) -> list[Technician]:
     techs = []
     for n in range(technicians):
         level = rng.choices([1, 2, 3, 4], weights=[2, 3, 3, 2])[0]
-        skills = set()
-        if level >= 3 and rng.random() < 0.5:
-            skills.add("high_voltage")
-        if level >= 2 and rng.random() < 0.5:
-            skills.add("diagnosis")
-        if rng.random() < 0.3:
-            skills.add("alignment")
-        if n % 4 == 3:
-            skills |= {"body", "paint"} if rng.random() < 0.5 else {"body"}
-        lunch = LUNCHES[n % 2]
-        spans = [(0, lunch[0]), (lunch[1], 540)]
-        if n % 8 == 7:  # absent: a doctor's visit 09:00-11:00, or gone from 14:30
-            if rng.random() < 0.5:
-                spans = [(0, 60), (180, lunch[0]), (lunch[1], 540)]
-            else:
-                spans = [(0, lunch[0]), (lunch[1], 390)]
-        techs.append(Technician(f"T{n + 1:02d}", level, frozenset(skills), spans))
+        skills = _skills(n, level, rng)
+        techs.append(Technician(f"T{n + 1:02d}", level, frozenset(skills), _shifts(n, rng)))
     # Every skill somebody: the generator does not test the checks.
     techs[0] = Technician(techs[0].id, 4, frozenset({"high_voltage", "diagnosis"}), techs[0].shifts)
     techs[-2] = Technician(techs[-2].id, 3, techs[-2].skills | {"body", "paint"}, techs[-2].shifts)
+    return techs
 
+
+def _skills(n: int, level: int, rng: random.Random) -> set[str]:
+    skills = set()
+    if level >= 3 and rng.random() < 0.5:
+        skills.add("high_voltage")
+    if level >= 2 and rng.random() < 0.5:
+        skills.add("diagnosis")
+    if rng.random() < 0.3:
+        skills.add("alignment")
+    if n % 4 == 3:
+        skills |= {"body", "paint"} if rng.random() < 0.5 else {"body"}
+    return skills
+
+
+def _shifts(n: int, rng: random.Random) -> list[tuple[int, int]]:
+    lunch = LUNCHES[n % 2]
+    spans = [(0, lunch[0]), (lunch[1], 540)]
+    if n % 8 == 7:  # absent: a doctor's visit 09:00-11:00, or gone from 14:30
+        if rng.random() < 0.5:
+            spans = [(0, 60), (180, lunch[0]), (lunch[1], 540)]
+        else:
+            spans = [(0, lunch[0]), (lunch[1], 390)]
+    return spans
+
+
+def _bays(technicians: int) -> list[Bay]:
     bays = []
     for n in range(technicians):
         kind = n % 8
@@ -92,72 +119,95 @@ def generate_day(jobs: int, technicians: int, seed: int):
             7: {"lift", "high_voltage"},
         }.get(kind, {"lift"})
         bays.append(Bay(f"B{n + 1:02d}", frozenset(equipment)))
-    tools = [Tool(f"S-{n + 1:02d}", copies=1 + n % 2) for n in range(5)]
+    return bays
 
-    capacity = sum(sum(e - s for s, e in t.shifts) for t in techs)
-    day = []
-    for n in range(jobs):
-        job_id = f"J{n + 1:03d}"
-        kind = rng.random()
-        if kind < 0.25:  # express oil service
-            release = rng.randrange(0, 420, 10)
-            job = Job(
-                job_id,
-                rng.randrange(30, 51, 5),
-                level=1,
-                equipment=frozenset({"lift"}),
-                release=release,
-                due=release + 60,
-                weight=10,
-            )
-        elif kind < 0.35:  # body and paint
-            paint = rng.random() < 0.5
-            job = Job(
-                job_id,
-                rng.randrange(90, 211, 15),
-                level=2,
-                skills=frozenset({"body", "paint"} if paint else {"body"}),
-                equipment=frozenset({"paint_booth"} if paint else {"lift"}),
-                due=540,
-                weight=5,
-            )
-        else:
-            level = rng.choices([1, 2, 3, 4], weights=[4, 3, 2, 1])[0]
-            skills, equipment = set(), {"lift"}
-            what = rng.random()
-            if what < 0.08:
-                skills, equipment, level = {"high_voltage"}, {"lift", "high_voltage"}, max(level, 3)
-            elif what < 0.2:
-                skills = {"diagnosis"}
-                level = max(level, 2)
-                equipment = set() if rng.random() < 0.5 else {"lift"}
-            elif what < 0.28:
-                skills, equipment, level = {"alignment"}, {"lift", "alignment_rig"}, min(level, 2)
-            release = rng.randrange(60, 300, 15) if rng.random() < 0.2 else 0
-            due = rng.randrange(360, 541, 30) if rng.random() < 0.6 else None
-            if due is not None:
-                due = max(due, release + 180)
-            job = Job(
-                job_id,
-                rng.randrange(30, 181, 15),
-                level=level,
-                skills=frozenset(skills),
-                equipment=frozenset(equipment),
-                tools=frozenset({rng.choice(tools).id}) if rng.random() < 1 / 6 else frozenset(),
-                release=release,
-                due=due,
-            )
-        day.append(job)
-    # Scale the open work to LOAD of the hours (durations in 5-minute steps).
+
+def _job(job_id: str, rng: random.Random, tools: list[Tool]) -> Job:
+    kind = rng.random()
+    if kind < 0.25:
+        return _express_job(job_id, rng)
+    if kind < 0.35:
+        return _body_job(job_id, rng)
+    return _workshop_job(job_id, rng, tools)
+
+
+def _express_job(job_id: str, rng: random.Random) -> Job:
+    """An express oil service, promised an hour after the car arrives."""
+    release = rng.randrange(0, 420, 10)
+    return Job(
+        job_id,
+        rng.randrange(30, 51, 5),
+        level=1,
+        equipment=frozenset({"lift"}),
+        release=release,
+        due=release + 60,
+        weight=10,
+    )
+
+
+def _body_job(job_id: str, rng: random.Random) -> Job:
+    """Body work on a lift, or body and paint in the paint booth; promised by 17:00."""
+    paint = rng.random() < 0.5
+    return Job(
+        job_id,
+        rng.randrange(90, 211, 15),
+        level=2,
+        skills=frozenset({"body", "paint"} if paint else {"body"}),
+        equipment=frozenset({"paint_booth"} if paint else {"lift"}),
+        due=540,
+        weight=5,
+    )
+
+
+def _workshop_job(job_id: str, rng: random.Random, tools: list[Tool]) -> Job:
+    """Any other job: plain, high-voltage, diagnosis or alignment; some wait for parts,
+    some need a special tool, most are promised."""
+    level = rng.choices([1, 2, 3, 4], weights=[4, 3, 2, 1])[0]
+    skills: set[str] = set()
+    equipment = {"lift"}
+    what = rng.random()
+    if what < 0.08:
+        skills, equipment, level = {"high_voltage"}, {"lift", "high_voltage"}, max(level, 3)
+    elif what < 0.2:
+        skills = {"diagnosis"}
+        level = max(level, 2)
+        equipment = set() if rng.random() < 0.5 else {"lift"}
+    elif what < 0.28:
+        skills, equipment, level = {"alignment"}, {"lift", "alignment_rig"}, min(level, 2)
+    release = rng.randrange(60, 300, 15) if rng.random() < 0.2 else 0
+    due = rng.randrange(360, 541, 30) if rng.random() < 0.6 else None
+    if due is not None:
+        due = max(due, release + 180)
+    return Job(
+        job_id,
+        rng.randrange(30, 181, 15),
+        level=level,
+        skills=frozenset(skills),
+        equipment=frozenset(equipment),
+        tools=frozenset({rng.choice(tools).id}) if rng.random() < 1 / 6 else frozenset(),
+        release=release,
+        due=due,
+    )
+
+
+def _scaled_to_load(day: list[Job], capacity: int) -> list[Job]:
+    """The open work scaled to LOAD of the hours (durations in 5-minute steps, 15-240
+    min); express jobs keep theirs."""
     work = sum(j.duration for j in day)
     scale = LOAD * capacity / work
-    day = [
+    return [
         _with(j, duration=max(15, min(240, 5 * round(j.duration * scale / 5))))
         if j.weight != 10
         else j
         for j in day
     ]
-    # One technician in four is on a job already.
+
+
+def _start_running_jobs(
+    day: list[Job], techs: list[Technician], bays: list[Bay], rng: random.Random
+) -> None:
+    """One technician in four is on a job already: the last jobs of the day become
+    running ones, each on a lift of its own."""
     busy = rng.sample(techs, len(techs) // 4)
     for k, tech in enumerate(busy):
         job = day[-1 - k]
@@ -175,7 +225,6 @@ def generate_day(jobs: int, technicians: int, seed: int):
             running_bay=bay.id,
             remaining=rng.randrange(10, 91, 5),
         )
-    return day, techs, bays, tools
 
 
 def _with(job: Job, **changes) -> Job:
