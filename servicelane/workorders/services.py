@@ -18,6 +18,7 @@ from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.events import record_event
 from servicelane.core.models import Membership, User, Workshop
+from servicelane.core.money import ZERO, percent_of
 from servicelane.core.permissions import Perm
 from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
@@ -939,8 +940,6 @@ def job_remove(*, actor: User, job: Job) -> None:
 
 
 def totals(jobs: Iterable[Job], workshop: Workshop) -> dict[str, Decimal]:
-    from servicelane.core.money import ZERO, percent_of
-
     net = sum((job.net_total() for job in jobs), ZERO)
     vat = percent_of(net, workshop.vat_rate)
     return {"net": net, "vat": vat, "gross": net + vat}
