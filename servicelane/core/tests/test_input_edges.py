@@ -16,6 +16,7 @@ import importlib
 import json
 import os
 import pkgutil
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -122,26 +123,13 @@ class Schema:
             if self.resolve(branch).get("type") != "null":
                 return self.example(branch)
         kind = schema.get("type")
-        fmt = schema.get("format")
         if kind == "object":
             return {name: self.example(prop) for name, prop in schema.get("properties", {}).items()}
         if kind == "array":
             return [self.example(schema.get("items", {}))]
-        if kind == "integer":
-            return max(1, schema.get("minimum", 1))
-        if kind == "number":
-            return 1
-        if kind == "boolean":
-            return True
-        if fmt == "date":
-            return (dt.date.today() + dt.timedelta(days=1)).isoformat()
-        if fmt == "date-time":
-            return (timezone.now() + dt.timedelta(days=1)).replace(microsecond=0).isoformat()
-        if fmt in ("time", "partial-time"):
-            return "10:00"
-        if fmt == "email":
-            return "someone@example.org"
-        return "x"
+        if kind in ("integer", "number", "boolean"):
+            return example_number_or_boolean(kind, schema)
+        return example_text(schema.get("format"))
 
     def leaves(self, schema: dict[str, Any], value: Any, path: tuple = ()) -> list[Any]:
         """(path into the body, type, format) of every scalar field of an example body."""
@@ -176,6 +164,27 @@ class Schema:
         return {}
 
 
+def example_number_or_boolean(kind: str, schema: dict[str, Any]) -> Any:
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1
+    return True
+
+
+def example_text(fmt: str | None) -> str:
+    """A string in the format asked for: dates in the future, where bookings go."""
+    if fmt == "date":
+        return (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    if fmt == "date-time":
+        return (timezone.now() + dt.timedelta(days=1)).replace(microsecond=0).isoformat()
+    if fmt in ("time", "partial-time"):
+        return "10:00"
+    if fmt == "email":
+        return "someone@example.org"
+    return "x"
+
+
 def replaced(body: Any, path: tuple, value: Any) -> Any:
     body = copy.deepcopy(body)
     target = body
@@ -192,9 +201,16 @@ def every_text(body: Any, leaves: list[Any], value: str) -> Any:
     return body
 
 
-def variants(schema: Schema, operation: dict[str, Any], values: dict[str, Any]):
+# (label, url parameters, query, body) of one request.
+Variant = tuple[str, dict[str, Any], dict[str, Any], Any]
+
+
+def variants(
+    schema: Schema, operation: dict[str, Any], values: dict[str, Any]
+) -> Iterator[Variant]:
     """(label, url parameters, query, body) of each request sent to one operation."""
     params = operation.get("parameters", [])
+    # Well-formed values for the path: each variant spoils one thing only.
     path_values = {
         p["name"]: values.get(p["name"], 1 if schema.kind(p["schema"])[0] == "integer" else "x")
         for p in params
@@ -203,60 +219,80 @@ def variants(schema: Schema, operation: dict[str, Any], values: dict[str, Any]):
     query = [p for p in params if p["in"] == "query"]
 
     for p in params:
-        kind, fmt = schema.kind(p["schema"])
-        where = p["in"]
-        name = p["name"]
-        if where == "path":
-            bad = [HUGE, -HUGE] if kind == "integer" else ["%00", "a%00b"]
-            for value in bad:
-                yield f"path {name}={value}", {**path_values, name: value}, {}, None
-        elif kind == "integer":
-            for value in [HUGE, -1, 0] if name == "page" else [HUGE, -HUGE]:
-                yield f"query {name}={value}", path_values, {name: value}, None
-        elif fmt == "date":
-            for value in FAR_DATES:
-                yield f"query {name}={value}", path_values, {name: value}, None
-        elif fmt == "date-time":
-            for value in FAR_DATETIMES:
-                yield f"query {name}={value}", path_values, {name: value}, None
-        elif kind in ("string", "enum", None):
-            yield f"query {name}=NUL", path_values, {name: NUL}, None
+        yield from parameter_variants(schema, p, path_values)
     texts = [p["name"] for p in query if schema.kind(p["schema"]) == ("string", None)]
     if texts:
         yield "query oversize text", path_values, dict.fromkeys(texts, TOO_LONG), None
 
     content = operation.get("requestBody", {}).get("content", {})
     if "application/json" in content:
-        body_schema = content["application/json"]["schema"]
-        body = schema.example(body_schema)
-        leaves = schema.leaves(body_schema, body)
-        for wrong in WRONG_BODIES:
-            yield f"body {wrong}", path_values, {}, ("raw", wrong)
-        yield "body NUL", path_values, {}, every_text(body, leaves, NUL)
-        yield "body surrogate", path_values, {}, every_text(body, leaves, SURROGATE)
-        yield "body oversize text", path_values, {}, every_text(body, leaves, TOO_LONG)
-        yield "body NaN", path_values, {}, ("raw", json.dumps(body)[:-1] + ', "x": NaN}')
-        for path, kind, fmt in leaves:
-            name = ".".join(map(str, path)) or "body"
-            if not path:
-                continue
-            if kind in ("integer", "number"):
-                for value in (HUGE, -HUGE):
-                    yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
-            if kind == "number":
-                yield f"body {name}=9…9", path_values, {}, replaced(body, path, "9" * 10_001)
-                yield f"body {name}=1e400", path_values, {}, ("raw", _raw_1e400(body, path))
-            if fmt == "date":
-                for value in FAR_DATES:
-                    yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
-            if fmt == "date-time":
-                for value in FAR_DATETIMES:
-                    yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
-            if fmt in ("time", "partial-time"):
-                yield f"body {name}=offset", path_values, {}, replaced(body, path, "10:00+02:00")
+        yield from json_body_variants(schema, content["application/json"]["schema"], path_values)
     if "multipart/form-data" in content:
         yield "multipart without boundary", path_values, {}, ("multipart", b"--x\r\n")
         yield "multipart cut short", path_values, {}, ("cut", b"--B\r\nContent-Disposition")
+
+
+def parameter_variants(
+    schema: Schema, p: dict[str, Any], path_values: dict[str, Any]
+) -> Iterator[Variant]:
+    """One path or query parameter at the edges of its type."""
+    kind, fmt = schema.kind(p["schema"])
+    where = p["in"]
+    name = p["name"]
+    if where == "path":
+        bad = [HUGE, -HUGE] if kind == "integer" else ["%00", "a%00b"]
+        for value in bad:
+            yield f"path {name}={value}", {**path_values, name: value}, {}, None
+    elif kind == "integer":
+        for value in [HUGE, -1, 0] if name == "page" else [HUGE, -HUGE]:
+            yield f"query {name}={value}", path_values, {name: value}, None
+    elif fmt == "date":
+        for value in FAR_DATES:
+            yield f"query {name}={value}", path_values, {name: value}, None
+    elif fmt == "date-time":
+        for value in FAR_DATETIMES:
+            yield f"query {name}={value}", path_values, {name: value}, None
+    elif kind in ("string", "enum", None):
+        yield f"query {name}=NUL", path_values, {name: NUL}, None
+
+
+def json_body_variants(
+    schema: Schema, body_schema: dict[str, Any], path_values: dict[str, Any]
+) -> Iterator[Variant]:
+    """Bodies of the wrong JSON type, bad text in every text field, then each field of
+    a well-formed body spoilt on its own."""
+    body = schema.example(body_schema)
+    leaves = schema.leaves(body_schema, body)
+    for wrong in WRONG_BODIES:
+        yield f"body {wrong}", path_values, {}, ("raw", wrong)
+    yield "body NUL", path_values, {}, every_text(body, leaves, NUL)
+    yield "body surrogate", path_values, {}, every_text(body, leaves, SURROGATE)
+    yield "body oversize text", path_values, {}, every_text(body, leaves, TOO_LONG)
+    yield "body NaN", path_values, {}, ("raw", json.dumps(body)[:-1] + ', "x": NaN}')
+    for path, kind, fmt in leaves:
+        if path:  # the body itself is a scalar: the wrong bodies above cover it
+            yield from field_variants(body, path, kind, fmt, path_values)
+
+
+def field_variants(
+    body: Any, path: tuple, kind: str | None, fmt: str | None, path_values: dict[str, Any]
+) -> Iterator[Variant]:
+    """One field of the body at the edges of its type."""
+    name = ".".join(map(str, path)) or "body"
+    if kind in ("integer", "number"):
+        for value in (HUGE, -HUGE):
+            yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
+    if kind == "number":
+        yield f"body {name}=9…9", path_values, {}, replaced(body, path, "9" * 10_001)
+        yield f"body {name}=1e400", path_values, {}, ("raw", _raw_1e400(body, path))
+    if fmt == "date":
+        for value in FAR_DATES:
+            yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
+    if fmt == "date-time":
+        for value in FAR_DATETIMES:
+            yield f"body {name}={value}", path_values, {}, replaced(body, path, value)
+    if fmt in ("time", "partial-time"):
+        yield f"body {name}=offset", path_values, {}, replaced(body, path, "10:00+02:00")
 
 
 def _raw_1e400(body: Any, path: tuple) -> str:
