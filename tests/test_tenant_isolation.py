@@ -16,9 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from servicelane.supply.tests.fixtures import connect, make_centre
 
-from conftest import bearer_client
 from servicelane.api import api
 from servicelane.appointments.choices import Channel
 from servicelane.appointments.models import Appointment, Closure, Lane, OpeningHours, ServiceType
@@ -31,7 +29,7 @@ from servicelane.control.models import Absence, Bay, PlanningRun, Shift
 from servicelane.core.auth import api_token_issue
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.models import ApiToken
-from servicelane.core.tests.factories import NetworkFactory, member, network_staff
+from servicelane.core.tests.factories import NetworkFactory
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.bookings import build_capacity
@@ -43,6 +41,10 @@ from servicelane.store import services as store_services
 from servicelane.store.models import Reservation, StockCount, StockItem, StockMovement
 from servicelane.supply.models import CentreStock, PartOrder, PartOrderLine
 from servicelane.supply.services import part_order_place
+from servicelane.testing.centres import connect, make_centre
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member, network_staff, technician_of
+from servicelane.testing.scenarios import handover_answers, pass_qc
 from servicelane.tools.models import SpecialTool
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
 from servicelane.vehicles.services import vehicle_record_mileage
@@ -58,7 +60,6 @@ from servicelane.workorders.models import (
     QualityCheck,
     RepairOrder,
 )
-from servicelane.workorders.tests.factories import handover_answers, pass_qc, technician_of
 
 SECRET_NAME = "Zwetschgenbaum"
 SECRET_EMAIL = "geheim.kundin@beijing.example"

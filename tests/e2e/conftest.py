@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,13 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+
+from servicelane.core.models import Workshop
+from servicelane.demo.builder import DemoBuilder
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -80,12 +88,6 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-@pytest.fixture
-def fast_passwords(settings) -> None:
-    # Hashing is slow on purpose; the tests only need it to work.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Demo:
     freiburg: object
@@ -106,15 +108,59 @@ def working_morning() -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 30), tzinfo=zone)
 
 
-@pytest.fixture
-def demo(fast_passwords, transactional_db, time_machine) -> Demo:
-    """The demo network, small: workshops FR (German) and BJ (Chinese) with staff, built
-    on a working morning (the clock runs on from there for the rest of the test)."""
-    from servicelane.core.models import Workshop
-    from servicelane.demo.builder import DemoBuilder
+def build_demo() -> dt.datetime:
+    """The demo network, small, built on a working morning; returns the time the build
+    ended (the clock ran on from the morning while it built)."""
+    with time_machine.travel(working_morning(), tick=True):
+        DemoBuilder(scale=0.02, password=PASSWORD, progress=lambda n: None).build()
+        return dt.datetime.now(dt.UTC)
 
-    time_machine.move_to(working_morning(), tick=True)
-    DemoBuilder(scale=0.02, password=PASSWORD, progress=lambda n: None).build()
+
+@dataclass
+class DemoSnapshot:
+    """The database right after the demo was built (a copy held in memory), and the time
+    the build ended. Only on SQLite; elsewhere each test builds the demo again."""
+
+    copy: sqlite3.Connection | None
+    built_at: dt.datetime | None
+
+    def restore(self) -> None:
+        connection.ensure_connection()
+        self.copy.backup(connection.connection)
+        # The content types were made again when the last test's tables were emptied.
+        ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> Iterator[DemoSnapshot]:
+    """The demo is built once for the whole run, on a database of its own making; every
+    test that uses it starts from a copy (its changes are flushed after it, as before)."""
+    if connection.vendor != "sqlite":
+        yield DemoSnapshot(copy=None, built_at=None)
+        return
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        built_at = build_demo()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        call_command("flush", interactive=False, verbosity=0)
+    try:
+        yield DemoSnapshot(copy=copy, built_at=built_at)
+    finally:
+        copy.close()
+
+
+@pytest.fixture
+def demo(demo_snapshot, transactional_db, time_machine) -> Demo:
+    """The demo network, small: workshops FR (German) and BJ (Chinese) with staff, as it
+    stood when its build on a working morning ended (the clock runs on from there for the
+    rest of the test)."""
+    if demo_snapshot.copy is None:
+        time_machine.move_to(build_demo(), tick=True)
+    else:
+        demo_snapshot.restore()
+        time_machine.move_to(demo_snapshot.built_at, tick=True)
     return Demo(freiburg=Workshop.objects.get(code="FR"), beijing=Workshop.objects.get(code="BJ"))
 
 

@@ -1,22 +1,15 @@
-"""Every booking test runs on a known Monday; move on with ``time_machine.move_to``."""
-
-import datetime as dt
+"""Every booking test runs on a known Monday (servicelane.testing.clock); move on with
+``time_machine.move_to``."""
 
 import pytest
 
 from servicelane.appointments.tests.factories import capacity
 
-# Monday 2026-11-23, 07:00 in Freiburg (CET) and 14:00 in Beijing.
-NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 11, 23)
-TUESDAY = dt.date(2026, 11, 24)
-
 
 @pytest.fixture(autouse=True)
-def pinned_now(time_machine):
+def on_monday(pinned_now):
     """Pinned before any other fixture, so users and tokens are made at NOW too."""
-    time_machine.move_to(NOW, tick=False)
-    return NOW
+    return pinned_now
 
 
 @pytest.fixture

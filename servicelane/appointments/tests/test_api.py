@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import bearer_client
 from servicelane.appointments.models import Appointment, AppointmentEvent
-from servicelane.appointments.tests.conftest import TUESDAY
 from servicelane.appointments.tests.factories import UTC, book, capacity, new_vin
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.clock import TUESDAY
 from servicelane.vehicles.models import Vehicle
 
 APPOINTMENTS = "/api/v1/appointments"

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from servicelane.appointments.choices import EventKind
 from servicelane.appointments.links import appointment_from_token, manage_token
 from servicelane.appointments.models import Appointment
-from servicelane.appointments.tests.conftest import TUESDAY
 from servicelane.appointments.tests.factories import UTC, book
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.testing.clock import TUESDAY
 from servicelane.vehicles.models import Ownership, Vehicle, WorkshopVehicle
 from servicelane.vehicles.tests.factories import vehicle_of
 

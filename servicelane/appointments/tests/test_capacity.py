@@ -10,10 +10,10 @@ from servicelane.appointments.choices import LaneKind
 from servicelane.appointments.models import Appointment, Closure
 from servicelane.appointments.selectors import availability, booking_plan, week_plan
 from servicelane.appointments.services import SlotUnavailable, appointment_cancel
-from servicelane.appointments.tests.conftest import TODAY, TUESDAY
 from servicelane.appointments.tests.factories import UTC, book, capacity
 from servicelane.core.tests.factories import WorkshopFactory
 from servicelane.customers.models import Customer
+from servicelane.testing.clock import TODAY, TUESDAY
 from servicelane.vehicles.models import Vehicle
 
 

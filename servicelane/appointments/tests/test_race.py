@@ -16,10 +16,10 @@ from django.test import Client
 
 from servicelane.appointments.models import Appointment
 from servicelane.appointments.services import SlotUnavailable, appointment_book
-from servicelane.appointments.tests.conftest import NOW
 from servicelane.appointments.tests.factories import UTC, book, capacity, new_vin, party
 from servicelane.core.auth import api_token_issue
 from servicelane.core.models import User, Workshop
+from servicelane.testing.clock import NOW
 
 RACERS = 6
 # Tuesday 09:00 in Freiburg; its two bays hold one booking already.

@@ -15,8 +15,8 @@ from servicelane.appointments.links import manage_token
 from servicelane.appointments.models import Appointment, OpeningHours, ServiceType
 from servicelane.appointments.tests.factories import BERLIN, book, capacity, new_vin
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.testing.personas import member
 from servicelane.vehicles.tests.factories import vehicle_of
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,7 @@ from servicelane.billing.services import invoice_issue
 from servicelane.core.models import User, Workshop
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.customers import make_vin
-from servicelane.vehicles.services import vehicle_register
-from servicelane.workorders import services
-from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.tests.factories import (
+from servicelane.testing.scenarios import (
     approve_all,
     pass_qc,
     priced_job,
@@ -20,6 +17,9 @@ from servicelane.workorders.tests.factories import (
     walk_in,
     work_all,
 )
+from servicelane.vehicles.services import vehicle_register
+from servicelane.workorders import services
+from servicelane.workorders.models import RepairOrder
 
 _serials = itertools.count(910_000)
 

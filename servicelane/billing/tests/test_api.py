@@ -2,10 +2,10 @@
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.billing.models import Invoice, Payment
 from servicelane.billing.services import invoice_issue
-from servicelane.workorders.tests.factories import ready_order, walk_in
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.scenarios import ready_order, walk_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from servicelane.appointments.tests.factories import book
 from servicelane.billing.documents import invoice_html, invoice_pdf
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
 from servicelane.billing.tests.factories import ready_with_parts
+from servicelane.testing.scenarios import pass_qc, work_all
 from servicelane.workorders import services as ro_services
-from servicelane.workorders.tests.factories import pass_qc, work_all
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def text_of(html: str) -> str:
 
 
 @pytest.fixture
-def invoice(freiburg, advisor, tech, foreman, catalogue):
+def invoice(freiburg, advisor, tech, foreman, operations):
     ro = ready_with_parts(freiburg, advisor, tech, foreman)
     return invoice_issue(actor=advisor, repair_order=ro)
 

@@ -10,9 +10,9 @@ from django.test import Client
 
 from servicelane.billing.models import Invoice, Payment
 from servicelane.core.auth import api_token_issue
+from servicelane.testing.scenarios import ready_order
 from servicelane.workorders.choices import ROStatus
 from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.tests.factories import ready_order
 
 RACERS = 5
 
@@ -58,7 +58,7 @@ def headers(advisor) -> dict[str, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_invoices_issued_at_once_get_consecutive_numbers_without_gaps(
-    freiburg, advisor, tech, foreman, catalogue, headers
+    freiburg, advisor, tech, foreman, operations, headers
 ):
     _require_file_database()
     orders = [ready_order(freiburg, advisor, tech, foreman) for _ in range(RACERS)]
@@ -74,7 +74,7 @@ def test_invoices_issued_at_once_get_consecutive_numbers_without_gaps(
 
 @pytest.mark.django_db(transaction=True)
 def test_one_order_invoiced_from_several_tills_at_once_is_invoiced_once(
-    freiburg, advisor, tech, foreman, catalogue, headers
+    freiburg, advisor, tech, foreman, operations, headers
 ):
     _require_file_database()
     ro = ready_order(freiburg, advisor, tech, foreman)
@@ -97,7 +97,7 @@ def test_one_order_invoiced_from_several_tills_at_once_is_invoiced_once(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_tills_taking_the_whole_amount_at_once_take_it_once(
-    freiburg, advisor, tech, foreman, cashier, catalogue
+    freiburg, advisor, tech, foreman, cashier, operations
 ):
     _require_file_database()
     ro = ready_order(freiburg, advisor, tech, foreman)

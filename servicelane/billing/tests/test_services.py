@@ -18,16 +18,17 @@ from servicelane.billing.services import (
 )
 from servicelane.billing.tests.factories import ready_with_parts
 from servicelane.core.models import AuditEntry
-from servicelane.workorders import services as ro_services
-from servicelane.workorders.choices import EventKind, JobStatus, ROStatus
-from servicelane.workorders.tests.factories import (
+from servicelane.testing.scenarios import (
     approve_all,
+    handover_answers,
     pass_qc,
     priced_job,
     ready_order,
     walk_in,
     work_all,
 )
+from servicelane.workorders import services as ro_services
+from servicelane.workorders.choices import EventKind, JobStatus, ROStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ UTC = dt.UTC
 
 
 def test_invoice_from_a_ready_order_copies_seller_buyer_car_and_lines(
-    freiburg, advisor, tech, foreman, catalogue
+    freiburg, advisor, tech, foreman, operations
 ):
     ro = ready_with_parts(freiburg, advisor, tech, foreman)
 
@@ -76,7 +77,7 @@ def test_invoice_from_a_ready_order_copies_seller_buyer_car_and_lines(
 
 
 def test_vat_is_the_workshops_19_percent_rounded_to_the_cent(
-    freiburg, advisor, tech, foreman, catalogue
+    freiburg, advisor, tech, foreman, operations
 ):
     ro = ready_with_parts(freiburg, advisor, tech, foreman)
 
@@ -117,7 +118,7 @@ def _parts_only_order(workshop, advisor, tech, foreman, *prices: str):
     ],
 )
 def test_vat_is_rounded_commercially_on_the_net_total(
-    freiburg, advisor, tech, foreman, catalogue, prices, net, vat, gross
+    freiburg, advisor, tech, foreman, operations, prices, net, vat, gross
 ):
     ro = _parts_only_order(freiburg, advisor, tech, foreman, *prices)
 
@@ -131,7 +132,7 @@ def test_vat_is_rounded_commercially_on_the_net_total(
 
 
 def test_only_done_work_is_invoiced_declined_work_is_not(
-    freiburg, advisor, tech, foreman, catalogue
+    freiburg, advisor, tech, foreman, operations
 ):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "BRAKES-FRONT", title="Brakes")
@@ -151,7 +152,7 @@ def test_only_done_work_is_invoiced_declined_work_is_not(
     assert declined.status == JobStatus.DECLINED
 
 
-def test_work_not_yet_done_cannot_be_invoiced(freiburg, advisor, tech, catalogue):
+def test_work_not_yet_done_cannot_be_invoiced(freiburg, advisor, tech, operations):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
     approve_all(ro_services.estimate_send(actor=advisor, repair_order=ro))
@@ -164,7 +165,7 @@ def test_work_not_yet_done_cannot_be_invoiced(freiburg, advisor, tech, catalogue
     assert ro.status == ROStatus.APPROVED
 
 
-def test_unapproved_work_cannot_be_invoiced(freiburg, advisor, catalogue):
+def test_unapproved_work_cannot_be_invoiced(freiburg, advisor, operations):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)  # a draft the customer never saw
 
@@ -175,7 +176,7 @@ def test_unapproved_work_cannot_be_invoiced(freiburg, advisor, catalogue):
 
 
 def test_quality_check_not_finished_refuses_the_invoice(
-    freiburg, advisor, tech, foreman, catalogue
+    freiburg, advisor, tech, foreman, operations
 ):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
@@ -240,7 +241,7 @@ def test_numbers_are_sequential_per_workshop_and_beijing_counts_on_its_own(
 
 
 def test_numbering_starts_again_with_the_calendar_year(
-    freiburg, advisor, tech, foreman, catalogue, time_machine
+    freiburg, advisor, tech, foreman, operations, time_machine
 ):
     december = ready_order(freiburg, advisor, tech, foreman)
     january = ready_order(freiburg, advisor, tech, foreman)
@@ -270,7 +271,7 @@ def test_beijing_starts_its_year_eight_hours_before_freiburg(
     assert bj_invoice.number == "BJ-2027-00001"  # 00:30 on New Year's Day
 
 
-def test_credit_notes_share_the_invoice_sequence(freiburg, advisor, tech, foreman, catalogue):
+def test_credit_notes_share_the_invoice_sequence(freiburg, advisor, tech, foreman, operations):
     first = invoice_issue(actor=advisor, repair_order=ready_order(freiburg, advisor, tech, foreman))
     credit = credit_note_issue(actor=advisor, invoice=first, reason="Wrong customer")
     again = invoice_issue(actor=advisor, repair_order=first.repair_order)
@@ -282,7 +283,7 @@ def test_credit_notes_share_the_invoice_sequence(freiburg, advisor, tech, forema
     ]
 
 
-def test_a_refused_invoice_gives_no_number_away(freiburg, advisor, tech, foreman, catalogue):
+def test_a_refused_invoice_gives_no_number_away(freiburg, advisor, tech, foreman, operations):
     not_ready = walk_in(freiburg, advisor)
     with pytest.raises(ValidationError):
         invoice_issue(actor=advisor, repair_order=not_ready)
@@ -375,7 +376,6 @@ def test_a_technician_cannot_issue_a_credit_note(ready, advisor, tech):
 
 
 def test_a_credit_note_after_handover_leaves_the_order_delivered(ready, advisor):
-    from servicelane.workorders.tests.factories import handover_answers
 
     invoice = invoice_issue(actor=advisor, repair_order=ready)
     ro_services.repair_order_hand_over(
@@ -561,7 +561,7 @@ def test_a_kept_promise_leaves_no_note(freiburg, fr_cap, advisor, tech, foreman,
 
 
 def test_list_filters_by_number_customer_kind_and_state(
-    freiburg, advisor, tech, foreman, cashier, catalogue
+    freiburg, advisor, tech, foreman, cashier, operations
 ):
     paid = invoice_issue(
         actor=advisor,

@@ -3,21 +3,17 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from servicelane.billing.models import Invoice, Payment
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
+from servicelane.core.choices import WorkshopRole
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import ready_order, walk_in
 from servicelane.workorders.choices import ROStatus
-from servicelane.workorders.tests.factories import ready_order, walk_in
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -40,8 +36,6 @@ def test_technician_sees_no_invoice(invoice, tech):
 
 
 def test_another_workshops_invoice_is_not_found(invoice, beijing):
-    from servicelane.core.choices import WorkshopRole
-    from servicelane.core.tests.factories import member
 
     outsider = member(beijing, WorkshopRole.CASHIER, email="cashier@beijing.test")
     client = client_of(outsider)

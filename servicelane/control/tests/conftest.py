@@ -16,18 +16,13 @@ from servicelane.appointments.tests.factories import book, capacity
 from servicelane.control.models import Bay, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
-from servicelane.core.tests.factories import member
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.tools.models import SpecialTool
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import Job, RepairOrder
-from servicelane.workorders.tests.factories import (
-    BERLIN,
-    approve_all,
-    priced_job,
-    walk_in,
-    with_operations,
-)
+from servicelane.workorders.tests.factories import BERLIN, with_operations
 
 # Tuesday 2026-11-24, 08:00 in Freiburg (CET = UTC+1).
 NOW = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC)
@@ -64,11 +59,6 @@ def local(hour: int, minute: int = 0, day: dt.date = TODAY) -> dt.datetime:
 def pinned_now(time_machine):
     time_machine.move_to(NOW, tick=False)
     return NOW
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def technician_with(

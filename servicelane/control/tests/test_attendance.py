@@ -7,59 +7,27 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import bearer_client
 from servicelane.control import services as attendance
 from servicelane.control.efficiency_selectors import Period, efficiency_report
 from servicelane.control.models import Absence, AttendanceEntry, Shift
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
 from servicelane.demo.attendance import build_attendance
 from servicelane.demo.control import build_control
+from servicelane.testing.clients import bearer_client, client_of
+from servicelane.testing.personas import member, technician_of
+from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.workorders import services
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    local,
-    priced_job,
-    technician_of,
-    walk_in,
-)
+from servicelane.workorders.tests.factories import local
 
 MONDAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def monday_morning(time_machine):
     time_machine.move_to(local(2026, 11, 23, 7), tick=False)
-
-
-@pytest.fixture
-def tech(freiburg):
-    return technician_of(freiburg, level=3, email="tech3@freiburg.test", full_name="Tom Technik")
-
-
-@pytest.fixture
-def junior(freiburg):
-    return technician_of(freiburg, level=1, email="junior@freiburg.test", full_name="Jan Junior")
-
-
-@pytest.fixture
-def foreman(freiburg):
-    return member(freiburg, WorkshopRole.FOREMAN, email="foreman@freiburg.test")
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def running_job(workshop, advisor, technician):

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import bearer_client
 from servicelane.control import planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
 from servicelane.control.tests.conftest import TODAY
+from servicelane.testing.clients import bearer_client
 from servicelane.workorders.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from servicelane.control.tests.conftest import (
 )
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services as store_services
+from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.workorders import services as ro_services
-from servicelane.workorders.tests.factories import approve_all, priced_job, walk_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,18 +10,13 @@ from django.test import Client
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
 from servicelane.control.tests.conftest import TODAY, local
+from servicelane.testing.clients import client_of as logged_in
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.models import Job
 
 pytestmark = pytest.mark.django_db
 
 BOARD = "/control/"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def plan_now(client: Client):

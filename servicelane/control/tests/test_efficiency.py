@@ -6,11 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import bearer_client
 from servicelane.control import services as attendance
 from servicelane.control.efficiency_selectors import (
     Figures,
@@ -20,50 +18,25 @@ from servicelane.control.efficiency_selectors import (
 )
 from servicelane.control.efficiency_views import nice_ceiling
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
-from servicelane.workorders import services
-from servicelane.workorders.tests.factories import (
+from servicelane.testing.clients import bearer_client, client_of
+from servicelane.testing.personas import member, technician_of
+from servicelane.testing.scenarios import (
     approve_all,
+    decline_all,
     handover_answers,
-    local,
     priced_job,
-    technician_of,
     walk_in,
 )
+from servicelane.workorders import services
+from servicelane.workorders.tests.factories import local
 
 MONDAY = dt.date(2026, 11, 23)
 SUNDAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def monday_morning(time_machine):
     time_machine.move_to(local(2026, 11, 23, 7), tick=False)
-
-
-@pytest.fixture
-def tech(freiburg):
-    return technician_of(freiburg, level=3, email="tech3@freiburg.test", full_name="Tom Technik")
-
-
-@pytest.fixture
-def junior(freiburg):
-    return technician_of(freiburg, level=1, email="junior@freiburg.test", full_name="Jan Junior")
-
-
-@pytest.fixture
-def foreman(freiburg):
-    return member(freiburg, WorkshopRole.FOREMAN, email="foreman@freiburg.test")
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def approved_brake_job(workshop, advisor):
@@ -238,12 +211,7 @@ def delivered_visit(workshop, advisor, time_machine, checked_in, ready, delivere
     priced_job(ro, advisor)
     estimate = services.estimate_send(actor=advisor, repair_order=ro)
     time_machine.move_to(ready, tick=False)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
+    decline_all(estimate)
     if delivered:
         time_machine.move_to(delivered, tick=False)
         services.repair_order_hand_over(

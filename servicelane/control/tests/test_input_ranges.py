@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from conftest import bearer_client
 from servicelane.control import planning, roster_services
 from servicelane.control.models import Absence, PlanningRun, Shift
+from servicelane.testing.clients import bearer_client
 from servicelane.workorders.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -25,14 +25,15 @@ from servicelane.control.tests.conftest import (
 )
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry
-from servicelane.core.tests.factories import member
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services as store_services
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.tools import services as tools_room
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import Job
-from servicelane.workorders.tests.factories import approve_all, priced_job, walk_in, with_operations
+from servicelane.workorders.tests.factories import with_operations
 
 pytestmark = pytest.mark.django_db
 

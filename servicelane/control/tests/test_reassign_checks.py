@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from servicelane.control import board_services
 from servicelane.control.tests.conftest import approved_walk_in, local
+from servicelane.testing.clients import bearer_client
 from servicelane.tools import services as tools_room
 from servicelane.workorders.models import Job
 
@@ -107,8 +108,6 @@ def test_parts_without_an_arrival_date_do_not_hold_a_job_moved_by_hand(floor, mo
 
 def test_the_api_names_the_start_for_a_taken_tool(floor, two_diagnoses):
     import json
-
-    from conftest import bearer_client
 
     first, second = two_diagnoses
     move(floor, first, floor.senior, 10)

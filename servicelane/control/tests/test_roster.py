@@ -12,7 +12,7 @@ from servicelane.control import roster_services as roster
 from servicelane.control.models import Absence, Bay, Shift
 from servicelane.control.tests.conftest import TODAY, local
 from servicelane.core.models import AuditEntry, Membership
-from servicelane.workorders.tests.factories import technician_of
+from servicelane.testing.personas import technician_of
 
 pytestmark = pytest.mark.django_db
 

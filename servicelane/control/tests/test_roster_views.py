@@ -5,25 +5,17 @@ workshops unseen."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 
-from conftest import bearer_client
 from servicelane.control.models import Absence, Bay, Shift
 from servicelane.control.tests.conftest import TODAY, local
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership
-from servicelane.core.tests.factories import member
-from servicelane.workorders.tests.factories import technician_of
+from servicelane.testing.clients import bearer_client, client_of
+from servicelane.testing.personas import member, technician_of
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/control"
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # ---------------------------------------------------------------- screens

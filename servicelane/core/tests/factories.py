@@ -2,8 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.models import Membership, Network, NetworkMembership, User, Workshop
+from servicelane.core.models import Network, User, Workshop
 
 PASSWORD = "correct-horse-battery"
 
@@ -67,19 +66,3 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
-
-
-def member(workshop: Workshop, *roles: str, **user_fields: object) -> User:
-    """A user holding ``roles`` in ``workshop``."""
-    user = UserFactory(**user_fields)
-    for role in roles or (WorkshopRole.ADVISOR,):
-        Membership.objects.create(user=user, workshop=workshop, role=role)
-    return user
-
-
-def network_staff(
-    network: Network, role: str = NetworkRole.NETWORK_SUPPORT, **fields: object
-) -> User:
-    user = UserFactory(**fields)
-    NetworkMembership.objects.create(user=user, network=network, role=role)
-    return user

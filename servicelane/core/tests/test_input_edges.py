@@ -35,13 +35,13 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 import servicelane
-from conftest import bearer_client
 from servicelane.api import api
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.dates import validate_sane_date
 from servicelane.core.middleware import can_name_a_record
 from servicelane.core.schema_types import LONG_TEXT, MAX_DB_ID, MAX_PAGE, SaneDateTime, text_problem
-from servicelane.core.tests.factories import member, network_staff
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member, network_staff
 from tests.test_tenant_isolation import (  # noqa: F401 - fixtures
     beijing_repair_orders,
     other_world,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member
 
 
 @pytest.fixture

@@ -11,18 +11,13 @@ from django.utils import timezone
 
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import ApiToken
-from servicelane.core.tests.factories import PASSWORD, member
+from servicelane.core.tests.factories import PASSWORD
+from servicelane.testing.personas import member
 
 WORKSHOP_ADDRESS = "198.51.100.7"
 OTHER_ADDRESS = "203.0.113.50"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Hashing is slow on purpose; these tests log in dozens of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def web_login(address: str, email: str, password: str = PASSWORD):

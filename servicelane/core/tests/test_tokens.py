@@ -13,12 +13,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from conftest import bearer_client
 from servicelane.core.auth import api_token_issue
 from servicelane.core.choices import NetworkRole, TokenScope, WorkshopRole
 from servicelane.core.models import ApiToken, AuditEntry, Membership, User
-from servicelane.core.tests.factories import PASSWORD, UserFactory, member, network_staff
+from servicelane.core.tests.factories import PASSWORD, UserFactory
 from servicelane.customers.models import Customer
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member, network_staff
 
 NEW_PASSWORD = "Neues-Passwort-2026!"
 

@@ -36,6 +36,7 @@ from servicelane.core.tests.samples import (
     png_claiming,
     upload,
 )
+from servicelane.workorders.models import Photo, RepairOrder
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "servicelane"
@@ -606,8 +607,6 @@ def test_every_stored_file_gets_a_random_name():
 
 
 def test_a_photo_file_name_from_the_client_never_reaches_the_disk():
-    from servicelane.workorders.models import Photo, RepairOrder
-
     photo = Photo(repair_order=RepairOrder(pk=7, workshop_id=3))
     field = Photo._meta.get_field("image")
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from servicelane.core.middleware import SESSION_WORKSHOP_KEY
-from servicelane.core.tests.factories import network_staff
+from servicelane.testing.personas import network_staff
 
 
 @pytest.mark.django_db

@@ -4,6 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import network_staff
 from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.tests.factories import vehicle_of
 
@@ -99,7 +101,6 @@ def test_an_unknown_filter_value_is_a_400(api):
 
 @pytest.mark.django_db
 def test_a_technician_gets_403_on_customer_data(technician, freiburg):
-    from conftest import bearer_client
 
     customer = CustomerFactory(workshop=freiburg)
     client = bearer_client(technician)
@@ -127,8 +128,6 @@ def test_the_list_costs_the_same_queries_for_5_or_25_customers(api, freiburg):
 
 @pytest.mark.django_db
 def test_network_staff_filter_customers_by_workshop(network, freiburg, beijing):
-    from conftest import bearer_client
-    from servicelane.core.tests.factories import network_staff
 
     CustomerFactory(workshop=freiburg, last_name="Huber")
     CustomerFactory(workshop=beijing, last_name="Wang")

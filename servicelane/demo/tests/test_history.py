@@ -22,26 +22,27 @@ from servicelane.control.efficiency_selectors import Period, efficiency_report
 from servicelane.control.models import AttendanceEntry
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership
-from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory, member
+from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.attendance import build_attendance
 from servicelane.demo.bookings import build_capacity
 from servicelane.demo.control import build_control
 from servicelane.demo.history import build_job_history, settle_todays_work
-from servicelane.vehicles.tests.factories import VehicleTypeFactory, vehicle_of
-from servicelane.workorders import services
-from servicelane.workorders.catalogue import SERVICE_OPERATIONS, ensure_catalogue
-from servicelane.workorders.choices import JobStatus, QCLevel, ROStatus
-from servicelane.workorders.models import ClockEntry, Job, RepairOrder
-from servicelane.workorders.tests.factories import (
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import (
     approve_all,
     handover_answers,
-    local,
     pass_qc,
     priced_job,
     walk_in,
     work_all,
 )
+from servicelane.vehicles.tests.factories import VehicleTypeFactory, vehicle_of
+from servicelane.workorders import services
+from servicelane.workorders.catalogue import SERVICE_OPERATIONS, ensure_catalogue
+from servicelane.workorders.choices import JobStatus, QCLevel, ROStatus
+from servicelane.workorders.models import ClockEntry, Job, RepairOrder
+from servicelane.workorders.tests.factories import local
 
 # Thursday 2026-11-26, 15:00 in Freiburg: last week lies wholly in the history.
 NOW = local(2026, 11, 26, 15)

@@ -1,46 +1,18 @@
-"""Delivered repair orders and their surveys for tests, built through the services."""
+"""Delivered repair orders and their surveys for tests, built through the services from the
+toolkit's scenarios (servicelane.testing.scenarios)."""
 
 import datetime as dt
 from typing import Any
 
 from django.test import TestCase
 
-from servicelane.appointments.tests.conftest import NOW
-from servicelane.billing.services import invoice_issue
 from servicelane.core.models import User, Workshop
 from servicelane.followup.models import Survey
 from servicelane.followup.services import survey_answer
+from servicelane.testing.clock import NOW
+from servicelane.testing.scenarios import declined_order, handover_answers
 from servicelane.workorders import services
 from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.tests.factories import (
-    handover_answers,
-    priced_job,
-    ready_order,
-    walk_in,
-)
-
-
-def declined_visit(workshop: Workshop, advisor: User, **kw: Any) -> RepairOrder:
-    """Ready for pick-up with nothing to invoice: the customer declined the only job."""
-    ro = walk_in(workshop, advisor, **kw)
-    priced_job(ro, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={job.pk: False for job in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
-    ro.refresh_from_db()
-    return ro
-
-
-def invoiced_visit(workshop: Workshop, advisor: User, tech: User, foreman: User) -> RepairOrder:
-    """Brakes done, all three checks passed, invoiced: ready to hand over."""
-    ro = ready_order(workshop, advisor, tech, foreman)
-    invoice_issue(actor=advisor, repair_order=ro)
-    ro.refresh_from_db()
-    return ro
 
 
 def hand_over(ro: RepairOrder, advisor: User, *, send: bool = True) -> Survey:
@@ -67,7 +39,7 @@ def survey_of_visit(
     ``answer`` (satisfaction, recommend[, comment]) is given, answered at once."""
     if delivered is not None:
         time_machine.move_to(delivered, tick=False)
-    survey = hand_over(declined_visit(workshop, advisor), advisor)
+    survey = hand_over(declined_order(workshop, advisor), advisor)
     if answer is not None:
         satisfaction, recommend, *comment = answer
         with TestCase.captureOnCommitCallbacks(execute=True):

@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from servicelane.appointments.tests.conftest import NOW
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.followup.choices import ReminderKind, ReminderStatus
 from servicelane.followup.models import Reminder
 from servicelane.servicebook.catalogue import ensure_maintenance_items
+from servicelane.testing.clock import NOW
+from servicelane.testing.personas import member, network_staff
 from servicelane.vehicles.tests.factories import vehicle_of
 
 pytestmark = pytest.mark.django_db

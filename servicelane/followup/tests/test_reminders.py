@@ -15,6 +15,7 @@ from servicelane.followup.tasks import next_run_after
 from servicelane.servicebook.catalogue import ITEMS, ensure_maintenance_items
 from servicelane.servicebook.choices import EntryKind
 from servicelane.servicebook.services import service_entry_create
+from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.tests.factories import vehicle_of
 
 TODAY = dt.date.today()
@@ -133,7 +134,6 @@ def test_the_reminder_comes_from_the_workshop_that_last_worked_on_the_car(
     bj_owner = CustomerFactory(
         workshop=beijing, consent_reminders=True, language="zh-hans", email="lin@example.cn"
     )
-    from servicelane.vehicles.models import Ownership
 
     Ownership.objects.create(workshop=beijing, vehicle=car, customer=bj_owner, started_on=TODAY)
     run_reminder_batch()

@@ -5,26 +5,16 @@ import datetime as dt
 
 import pytest
 
-from conftest import bearer_client
-from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
+from servicelane.core.choices import NetworkRole
 from servicelane.followup.tests.survey_factories import survey_of_visit
-from servicelane.workorders.tests.conftest import *  # noqa: F403 (pinned time, people)
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import network_staff
 
-pytestmark = pytest.mark.django_db
+# The repair order floor's day (servicelane.testing.clock); photos in a directory of its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now", "media_in_tmp")]
 
 URL = "/api/v1/surveys"
 UTC = dt.UTC
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def manager(freiburg):
-    return member(freiburg, WorkshopRole.MANAGER, email="manager@freiburg.test")
 
 
 @pytest.fixture

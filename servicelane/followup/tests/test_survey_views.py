@@ -8,19 +8,14 @@ from django.core import mail
 from django.test import Client
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
 from servicelane.followup.links import survey_path
 from servicelane.followup.tests.survey_factories import survey_of_visit
-from servicelane.workorders.tests.conftest import *  # noqa: F403 (pinned time, people)
+from servicelane.testing.personas import member, network_staff
 
-pytestmark = pytest.mark.django_db
+# The repair order floor's day (servicelane.testing.clock); photos in a directory of its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now", "media_in_tmp")]
 
 SURVEYS = "/follow-up/surveys/"
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -32,11 +27,6 @@ def survey(freiburg, advisor, time_machine):
 def owner() -> Client:
     """The car owner's phone: no account, an English browser."""
     return Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="198.51.100.23")
-
-
-@pytest.fixture
-def manager(freiburg):
-    return member(freiburg, WorkshopRole.MANAGER, email="manager@freiburg.test", language="en")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
 from servicelane.customers.services import customer_update
 from servicelane.followup.links import survey_from_token, survey_token
 from servicelane.followup.models import Survey
@@ -20,23 +19,15 @@ from servicelane.followup.services import (
     survey_alert_managers,
     survey_answer,
 )
-from servicelane.followup.tests.survey_factories import (
-    declined_visit,
-    hand_over,
-    invoiced_visit,
-    survey_of_visit,
-)
+from servicelane.followup.tests.survey_factories import hand_over, survey_of_visit
+from servicelane.testing.personas import member, network_staff
+from servicelane.testing.scenarios import declined_order, ready_for_handover
 from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.tests.conftest import *  # noqa: F403 (pinned time, people)
 
-pytestmark = pytest.mark.django_db
+# The repair order floor's day (servicelane.testing.clock); photos in a directory of its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now", "media_in_tmp")]
 
 UTC = dt.UTC
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -64,7 +55,7 @@ def answer(survey, satisfaction=5, recommend=10, comment="", ip="192.0.2.10"):
 
 
 def test_handover_sends_the_survey_link_to_the_contact_in_their_language(freiburg, advisor):
-    ro = declined_visit(freiburg, advisor)
+    ro = declined_order(freiburg, advisor)
     mail.outbox.clear()
 
     survey = hand_over(ro, advisor)
@@ -81,7 +72,7 @@ def test_handover_sends_the_survey_link_to_the_contact_in_their_language(freibur
 def test_changing_the_e_mails_after_handover_does_not_redirect_the_survey(
     freiburg, advisor, tech, foreman
 ):
-    ro = invoiced_visit(freiburg, advisor, tech, foreman)
+    ro = ready_for_handover(freiburg, advisor, tech, foreman)
     mail.outbox.clear()
 
     with TestCase.captureOnCommitCallbacks(execute=False) as pending:
@@ -98,7 +89,7 @@ def test_changing_the_e_mails_after_handover_does_not_redirect_the_survey(
 
 
 def test_an_order_without_a_contact_e_mail_gets_a_survey_that_is_not_sent(freiburg, advisor):
-    ro = declined_visit(freiburg, advisor)
+    ro = declined_order(freiburg, advisor)
     RepairOrder.objects.filter(pk=ro.pk).update(contact_email="")
     ro.refresh_from_db()
     mail.outbox.clear()
@@ -256,11 +247,6 @@ def test_nps_is_promoters_minus_detractors_in_whole_percent(
     promoters, detractors, answered, expected
 ):
     assert nps(promoters, detractors, answered) == expected
-
-
-@pytest.fixture
-def manager(freiburg):
-    return member(freiburg, WorkshopRole.MANAGER, email="manager@freiburg.test")
 
 
 def test_two_promoters_a_passive_and_a_detractor_make_an_nps_of_25(

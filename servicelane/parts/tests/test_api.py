@@ -3,10 +3,11 @@ of its number (an old one answers with the current part and the chain), JSON err
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory, member, network_staff
+from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.parts.tests.factories import catalogue_part
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member, network_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -2,19 +2,14 @@
 any form of its number, an old number leading to its successor, a friendly 404."""
 
 import pytest
-from django.test import Client
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory, member, network_staff
+from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.parts.tests.factories import catalogue_part
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member, network_staff
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

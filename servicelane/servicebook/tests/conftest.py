@@ -6,9 +6,6 @@ import datetime as dt
 
 import pytest
 
-from servicelane.appointments.tests.conftest import NOW
-from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.catalogue import ensure_maintenance_items
 from servicelane.servicebook.choices import EntryKind
@@ -20,12 +17,6 @@ TODAY = dt.date(2026, 11, 23)
 PINNED = ("pinned_now", "outbox_in_tmp")
 OWNER_NAME = "Kirschbaumer"
 PLATE = "FR-SB 77"
-
-
-@pytest.fixture
-def pinned_now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
 
 
 @pytest.fixture
@@ -65,21 +56,6 @@ def car(owner, items):
 def plain_car(owner, items):
     """A car without teleservice."""
     return vehicle_of(owner, plate="FR-SB 78", first_registration=dt.date(2021, 5, 1))
-
-
-@pytest.fixture
-def foreman(freiburg):
-    return member(freiburg, WorkshopRole.FOREMAN, email="foreman@freiburg.test")
-
-
-@pytest.fixture
-def cashier(freiburg):
-    return member(freiburg, WorkshopRole.CASHIER, email="cashier@freiburg.test")
-
-
-@pytest.fixture
-def support(network):
-    return network_staff(network, NetworkRole.NETWORK_SUPPORT, email="support@network.test")
 
 
 def write(user, workshop, vehicle, *, kind=EntryKind.SERVICE, **values):

@@ -6,12 +6,14 @@ import json
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import NetworkFactory, member
+from servicelane.core.tests.factories import NetworkFactory
+from servicelane.servicebook.catalogue import ensure_type_intervals
 from servicelane.servicebook.models import ServiceEntry
-from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED, PLATE
-from servicelane.vehicles.tests.factories import VehicleFactory
+from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED, PLATE, write
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member
+from servicelane.vehicles.tests.factories import VehicleFactory, VehicleTypeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
 
@@ -87,7 +89,6 @@ def test_unknown_vins_and_other_networks_cars_are_404(api, items):
 def test_reading_the_book_needs_the_same_queries_however_long_the_history(
     api, advisor, advisor_bj, freiburg, beijing, car, django_assert_max_num_queries
 ):
-    from servicelane.servicebook.tests.conftest import write
 
     write(advisor, freiburg, car)
     api.get(f"/api/v1/service-book/{car.vin}")
@@ -231,8 +232,6 @@ def test_due_items_with_their_basis(api, history, car):
 
 
 def test_the_networks_maintenance_items_with_intervals(api, items):
-    from servicelane.servicebook.catalogue import ensure_type_intervals
-    from servicelane.vehicles.tests.factories import VehicleTypeFactory
 
     electric = VehicleTypeFactory(network=items, model_code="i4-e", fuel_type="electric")
     ensure_type_intervals(electric)

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.links import owner_token
-from servicelane.servicebook.tests.conftest import NOW, OWNER_NAME, PINNED
+from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED
+from servicelane.testing.clock import NOW
 from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.services import vehicle_set_owner
 

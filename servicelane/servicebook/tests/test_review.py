@@ -14,15 +14,12 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import bearer_client
-from servicelane.appointments.tests.conftest import NOW
 from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.core.models import AuditEntry
-from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory, member, network_staff
+from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.servicebook.choices import EntryReviewState, ReviewKind, ReviewStatus
 from servicelane.servicebook.models import EntryReview, ServiceEntry
 from servicelane.servicebook.selectors import (
@@ -38,14 +35,11 @@ from servicelane.servicebook.services import (
     service_entry_dispute,
 )
 from servicelane.servicebook.tests.conftest import PINNED, TODAY, write
+from servicelane.testing.clients import bearer_client, client_of
+from servicelane.testing.clock import NOW
+from servicelane.testing.personas import member, network_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client, path, body):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry
-from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory, member
+from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.catalogue import ensure_maintenance_items
 from servicelane.servicebook.choices import EntryKind, TransferStatus
@@ -21,6 +21,7 @@ from servicelane.servicebook.services import (
     service_entry_create,
     service_entry_retry_transfer,
 )
+from servicelane.testing.personas import member
 from servicelane.vehicles.tests.factories import vehicle_of
 
 TODAY = dt.date.today()

@@ -5,28 +5,23 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from servicelane.billing.services import invoice_issue
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import NetworkFactory, member
+from servicelane.core.tests.factories import NetworkFactory, UserFactory
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.choices import EntryKind, EntrySource, TransferStatus
 from servicelane.servicebook.models import ServiceEntry
 from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED, PLATE, write
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member, technician_of
+from servicelane.testing.scenarios import handover_answers, ready_order
 from servicelane.vehicles.tests.factories import VehicleFactory, vehicle_of
 from servicelane.workorders.services import repair_order_hand_over
-from servicelane.workorders.tests.factories import handover_answers, ready_order, technician_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def book_url(vehicle) -> str:
@@ -468,7 +463,6 @@ def test_the_vehicle_page_links_the_book_and_warranty_is_editable(advisor, car):
 
 
 def test_items_are_configured_in_the_admin_and_entries_only_read_there(history):
-    from servicelane.core.tests.factories import UserFactory
 
     admin_user = UserFactory(is_staff=True, is_superuser=True, email="root@network.test")
     client = client_of(admin_user)

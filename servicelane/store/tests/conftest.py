@@ -1,6 +1,6 @@
-"""The store's people and shelves: a parts clerk and a manager in Freiburg, the test
-catalogue, and helpers that stock parts and put catalogue part lines on repair orders,
-all through the services."""
+"""The store's people and shelves: parts clerks of Freiburg and Beijing, and helpers that
+stock parts and put catalogue part lines on repair orders, all through the services (the
+manager, the catalogue and the customer's approval come from servicelane.testing)."""
 
 from decimal import Decimal
 
@@ -8,15 +8,14 @@ import pytest
 from django.test import Client
 
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
 from servicelane.parts.models import Part
-from servicelane.parts.tests.conftest import catalogue  # noqa: F401
 from servicelane.store import services
 from servicelane.store.models import StockItem
-from servicelane.supply.tests.fixtures import centres  # noqa: F401
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import walk_in
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.models import JobLine, RepairOrder
-from servicelane.workorders.tests.factories import approve_all, walk_in
 
 
 @pytest.fixture
@@ -27,17 +26,6 @@ def clerk(freiburg):
 @pytest.fixture
 def clerk_bj(beijing):
     return member(beijing, WorkshopRole.PARTS_CLERK, email="parts@beijing.test", language="en")
-
-
-@pytest.fixture
-def manager(freiburg):
-    return member(freiburg, WorkshopRole.MANAGER, email="manager@freiburg.test", language="en")
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -81,17 +69,6 @@ def part_line(repair_order: RepairOrder, advisor, part: Part, quantity: int | st
         quantity=quantity,
         unit_price="10.00",
     )
-
-
-def agreed(advisor, *lines: JobLine) -> None:
-    """The customer approves the draft jobs of the lines' orders (estimate sent and
-    signed): only then are their parts issued."""
-    for repair_order in {line.job.repair_order for line in lines}:
-        if repair_order.jobs.filter(status="draft").exists():
-            estimate = ro_services.estimate_send(actor=advisor, repair_order=repair_order)
-            approve_all(estimate)
-    for line in lines:
-        line.job.refresh_from_db()
 
 
 @pytest.fixture

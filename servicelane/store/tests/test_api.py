@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services
 from servicelane.store.models import StockCount, StockItem
-from servicelane.store.tests.conftest import agreed, part_line, stock
+from servicelane.store.tests.conftest import part_line, stock
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member, network_staff
+from servicelane.testing.scenarios import agreed
 
 pytestmark = pytest.mark.django_db
 

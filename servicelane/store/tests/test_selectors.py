@@ -12,7 +12,7 @@ from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import selectors, services
 from servicelane.store.tests.conftest import part_line, stock
 from servicelane.supply.services import part_order_place
-from servicelane.workorders.tests.factories import walk_in
+from servicelane.testing.scenarios import walk_in
 
 pytestmark = pytest.mark.django_db
 

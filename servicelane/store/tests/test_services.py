@@ -16,13 +16,11 @@ from servicelane.store.models import (
     StockItem,
     StockMovement,
 )
-from servicelane.store.tests.conftest import agreed, part_line, stock
+from servicelane.store.tests.conftest import part_line, stock
+from servicelane.testing.refusals import refusal
+from servicelane.testing.scenarios import agreed
 
 pytestmark = pytest.mark.django_db
-
-
-def refusal(excinfo: pytest.ExceptionInfo) -> str:
-    return " ".join(excinfo.value.messages)
 
 
 def ledger_sum(item: StockItem) -> Decimal:

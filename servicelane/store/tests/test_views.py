@@ -7,11 +7,13 @@ import pytest
 
 from servicelane.core.choices import NetworkRole
 from servicelane.core.middleware import SESSION_WORKSHOP_KEY
-from servicelane.core.tests.factories import network_staff
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services
 from servicelane.store.models import StockCount, StockItem, StockMovement
-from servicelane.store.tests.conftest import agreed, client_of, part_line, stock
+from servicelane.store.tests.conftest import part_line, stock
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import network_staff
+from servicelane.testing.scenarios import agreed
 
 pytestmark = pytest.mark.django_db
 

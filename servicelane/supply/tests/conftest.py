@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
-from servicelane.parts.tests.conftest import catalogue  # noqa: F401
-from servicelane.supply.tests.fixtures import centres  # noqa: F401
-from servicelane.workorders.tests.factories import walk_in
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member, network_staff
+from servicelane.testing.scenarios import walk_in
+from servicelane.workorders import services as ro_services
 
 SHANGHAI_TZ = ZoneInfo("Asia/Shanghai")
 # Tuesday 10 March 2026, 10:00 in Beijing: a working day, before every cut-off.
@@ -39,12 +39,6 @@ def support_staff(network):
     return network_staff(network, NetworkRole.NETWORK_SUPPORT, email="support@network.test")
 
 
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def clerk_client(clerk) -> Client:
     return client_of(clerk)
@@ -69,8 +63,6 @@ def repair_order(beijing, advisor_bj, morning):
 
 def part_line(repair_order, advisor, part, quantity=1):
     """A catalogue part line on a new job of the repair order."""
-    from servicelane.workorders import services as ro_services
-
     job = ro_services.job_add(actor=advisor, repair_order=repair_order, title="Oil service")
     return ro_services.job_line_add(
         actor=advisor, job=job, kind="part", code=part.number, quantity=quantity

@@ -4,13 +4,13 @@ and stock; errors are JSON with the reason and 4xx."""
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
 from servicelane.store import services as store
 from servicelane.supply import services
 from servicelane.supply.models import CentreStock, PartOrder
 from servicelane.supply.tests.conftest import part_line
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member
 
 pytestmark = pytest.mark.django_db
 

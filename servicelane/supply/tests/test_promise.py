@@ -15,7 +15,6 @@ from servicelane.supply.choices import OrderKind
 from servicelane.supply.models import CentreClosedDay
 from servicelane.supply.promise import PICK_TIME, CentreCalendar, arrival_at, ready_at
 from servicelane.supply.selectors import centre_calendar
-from servicelane.supply.tests.fixtures import centres  # noqa: F401
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YEARS = (2026, 2027, 2028)

@@ -6,13 +6,15 @@ import pytest
 from django.urls import reverse
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import NetworkFactory, member, network_staff
+from servicelane.core.tests.factories import NetworkFactory
 from servicelane.store import services as store
 from servicelane.store.models import StockMovement
 from servicelane.supply import services
 from servicelane.supply.choices import LineStatus
 from servicelane.supply.models import CentreStock, PartOrder
-from servicelane.supply.tests.conftest import client_of, part_line
+from servicelane.supply.tests.conftest import part_line
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member, network_staff
 
 pytestmark = pytest.mark.django_db
 

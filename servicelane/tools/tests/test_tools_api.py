@@ -5,13 +5,12 @@ import datetime as dt
 
 import pytest
 
-from conftest import bearer_client
 from servicelane.control.tests.conftest import OVERDUE_TOOL
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member, technician_of
 from servicelane.tools import services
 from servicelane.tools.models import SpecialTool
-from servicelane.workorders.tests.factories import technician_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from conftest import bearer_client
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry
-from servicelane.core.tests.factories import member
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.personas import member
 from servicelane.tools import services
 from servicelane.tools.choices import ToolState
 from servicelane.tools.models import SpecialTool

@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from servicelane.control.tests.conftest import OVERDUE_TOOL, TODAY
 from servicelane.control.tool_jobs import tools_for_jobs
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.personas import member, technician_of
 from servicelane.tools import services
 from servicelane.tools.choices import ToolMovementKind, ToolState
 from servicelane.tools.models import SpecialTool, ToolMovement
-from servicelane.workorders.tests.factories import technician_of
 
 pytestmark = pytest.mark.django_db
 

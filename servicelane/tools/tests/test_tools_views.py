@@ -5,26 +5,19 @@ tools room's state changes; who may see and do what."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from servicelane.control.tests.conftest import OVERDUE_TOOL
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import member, technician_of
 from servicelane.tools import services
 from servicelane.tools.choices import ToolState
 from servicelane.tools.models import SpecialTool, ToolMovement
-from servicelane.workorders.tests.factories import technician_of
 
 pytestmark = pytest.mark.django_db
 
 ICOM = "ICOM-NEXT"
 HV_KIT = "83 30 2 447 478"
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def hv_kit(floor) -> SpecialTool:

@@ -10,12 +10,21 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from conftest import bearer_client
 from servicelane.appointments.models import Appointment
-from servicelane.appointments.tests.conftest import NOW
 from servicelane.appointments.tests.factories import book
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.clock import NOW
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import (
+    approve_all,
+    handover_answers,
+    pass_qc,
+    priced_job,
+    tick_all,
+    walk_in,
+    work_all,
+)
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
@@ -34,15 +43,6 @@ from servicelane.workorders.models import (
     Photo,
     QualityCheck,
     RepairOrder,
-)
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    handover_answers,
-    pass_qc,
-    priced_job,
-    tick_all,
-    walk_in,
-    work_all,
 )
 
 RO = "/api/v1/repair-orders"
@@ -98,7 +98,7 @@ def approved(workshop, advisor, *titles: str) -> RepairOrder:
 
 @pytest.mark.django_db
 def test_a_walk_in_goes_from_reception_to_handover_through_the_api(
-    api, advisor, freiburg, catalogue, tech, foreman
+    api, advisor, freiburg, operations, tech, foreman
 ):
     customer = post(
         api,
@@ -519,7 +519,7 @@ def test_a_technician_below_the_jobs_level_is_refused(api, advisor, freiburg, ju
 
 @pytest.mark.django_db
 def test_a_technician_cannot_reach_another_workshops_order(
-    freiburg, beijing, advisor_bj, tech, catalogue
+    freiburg, beijing, advisor_bj, tech, operations
 ):
     ro = approved(beijing, advisor_bj, "刹车")
     job = ro.jobs.get()
@@ -750,7 +750,7 @@ def test_a_completion_time_without_offset_is_the_workshops_local_time(api, advis
 
 
 @pytest.mark.django_db
-def test_checklists_and_operations_come_from_the_network(api, freiburg, catalogue):
+def test_checklists_and_operations_come_from_the_network(api, freiburg, operations):
     kinds = {c["kind"] for c in api.get("/api/v1/checklists").json()}
     brakes = api.get("/api/v1/labour-operations", {"q": "brake"}).json()
 
@@ -816,7 +816,7 @@ def test_the_list_costs_the_same_queries_for_3_or_12_orders(
 
 @pytest.mark.django_db
 def test_the_detail_costs_the_same_queries_for_1_or_6_jobs(
-    api, advisor, freiburg, catalogue, tech, foreman, django_assert_max_num_queries
+    api, advisor, freiburg, operations, tech, foreman, django_assert_max_num_queries
 ):
     quick = checklist(api, "quick")
 

@@ -11,6 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from servicelane.testing.clients import client_of
+from servicelane.testing.personas import technician_of
+from servicelane.testing.scenarios import (
+    approve_all,
+    priced_job,
+    ready_order,
+    tick_all,
+    walk_in,
+    work_all,
+)
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
@@ -20,26 +30,11 @@ from servicelane.workorders.choices import (
     ROStatus,
 )
 from servicelane.workorders.models import ClockEntry, Job, Photo, QualityCheck, RepairOrder
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    priced_job,
-    ready_order,
-    technician_of,
-    tick_all,
-    walk_in,
-    work_all,
-)
 
 pytestmark = pytest.mark.django_db
 
 
 CONCERNS = "Squeaks when braking\nOnly in the morning"
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def approved_order(workshop, advisor, *titles: str, concerns: str = "") -> RepairOrder:

@@ -11,19 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import walk_in
 from servicelane.workorders import services
 from servicelane.workorders.choices import CbsStatus, EventKind
 from servicelane.workorders.models import CbsItem, Photo
-from servicelane.workorders.tests.factories import walk_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # The test order is checked in on 2026-11-23 at 42,000 km.

@@ -18,17 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from servicelane.appointments.tests.conftest import NOW
 from servicelane.appointments.tests.factories import BERLIN, book
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.customers import make_vin
-from servicelane.vehicles.services import vehicle_register
-from servicelane.workorders import services
-from servicelane.workorders.catalogue import ensure_catalogue
-from servicelane.workorders.choices import EstimateStatus, JobStatus, ROStatus
-from servicelane.workorders.links import estimate_token, progress_token
-from servicelane.workorders.models import Estimate, Job, Photo, RepairOrder
-from servicelane.workorders.tests.factories import (
+from servicelane.testing.clock import NOW
+from servicelane.testing.scenarios import (
     approve_all,
     handover_answers,
     pass_qc,
@@ -36,6 +30,12 @@ from servicelane.workorders.tests.factories import (
     walk_in,
     work_all,
 )
+from servicelane.vehicles.services import vehicle_register
+from servicelane.workorders import services
+from servicelane.workorders.catalogue import ensure_catalogue
+from servicelane.workorders.choices import EstimateStatus, JobStatus, ROStatus
+from servicelane.workorders.links import estimate_token, progress_token
+from servicelane.workorders.models import Estimate, Job, Photo, RepairOrder
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from servicelane.testing.refusals import refusal
+from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     EstimateStatus,
@@ -18,24 +20,13 @@ from servicelane.workorders.choices import (
     ROStatus,
 )
 from servicelane.workorders.models import Job, JobLine
-from servicelane.workorders.tests.factories import approve_all, priced_job, walk_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def ro(freiburg, advisor):
     return walk_in(freiburg, advisor)
-
-
-def refusal(excinfo: pytest.ExceptionInfo) -> str:
-    return " ".join(excinfo.value.messages)
 
 
 def answer(estimate, signed_name="Eva Kundin", ip="192.0.2.7", **by_title: bool):

@@ -4,14 +4,13 @@ at handover, and what the service book and the survey will use, frozen at delive
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from servicelane.billing.services import invoice_issue
 from servicelane.customers.services import customer_update
-from servicelane.vehicles.choices import MileageSource
-from servicelane.vehicles.models import MileageReading
-from servicelane.workorders import services
-from servicelane.workorders.choices import ChecklistKind, EventKind, ROStatus
-from servicelane.workorders.models import Handover
-from servicelane.workorders.tests.factories import (
+from servicelane.servicebook.selectors import entries_of, service_book_vehicle
+from servicelane.servicebook.services import entries_from_handover
+from servicelane.testing.scenarios import (
     approve_all,
+    declined_order,
     handover_answers,
     pass_qc,
     priced_job,
@@ -19,29 +18,19 @@ from servicelane.workorders.tests.factories import (
     walk_in,
     work_all,
 )
+from servicelane.vehicles.choices import MileageSource
+from servicelane.vehicles.models import MileageReading
+from servicelane.workorders import services
+from servicelane.workorders.choices import ChecklistKind, EventKind, ROStatus
+from servicelane.workorders.models import Handover
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def ro(freiburg, advisor):
     """Ready with nothing to invoice: the customer declined the only job."""
-    ro = walk_in(freiburg, advisor, mileage=42_000)
-    priced_job(ro, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
-    ro.refresh_from_db()
+    ro = declined_order(freiburg, advisor, mileage=42_000)
     assert ro.status == ROStatus.READY
     return ro
 
@@ -57,11 +46,6 @@ def hand_over(ro, actor, **kw) -> Handover:
 
 
 def issue_invoice(actor, ro):
-    """Billing's own service; the one test needing it is skipped where billing has none."""
-    billing = pytest.importorskip("servicelane.billing.services")
-    invoice_issue = getattr(billing, "invoice_issue", None)
-    if invoice_issue is None:
-        pytest.skip("billing cannot issue invoices yet")
     return invoice_issue(actor=actor, repair_order=ro)
 
 
@@ -209,8 +193,6 @@ def test_after_the_invoice_the_service_book_items_and_the_work_done_are_recorded
 def test_the_delivered_order_writes_the_network_service_book_once(
     freiburg, advisor, advisor_bj, tech, foreman
 ):
-    from servicelane.servicebook.selectors import entries_of, service_book_vehicle
-    from servicelane.servicebook.services import entries_from_handover
 
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "OIL-SERVICE", "MICRO-FILTER", title="Oil service")

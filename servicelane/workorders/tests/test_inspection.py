@@ -12,7 +12,8 @@ from PIL import Image
 
 from servicelane.appointments.tests.factories import book
 from servicelane.core.choices import QualificationLevel, WorkshopRole
-from servicelane.core.tests.factories import member
+from servicelane.testing.personas import member
+from servicelane.testing.scenarios import walk_in
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     ChecklistKind,
@@ -23,15 +24,8 @@ from servicelane.workorders.choices import (
     ROStatus,
 )
 from servicelane.workorders.models import ChecklistTemplate, Inspection, InspectionResult
-from servicelane.workorders.tests.factories import walk_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -40,8 +34,8 @@ def ro(freiburg, advisor):
 
 
 @pytest.fixture
-def quick(catalogue):
-    return ChecklistTemplate.objects.get(network=catalogue, kind=ChecklistKind.QUICK)
+def quick(operations):
+    return ChecklistTemplate.objects.get(network=operations, kind=ChecklistKind.QUICK)
 
 
 def rated(template: ChecklistTemplate, **by_text: tuple[str, str]) -> dict[int, dict]:
@@ -211,8 +205,8 @@ def test_a_photo_not_taken_of_this_car_cannot_be_attached(
     assert not Inspection.objects.exists()
 
 
-def test_a_quality_check_sheet_is_not_an_inspection(ro, tech, catalogue):
-    qc = ChecklistTemplate.objects.get(network=catalogue, kind=ChecklistKind.QC_FOREMAN)
+def test_a_quality_check_sheet_is_not_an_inspection(ro, tech, operations):
+    qc = ChecklistTemplate.objects.get(network=operations, kind=ChecklistKind.QC_FOREMAN)
 
     with pytest.raises(ValidationError) as exc:
         services.inspection_record(actor=tech, repair_order=ro, template=qc, results=rated(qc))
@@ -231,9 +225,9 @@ def test_a_cashier_cannot_record_an_inspection(ro, quick, freiburg):
     assert not Inspection.objects.exists()
 
 
-def test_a_second_sheet_later_adds_its_findings_and_the_status_stays(ro, tech, quick, catalogue):
+def test_a_second_sheet_later_adds_its_findings_and_the_status_stays(ro, tech, quick, operations):
     services.inspection_record(actor=tech, repair_order=ro, template=quick, results=rated(quick))
-    detailed = ChecklistTemplate.objects.get(network=catalogue, kind=ChecklistKind.DETAILED)
+    detailed = ChecklistTemplate.objects.get(network=operations, kind=ChecklistKind.DETAILED)
 
     services.inspection_record(
         actor=tech,

@@ -8,24 +8,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from servicelane.appointments.tests.conftest import NOW
+from servicelane.testing.clock import NOW
+from servicelane.testing.personas import technician_of
+from servicelane.testing.refusals import refusal
+from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.workorders import selectors, services
 from servicelane.workorders.choices import EventKind, JobStatus, ROStatus
 from servicelane.workorders.models import ClockEntry
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    priced_job,
-    technician_of,
-    walk_in,
-)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -47,10 +38,6 @@ def brakes(ro):
 @pytest.fixture
 def wipers(ro):
     return ro.jobs.get(title="Wipers")
-
-
-def refusal(excinfo: pytest.ExceptionInfo) -> str:
-    return " ".join(excinfo.value.messages)
 
 
 def running(technician) -> list[ClockEntry]:

@@ -27,12 +27,6 @@ RACERS = 6
 _rng = random.Random(23)
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cars(freiburg, advisor):
     """Customers, each with a car, waiting at the counter: (customer id, vehicle id)."""

@@ -5,22 +5,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.tests.factories import member, network_staff
 
 # The parts catalogue's fixture, in place of the labour catalogue's of this folder.
-from servicelane.parts.tests.conftest import catalogue  # noqa: F401
 from servicelane.store.choices import MovementKind, ReservationStatus
 from servicelane.store.models import StockItem
 from servicelane.store.services import stock_count_record
-from servicelane.store.tests.conftest import agreed
 from servicelane.supply.services import centre_ship, goods_receipt_book, part_order_place
-from servicelane.supply.tests.fixtures import centres  # noqa: F401
+from servicelane.testing.clients import client_of as client_for
+from servicelane.testing.personas import member, network_staff
+from servicelane.testing.scenarios import agreed, approve_all, walk_in
 from servicelane.workorders import services
 from servicelane.workorders.choices import LineKind
-from servicelane.workorders.tests.factories import approve_all, walk_in
 
 
 @pytest.fixture
@@ -39,12 +36,6 @@ def filter_line(order, advisor_bj, catalogue):
     return services.job_line_add(
         actor=advisor_bj, job=job, kind=LineKind.PART, code="11-42-7 566 327", quantity=2
     )
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_an_old_number_adds_the_current_part_at_its_list_price_named_in_the_customers_language(

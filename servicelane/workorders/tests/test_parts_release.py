@@ -7,31 +7,29 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
-from conftest import bearer_client
 from servicelane.billing.services import invoice_issue
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.tests.factories import member
 
 # The parts catalogue's fixture, in place of the labour catalogue's of this folder.
-from servicelane.parts.tests.conftest import catalogue  # noqa: F401
 from servicelane.store import services as store
 from servicelane.store.choices import MovementKind, ReservationStatus
 from servicelane.store.models import Reservation, StockItem, StockMovement
 from servicelane.supply.services import part_order_place
-from servicelane.store.tests.conftest import agreed
-from servicelane.supply.tests.fixtures import centres  # noqa: F401
-from servicelane.workorders import services
-from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
-from servicelane.workorders.models import Job, JobLine
-from servicelane.workorders.tests.factories import (
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.clients import client_of as client_for
+from servicelane.testing.personas import member, technician_of
+from servicelane.testing.scenarios import (
+    agreed,
+    decline_all,
     handover_answers,
     pass_qc,
-    technician_of,
     walk_in,
     work_all,
 )
+from servicelane.workorders import services
+from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
+from servicelane.workorders.models import Job, JobLine
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +75,6 @@ def status_of(line: JobLine) -> str:
     return Reservation.objects.filter(job_line_id=line.pk).latest("id").status
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 # ---------------------------------------------------------------- issue needs approval
 
 
@@ -112,12 +104,7 @@ def test_a_declined_jobs_part_is_not_reserved(order, advisor_bj, clerk, catalogu
     in_store(order, clerk, catalogue, 3)
     line = filter_line(order, advisor_bj)
     estimate = services.estimate_send(actor=advisor_bj, repair_order=order)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
+    decline_all(estimate)
     line.refresh_from_db()
 
     with pytest.raises(ValidationError) as excinfo:
@@ -139,12 +126,7 @@ def test_declining_a_job_frees_the_parts_held_for_it_for_the_next_order(
     assert (status_of(line), status_of(waiting)) == ("held", "waiting")
 
     estimate = services.estimate_send(actor=advisor_bj, repair_order=order)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
+    decline_all(estimate)
 
     assert status_of(line) == ReservationStatus.CANCELLED
     assert status_of(waiting) == ReservationStatus.HELD  # the filter went to the next car
@@ -345,7 +327,6 @@ def test_the_api_shows_a_job_waiting_for_parts_with_the_expected_arrival(
 def test_the_technicians_jobs_show_the_wait_in_flat_queries(
     beijing, advisor_bj, clerk, centres, catalogue, django_assert_max_num_queries
 ):
-    from servicelane.workorders.tests.factories import technician_of
 
     technician = technician_of(beijing, level=3, email="tech@beijing.test")
     api = bearer_client(technician)

@@ -2,13 +2,13 @@
 is not a JPEG, PNG or WebP with 400 on the field, and keeps nothing of it."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import bearer_client
 from servicelane.core.tests.samples import PHOTO_FORMATS, REFUSED, picture, upload
+from servicelane.testing.clients import bearer_client
+from servicelane.testing.clients import client_of as logged_in
+from servicelane.testing.scenarios import walk_in
 from servicelane.workorders.models import Photo, RepairOrderEvent
-from servicelane.workorders.tests.factories import walk_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +19,6 @@ EMPTY = "The submitted file is empty."
 
 def form_refusal(name: str) -> list[str]:
     return [EMPTY if name == "empty" else REFUSAL]
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def nothing_kept() -> bool:

@@ -9,27 +9,15 @@ import pytest
 
 from servicelane.appointments.tests.factories import book
 from servicelane.core.models import AuditEntry
+from servicelane.testing.scenarios import approve_all, pass_qc, priced_job, ready_order, work_all
 from servicelane.workorders import services
 from servicelane.workorders.choices import EventKind, JobSource, LineKind, ROStatus
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    local,
-    pass_qc,
-    priced_job,
-    ready_order,
-    work_all,
-)
+from servicelane.workorders.tests.factories import local
 
 pytestmark = pytest.mark.django_db
 
 # Express oil service: one hour promised, bookable from the next day on.
 TUESDAY_NINE = dt.datetime(2026, 11, 24, 9, 0)
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -5,6 +5,15 @@ again; the car is handed over only after all three pass."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from servicelane.testing.refusals import refusal
+from servicelane.testing.scenarios import (
+    approve_all,
+    handover_answers,
+    priced_job,
+    tick_all,
+    walk_in,
+    work_all,
+)
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
@@ -15,24 +24,10 @@ from servicelane.workorders.choices import (
 )
 from servicelane.workorders.models import QualityCheck
 from servicelane.workorders.selectors import qc_queue_for_user
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    handover_answers,
-    priced_job,
-    tick_all,
-    walk_in,
-    work_all,
-)
 
 pytestmark = pytest.mark.django_db
 
 T, F, A = QCLevel.TECHNICIAN, QCLevel.FOREMAN, QCLevel.ADVISOR
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -59,10 +54,6 @@ def check(ro, people, level, passed=True, **kw):
     return services.quality_check_record(
         actor=people[level], repair_order=ro, level=level, passed=passed, **kw
     )
-
-
-def refusal(excinfo: pytest.ExceptionInfo) -> str:
-    return " ".join(excinfo.value.messages)
 
 
 def status_of(ro) -> str:

@@ -12,6 +12,8 @@ from servicelane.appointments.services import appointment_cancel
 from servicelane.appointments.tests.factories import book
 from servicelane.core.models import AuditEntry, Counter
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.testing.refusals import refusal
+from servicelane.testing.scenarios import handover_answers, priced_job, walk_in
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading
 from servicelane.workorders import services
@@ -23,22 +25,11 @@ from servicelane.workorders.choices import (
     ROStatus,
 )
 from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.tests.factories import handover_answers, priced_job, walk_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 NINE_TODAY = dt.datetime(2026, 11, 23, 9, 0)  # Monday 09:00 in Freiburg
-
-
-def refusal(excinfo: pytest.ExceptionInfo) -> str:
-    return " ".join(excinfo.value.messages)
 
 
 def check_in(ro: RepairOrder, advisor, **kw) -> RepairOrder:

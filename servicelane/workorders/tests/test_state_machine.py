@@ -5,6 +5,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from servicelane.core.models import AuditEntry
+from servicelane.testing.refusals import refusal
+from servicelane.testing.scenarios import (
+    approve_all,
+    decline_all,
+    handover_answers,
+    priced_job,
+    ready_order,
+    walk_in,
+    work_all,
+)
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     OPEN_STATUSES,
@@ -15,22 +25,8 @@ from servicelane.workorders.choices import (
     ROStatus,
 )
 from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.tests.factories import (
-    approve_all,
-    handover_answers,
-    priced_job,
-    ready_order,
-    walk_in,
-    work_all,
-)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The people of a workshop floor are made for every test; nobody here logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 S = ROStatus
@@ -41,10 +37,6 @@ def statuses_on_timeline(ro: RepairOrder) -> list[tuple[str, str]]:
         (e.data["from"], e.data["to"])
         for e in ro.events.filter(kind=EventKind.STATUS).order_by("at", "id")
     ]
-
-
-def refusal(excinfo: pytest.ExceptionInfo) -> str:
-    return " ".join(excinfo.value.messages)
 
 
 # ---------------------------------------------------------------- the table
@@ -107,12 +99,7 @@ def test_a_car_whose_customer_declines_everything_is_ready_and_can_be_delivered(
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
     estimate = services.estimate_send(actor=advisor, repair_order=ro)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
+    decline_all(estimate)
     services.repair_order_hand_over(
         actor=advisor,
         repair_order=ro,
@@ -194,12 +181,7 @@ def test_a_delivered_order_cannot_be_cancelled(freiburg, advisor):
     # Nothing to do: ready at once, handed back.
     priced_job(ro, advisor)
     estimate = services.estimate_send(actor=advisor, repair_order=ro)
-    services.estimate_answer(
-        estimate=estimate,
-        decisions={j.pk: False for j in estimate.jobs.all()},
-        signed_name="Eva Kundin",
-        ip=None,
-    )
+    decline_all(estimate)
     services.repair_order_hand_over(
         actor=advisor,
         repair_order=ro,

@@ -14,6 +14,15 @@ from PIL import Image
 from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.tests.factories import book
 from servicelane.customers.tests.factories import CustomerFactory
+from servicelane.testing.clients import client_of
+from servicelane.testing.scenarios import (
+    approve_all,
+    handover_answers,
+    priced_job,
+    ready_order,
+    walk_in,
+    work_all,
+)
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     ChecklistKind,
@@ -31,30 +40,11 @@ from servicelane.workorders.models import (
     Photo,
     RepairOrder,
 )
-from servicelane.workorders.tests.factories import (
-    BERLIN,
-    approve_all,
-    handover_answers,
-    priced_job,
-    ready_order,
-    walk_in,
-    work_all,
-)
+from servicelane.workorders.tests.factories import BERLIN
 
 pytestmark = pytest.mark.django_db
 
 NINE_TODAY = dt.datetime(2026, 11, 23, 9, 0)  # Monday 09:00 in Freiburg
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def detail_url(ro: RepairOrder, tab: str = "") -> str:

@@ -1,6 +1,6 @@
-"""Distribution centres for tests: Beijing (home of the Beijing workshop), Shanghai and
-Foshan, opening 08:00 to 20:00 Beijing time with the demo's cut-offs, and a helper that
-puts stock on their shelves."""
+"""The network's distribution centres for tests: Beijing (home of the Beijing workshop),
+Shanghai and Foshan, opening 08:00 to 20:00 Beijing time with the demo's cut-offs, and a
+helper that puts stock on their shelves."""
 
 import datetime as dt
 from dataclasses import dataclass
