@@ -57,7 +57,7 @@ def _estimate_arrivals(workshop: Workshop, short: list[LineAvailability]) -> Non
         ):
             latest[planned.position] = planned
     for position, availability in enumerate(short, 1):
-        planned = latest.get(position)
-        if planned is not None:
-            availability.arrival = planned.promised_at
-            availability.arrival_from = planned.centre.name if planned.centre else ""
+        chosen = latest.get(position)
+        if chosen is not None:
+            availability.arrival = chosen.promised_at
+            availability.arrival_from = chosen.centre.name if chosen.centre else ""

@@ -14,7 +14,7 @@ from servicelane.supply.selectors import stock_per_centre, store_figures
 
 def _store(request: HttpRequest, part: Part) -> dict[str, Any] | None:
     """The current workshop's stock of the part, with what is on order."""
-    workshop = request.workshop
+    workshop = getattr(request, "workshop", None)
     access = access_for(request.user)
     if (
         workshop is None
