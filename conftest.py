@@ -13,4 +13,5 @@ pytest_plugins = [
     "servicelane.testing.clock",
     "servicelane.testing.catalogue",
     "servicelane.testing.centres",
+    "servicelane.testing.floor",
 ]

@@ -12,6 +12,7 @@ from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.clock import TUESDAY
+from servicelane.testing.refusals import assert_refused
 from servicelane.vehicles.models import Vehicle
 
 APPOINTMENTS = "/api/v1/appointments"
@@ -204,8 +205,7 @@ def test_a_technician_may_not_book_or_see_bookings(technician, fr_cap):
 
     response = post_booking(client)
 
-    assert response.status_code == 403
-    assert response.json()["detail"]
+    assert_refused(response, 403)
     assert client.get(APPOINTMENTS).json()["count"] == 0
     assert not Appointment.objects.exists()
 

@@ -5,6 +5,7 @@ import pytest
 from servicelane.billing.models import Invoice, Payment
 from servicelane.billing.services import invoice_issue
 from servicelane.testing.clients import bearer_client
+from servicelane.testing.refusals import assert_refused
 from servicelane.testing.scenarios import ready_order, walk_in
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +82,7 @@ def test_technician_cannot_issue_or_read(ready, tech, invoice):
     assert client.get(URL).json()["count"] == 0
     assert client.get(f"{URL}/{invoice.pk}").status_code == 404
     response = client.post(URL, {"repair_order": ready.pk}, content_type="application/json")
-    assert response.status_code == 403
-    assert response.json()["detail"]
+    assert_refused(response, 403)
 
 
 def test_other_workshop_gets_404(invoice, advisor_bj):

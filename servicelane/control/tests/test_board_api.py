@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from servicelane.control import planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
-from servicelane.control.tests.conftest import TODAY
 from servicelane.testing.clients import bearer_client
+from servicelane.testing.floor import TODAY
 from servicelane.workorders.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,9 @@ import pytest
 
 from servicelane.control import board_services, selectors
 from servicelane.control.models import Absence
-from servicelane.control.tests.conftest import (
-    NOW,
-    TODAY,
-    approved_walk_in,
-    local,
-    technician_with,
-)
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services as store_services
+from servicelane.testing.floor import NOW, TODAY, approved_walk_in, local, shift, technician_with
 from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.workorders import services as ro_services
 
@@ -141,7 +135,6 @@ def test_jobs_show_in_their_state_where_and_when_they_run(floor, advisor, time_m
 
 def test_a_job_planned_for_another_day_shows_on_that_day_only(floor):
     tomorrow = TODAY + dt.timedelta(days=1)
-    from servicelane.control.tests.conftest import shift
 
     shift(floor.workshop, floor.tech, day=tomorrow)
     plan_at = dt.datetime.combine(tomorrow, dt.time(9), tzinfo=floor.workshop.zone)

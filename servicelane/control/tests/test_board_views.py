@@ -9,8 +9,8 @@ from django.test import Client
 
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
-from servicelane.control.tests.conftest import TODAY, local
 from servicelane.testing.clients import client_of as logged_in
+from servicelane.testing.floor import TODAY, approved_walk_in, local
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.models import Job
 
@@ -62,7 +62,6 @@ def test_an_advisor_sees_the_board_but_may_not_plan(floor, advisor):
 def test_the_board_page_reads_in_a_fixed_number_of_queries(
     foreman_client, floor, advisor, django_assert_max_num_queries
 ):
-    from servicelane.control.tests.conftest import approved_walk_in
 
     for n in range(5):
         approved_walk_in(floor.workshop, advisor, "OIL-SERVICE", title=f"Oil {n}")
@@ -243,7 +242,6 @@ def test_the_technicians_tablet_shows_their_jobs_in_the_planned_order(
     foreman_client, floor, advisor
 ):
     from servicelane.control.board_services import job_reassign
-    from servicelane.control.tests.conftest import approved_walk_in
 
     later = approved_walk_in(floor.workshop, advisor, "DIAGNOSIS", title="Later job")
     for job, hour, bay in ((later.jobs.get(), 13, "B7"), (floor.jobs["diagnosis"], 9, "B7")):

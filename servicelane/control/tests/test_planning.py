@@ -12,7 +12,11 @@ from servicelane.appointments.tests.factories import capacity
 from servicelane.control import board_services, planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import Absence, PlanningRun
-from servicelane.control.tests.conftest import (
+from servicelane.core.choices import WorkshopRole
+from servicelane.core.models import AuditEntry
+from servicelane.parts.tests.factories import PartFactory
+from servicelane.store import services as store_services
+from servicelane.testing.floor import (
     NOW,
     TODAY,
     approved_walk_in,
@@ -23,10 +27,6 @@ from servicelane.control.tests.conftest import (
     technician_with,
     tools_of,
 )
-from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import AuditEntry
-from servicelane.parts.tests.factories import PartFactory
-from servicelane.store import services as store_services
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.tools import services as tools_room

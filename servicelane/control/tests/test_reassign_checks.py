@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from servicelane.control import board_services
-from servicelane.control.tests.conftest import approved_walk_in, local
 from servicelane.testing.clients import bearer_client
+from servicelane.testing.floor import approved_walk_in, local
 from servicelane.tools import services as tools_room
 from servicelane.workorders.models import Job
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from servicelane.control import roster_services as roster
 from servicelane.control.models import Absence, Bay, Shift
-from servicelane.control.tests.conftest import TODAY, local
 from servicelane.core.models import AuditEntry, Membership
+from servicelane.testing.floor import TODAY, local
 from servicelane.testing.personas import technician_of
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from servicelane.control.models import Absence, Bay, Shift
-from servicelane.control.tests.conftest import TODAY, local
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership
 from servicelane.testing.clients import bearer_client, client_of
+from servicelane.testing.floor import TODAY, local
 from servicelane.testing.personas import member, technician_of
 
 pytestmark = pytest.mark.django_db

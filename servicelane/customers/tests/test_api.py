@@ -6,6 +6,7 @@ from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import network_staff
+from servicelane.testing.refusals import assert_refused
 from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.tests.factories import vehicle_of
 
@@ -107,8 +108,7 @@ def test_a_technician_gets_403_on_customer_data(technician, freiburg):
 
     assert client.get(f"/api/v1/customers/{customer.pk}").status_code == 404
     response = client.post("/api/v1/customers", {"last_name": "X"}, content_type="application/json")
-    assert response.status_code == 403
-    assert response.json()["detail"] == "Your role does not allow this."
+    assert_refused(response, 403, "Your role does not allow this.")
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.parts.tests.factories import catalogue_part
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member, network_staff
+from servicelane.testing.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +130,7 @@ def test_a_universal_part_fits_every_type(api, catalogue):
 def test_an_unknown_or_foreign_number_is_404(api, catalogue):
     for number in ("99999999999", catalogue.foreign.number, "---"):
         response = api.get(f"/api/v1/parts/{number}")
-        assert response.status_code == 404
-        assert response.json()["detail"] == "Not found."
+        assert_refused(response, 404, "Not found.")
 
 
 def test_another_network_reads_only_its_own_catalogue(catalogue):

@@ -13,6 +13,7 @@ from servicelane.servicebook.models import ServiceEntry
 from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED, PLATE, write
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member
+from servicelane.testing.refusals import assert_refused
 from servicelane.vehicles.tests.factories import VehicleFactory, VehicleTypeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
@@ -81,8 +82,7 @@ def test_unknown_vins_and_other_networks_cars_are_404(api, items):
     for vin in ("WBA00000000000000", stranger.vin):
         for path in (f"/api/v1/service-book/{vin}", f"/api/v1/service-book/{vin}/due"):
             response = api.get(path)
-            assert response.status_code == 404
-            assert response.json()["detail"]
+            assert_refused(response, 404)
         assert post(api, f"/api/v1/service-book/{vin}/entries", entry_body()).status_code == 404
 
 

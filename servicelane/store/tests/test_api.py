@@ -13,6 +13,7 @@ from servicelane.store.models import StockCount, StockItem
 from servicelane.store.tests.conftest import part_line, stock
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member, network_staff
+from servicelane.testing.refusals import assert_refused
 from servicelane.testing.scenarios import agreed
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +88,7 @@ def test_one_part_with_its_reservations(api_clerk, shelves, ro):
 def test_a_part_not_kept_or_unknown_is_404(api_clerk, shelves, catalogue):
     for number in (catalogue.disc.number, "0000"):
         response = api_clerk.get(f"/api/v1/store/items/{number}")
-        assert response.status_code == 404
-        assert response.json()["detail"]
+        assert_refused(response, 404)
     assert api_clerk.get(f"/api/v1/store/items/{catalogue.disc.number}/movements").status_code == (
         404
     )
@@ -173,8 +173,7 @@ def test_a_technician_reads_but_cannot_change_the_store(technician, shelves, cat
     response = send(
         client, "PATCH", f"/api/v1/store/items/{catalogue.oil_filter.number}", {"maximum": 99}
     )
-    assert response.status_code == 403
-    assert response.json()["detail"]
+    assert_refused(response, 403)
     response = send(
         client, "POST", "/api/v1/store/counts", {"lines": [{"number": "11427953129", "counted": 0}]}
     )

@@ -11,6 +11,7 @@ from servicelane.supply.models import CentreStock, PartOrder
 from servicelane.supply.tests.conftest import part_line
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member
+from servicelane.testing.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_an_advisor_may_plan_but_not_place(advisor_bj, stocked, catalogue):
 
     assert post(client, "/api/v1/part-orders/plan", body).status_code == 200
     refused = post(client, "/api/v1/part-orders", body)
-    assert refused.status_code == 403 and refused.json()["detail"]
+    assert_refused(refused, 403)
 
 
 def test_list_filters_by_status_and_does_not_grow_in_queries(

@@ -1,4 +1,10 @@
-"""The tools room's tests run on the control centre's workshop floor (its technicians,
-jobs that need special tools, and the tools room): the fixtures are shared from there."""
+"""The tools room's tests run on the toolkit's workshop floor (servicelane.testing.floor: its
+technicians, jobs that need special tools, and the tools room), on its Tuesday morning."""
 
-from servicelane.control.tests.conftest import floor, foreman_client, pinned_now  # noqa: F401
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def on_floor_day(floor_day):
+    """Pinned before any other fixture, so users and tokens are made at the floor's morning."""
+    return floor_day

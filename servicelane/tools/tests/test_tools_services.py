@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from servicelane.control.tests.conftest import OVERDUE_TOOL, TODAY
 from servicelane.control.tool_jobs import tools_for_jobs
 from servicelane.core.choices import WorkshopRole
+from servicelane.testing.floor import OVERDUE_TOOL, TODAY
 from servicelane.testing.personas import member, technician_of
 from servicelane.tools import services
 from servicelane.tools.choices import ToolMovementKind, ToolState

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from servicelane.control.tests.conftest import OVERDUE_TOOL
 from servicelane.core.choices import WorkshopRole
 from servicelane.testing.clients import client_of
+from servicelane.testing.floor import OVERDUE_TOOL
 from servicelane.testing.personas import member, technician_of
 from servicelane.tools import services
 from servicelane.tools.choices import ToolState

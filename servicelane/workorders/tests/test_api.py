@@ -16,6 +16,7 @@ from servicelane.core.choices import WorkshopRole
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.clock import NOW
 from servicelane.testing.personas import member
+from servicelane.testing.refusals import assert_refused
 from servicelane.testing.scenarios import (
     approve_all,
     handover_answers,
@@ -551,8 +552,7 @@ def test_a_technician_has_no_order_list_nor_customer_data_but_works_on_the_car(
     photo = client.post(f"{RO}/{ro.pk}/photos", {"image": png(), "shared": "false"})
     found = post(client, f"{RO}/{ro.pk}/jobs", {"title": "Wiper blades torn"})
 
-    assert listing.status_code == 403
-    assert listing.json()["detail"] == "Your role does not allow this."
+    assert_refused(listing, 403, "Your role does not allow this.")
     assert detail.status_code == 404
     assert photo.status_code == 201 and photo.json()["shared"] is False
     assert found.status_code == 201 and found.json()["source"] == "found"
