@@ -28,7 +28,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
 }
 # Relations that point up the layers (and the migrations they bring); each goes with its loop.
 KNOWN_UPWARD_RELATIONS = {
-    "workorders.Job.bay -> control",
     "servicebook.ServiceEntry.repair_order -> workorders",
     "followup.Survey.repair_order -> workorders",
     "store.StockMovement.repair_order -> workorders",
@@ -39,7 +38,6 @@ KNOWN_UPWARD_RELATIONS = {
     "supply.PartOrder.repair_order -> workorders",
 }
 KNOWN_UPWARD_MIGRATIONS = {
-    "workorders.0004_job_bay_job_planned_end_job_planned_start_and_more -> control",
     "servicebook.0001_initial -> workorders",
     "followup.0001_initial -> workorders",
     "store.0002_initial -> supply",

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.tools.jobs import sources as tool_job_sources
+from servicelane.workorders.registry import job_plans, technician_panels
 
 
 class ControlConfig(AppConfig):
@@ -11,6 +12,11 @@ class ControlConfig(AppConfig):
 
     def ready(self) -> None:
         from servicelane.control import tool_jobs
+        from servicelane.control.panels import attendance_clock
+        from servicelane.control.selectors import planned_slots
 
         # The tool register asks the control centre about the jobs its tools are for.
         tool_job_sources.register("control", tool_jobs)
+        # The technician's jobs page shows the plan and the attendance clock.
+        job_plans.register("control", planned_slots)
+        technician_panels.register("attendance", attendance_clock)

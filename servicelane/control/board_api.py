@@ -402,10 +402,11 @@ def reassign_job(request: HttpRequest, job_id: int, payload: ReassignIn) -> dict
                 {renamed.get(k, k): v for k, v in exc.error_dict.items()}
             ) from None
         raise
+    plan = selectors.plan_of(job)
     return {
         "job_id": job.pk,
         "technician_id": job.technician_id,
-        "bay_id": job.bay_id,
-        "planned_start": job.planned_start,
-        "planned_end": job.planned_end,
+        "bay_id": plan.bay_id,
+        "planned_start": plan.planned_start,
+        "planned_end": plan.planned_end,
     }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from servicelane.control import selectors
 from servicelane.control.choices import Equipment, Skill
-from servicelane.control.models import Bay, Shift
+from servicelane.control.models import Bay, JobPlan, Shift
 from servicelane.core.audit import audit_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.dates import check_date
@@ -152,11 +152,11 @@ def _check_time(
         Job.objects.filter(
             repair_order__workshop=workshop,
             status__in=selectors.PLANNABLE_JOB_STATUSES,
-            planned_start__lt=end,
-            planned_end__gt=start,
+            plan__planned_start__lt=end,
+            plan__planned_end__gt=start,
         )
         .exclude(pk=job.pk)
-        .select_related("repair_order")
+        .select_related("repair_order", "plan")
     )
     clash = overlapping.filter(technician=technician).first()
     if clash is not None:
@@ -166,12 +166,12 @@ def _check_time(
                 "name": technician,
                 "job": clash.position,
                 "ro": clash.repair_order.number,
-                "start": _hm(clash.planned_start, zone),
-                "end": _hm(clash.planned_end, zone),
+                "start": _hm(clash.plan.planned_start, zone),
+                "end": _hm(clash.plan.planned_end, zone),
             }
         ]
     if bay is not None:
-        taken = overlapping.filter(Q(bay=bay)).first()
+        taken = overlapping.filter(Q(plan__bay=bay)).first()
         if taken is not None:
             errors["bay"] = [
                 _("Bay %(bay)s is taken by job %(job)s of %(ro)s then (%(start)s–%(end)s).")
@@ -179,8 +179,8 @@ def _check_time(
                     "bay": bay.code,
                     "job": taken.position,
                     "ro": taken.repair_order.number,
-                    "start": _hm(taken.planned_start, zone),
-                    "end": _hm(taken.planned_end, zone),
+                    "start": _hm(taken.plan.planned_start, zone),
+                    "end": _hm(taken.plan.planned_end, zone),
                 }
             ]
     if "start" not in errors:
@@ -202,7 +202,7 @@ def job_reassign(
     stays where it is."""
     job = (
         Job.objects.select_for_update(of=("self",))
-        .select_related("repair_order__workshop", "technician", "bay")
+        .select_related("repair_order__workshop", "technician", "plan")
         .prefetch_related("lines__operation", "clock_entries")
         .get(pk=job.pk)
     )
@@ -236,14 +236,16 @@ def job_reassign(
 
     if job.technician_id != technician.pk:
         workorders.job_assign(actor=actor, job=job, technician=technician)
+    plan = selectors.plan_of(job)
     before = {
         "technician": job.technician_id,
-        "bay": job.bay_id,
-        "planned_start": job.planned_start.isoformat() if job.planned_start else None,
-        "planned_end": job.planned_end.isoformat() if job.planned_end else None,
+        "bay": plan.bay_id,
+        "planned_start": plan.planned_start.isoformat() if plan.planned_start else None,
+        "planned_end": plan.planned_end.isoformat() if plan.planned_end else None,
     }
-    Job.objects.filter(pk=job.pk).update(
-        technician=technician, bay=bay, planned_start=start, planned_end=end
+    # The technician is the job's (workorders writes it); where and when, the plan's.
+    JobPlan.objects.update_or_create(
+        job=job, defaults={"bay": bay, "planned_start": start, "planned_end": end}
     )
     job.refresh_from_db()
     after = {

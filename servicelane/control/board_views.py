@@ -221,14 +221,15 @@ def job_reassign(request: HttpRequest, job_id: int) -> HttpResponse:
         status = 400
     else:
         day = _day(request, workshop)
-        if job.planned_start:
-            day = timezone.localdate(job.planned_start, zone)
-        start = job.planned_start or timezone.now()
+        plan = selectors.plan_of(job)
+        if plan.planned_start:
+            day = timezone.localdate(plan.planned_start, zone)
+        start = plan.planned_start or timezone.now()
         form = ReassignForm(
             workshop=workshop,
             initial={
                 "technician": job.technician_id,
-                "bay": job.bay_id,
+                "bay": plan.bay_id,
                 "start": timezone.localtime(start, zone).strftime("%H:%M"),
                 "date": day,
             },

@@ -36,6 +36,36 @@ class Bay(WorkshopOwned):
         return f"{self.code} {self.name}"
 
 
+class JobPlan(models.Model):
+    """Where and when a job is planned: its bay and planned start and end, written by the
+    board, the planner and dispatch (a job without a plan is not planned). The control
+    centre owns the plan; the job (workorders) does not know it."""
+
+    job = models.OneToOneField(
+        "workorders.Job",
+        on_delete=models.CASCADE,
+        related_name="plan",
+        verbose_name=_("job"),
+    )
+    bay = models.ForeignKey(
+        Bay,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="job_plans",
+        verbose_name=_("bay"),
+    )
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job plan")
+        verbose_name_plural = _("job plans")
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.bay_id} {self.planned_start}"
+
+
 class Shift(WorkshopOwned):
     """A technician's working time on one day, with an unpaid break."""
 

@@ -29,7 +29,7 @@ from servicelane.appointments.choices import LaneKind
 from servicelane.control import planner, selectors
 from servicelane.control.choices import Equipment, PlanningStatus, Skill
 from servicelane.control.greedy import greedy_edd
-from servicelane.control.models import Bay, PlanningRun
+from servicelane.control.models import Bay, JobPlan, PlanningRun
 from servicelane.core.audit import audit_record
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.dates import check_date
@@ -68,12 +68,13 @@ def _minutes(moment: dt.datetime, origin: dt.datetime) -> int:
 
 def _signature(job: Job) -> list[Any]:
     """What must not have changed for the proposal to still hold."""
+    plan = selectors.plan_of(job)
     return [
         job.status,
         job.technician_id,
-        job.bay_id,
-        job.planned_start.isoformat() if job.planned_start else None,
-        job.planned_end.isoformat() if job.planned_end else None,
+        plan.bay_id,
+        plan.planned_start.isoformat() if plan.planned_start else None,
+        plan.planned_end.isoformat() if plan.planned_end else None,
     ]
 
 
@@ -177,7 +178,7 @@ def day_input(workshop: Workshop, day: dt.date, now: dt.datetime | None = None) 
                 due=_minutes(due_at, origin) if due_at else None,
                 weight=WEIGHTS.get(kind, 1) if ro.promised_at else 1,
                 running_technician=entry.technician_id if entry else None,
-                running_bay=job.bay_id if entry else None,
+                running_bay=selectors.plan_of(job).bay_id if entry else None,
                 remaining=remaining if entry else None,
                 fixed_technician=fixed,
             )
@@ -494,7 +495,7 @@ def planning_run_apply(*, actor: User, run: PlanningRun) -> PlanningRun:
     current = {
         job.pk: job
         for job in Job.objects.select_for_update(of=("self",))
-        .select_related("repair_order")
+        .select_related("repair_order", "plan")
         .filter(pk__in=known, repair_order__workshop_id=run.workshop_id)
     }
     still_open = {j.pk for j in selectors.open_jobs(run.workshop, run.date).filter(pk__in=known)}
@@ -537,23 +538,22 @@ def planning_run_apply(*, actor: User, run: PlanningRun) -> PlanningRun:
             workorders.job_assign(actor=actor, job=job, technician=technicians[a["technician_id"]])
         start, end = dt.datetime.fromisoformat(a["start"]), dt.datetime.fromisoformat(a["end"])
         before = _signature(job)
+        # The technician is the job's (written by job_assign above); the rest, the plan's.
         job.technician_id = a["technician_id"]
-        job.bay = bays.get(a["bay_id"])
-        job.planned_start, job.planned_end = start, end
-        Job.objects.filter(pk=job.pk).update(
-            technician_id=job.technician_id,
-            bay=job.bay,
-            planned_start=start,
-            planned_end=end,
+        job.plan, _made = JobPlan.objects.update_or_create(
+            job=job,
+            defaults={"bay": bays.get(a["bay_id"]), "planned_start": start, "planned_end": end},
         )
         changes[str(job.pk)] = [before, _signature(job)]
     for item in result["unplaced"]:
         job = current.get(item["job_id"])
-        if job is None or job.planned_start is None or selectors.running_entry(job):
+        if job is None or selectors.plan_of(job).planned_start is None:
+            continue
+        if selectors.running_entry(job):
             continue
         before = _signature(job)
-        Job.objects.filter(pk=job.pk).update(planned_start=None, planned_end=None)
-        job.planned_start = job.planned_end = None
+        JobPlan.objects.filter(job=job).update(planned_start=None, planned_end=None)
+        job.plan.planned_start = job.plan.planned_end = None
         changes[str(job.pk)] = [before, _signature(job)]
     run.status = PlanningStatus.APPLIED
     run.applied_at = timezone.now()

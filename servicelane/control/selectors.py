@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicelane.appointments.choices import LaneKind
 from servicelane.control.choices import Equipment, PlanningStatus, Skill
-from servicelane.control.models import Absence, Bay, PlanningRun, Shift
+from servicelane.control.models import Absence, Bay, JobPlan, PlanningRun, Shift
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
@@ -24,6 +24,7 @@ from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job, JobLine
 from servicelane.workorders.progress import promise_info
+from servicelane.workorders.registry import PlannedSlot
 
 # The board's time line runs at least over these local hours; shifts widen it.
 DAY_STARTS = 7
@@ -105,6 +106,36 @@ def shift_windows(
 # ---------------------------------------------------------------- a job's needs
 
 
+def plan_of(job: Job) -> JobPlan:
+    """The job's plan (bay, planned start and end); an empty one when it has none. Load
+    jobs with ``select_related("plan__bay")``."""
+    try:
+        return job.plan
+    except JobPlan.DoesNotExist:
+        return JobPlan(job=job)
+
+
+class PlannedSlots:
+    """The plans as the technician's job cards show them (registered in
+    ``workorders.registry.job_plans``)."""
+
+    def load(self, jobs: QuerySet) -> QuerySet:
+        return jobs.select_related("plan__bay")
+
+    def slot(self, job: Job) -> PlannedSlot | None:
+        plan = plan_of(job)
+        if plan.pk is None:
+            return None
+        return PlannedSlot(
+            bay_code=plan.bay.code if plan.bay_id else "",
+            planned_start=plan.planned_start,
+            planned_end=plan.planned_end,
+        )
+
+
+planned_slots = PlannedSlots()
+
+
 def job_operations(job: Job) -> list[Any]:
     return [
         line.operation
@@ -184,7 +215,7 @@ def _jobs_base() -> QuerySet:
         "repair_order__vehicle__vehicle_type",
         "repair_order__appointment__lane",
         "technician",
-        "bay",
+        "plan__bay",
     ).prefetch_related(
         Prefetch("lines", queryset=JobLine.objects.select_related("operation")),
         Prefetch("clock_entries", queryset=ClockEntry.objects.order_by("started_at", "id")),
@@ -196,12 +227,12 @@ def _of_the_day(workshop: Workshop, day: dt.date) -> Q:
     later), and today also those running or left over from an earlier day's plan."""
     start, end = local_bounds(workshop, day)
     today = timezone.localdate(timezone.now(), workshop.zone)
-    when = Q(planned_start__gte=start, planned_start__lt=end)
+    when = Q(plan__planned_start__gte=start, plan__planned_start__lt=end)
     if day >= today:
-        when |= Q(planned_start__isnull=True)
+        when |= Q(plan__planned_start__isnull=True)
     if day == today:
         running = ClockEntry.objects.filter(job=OuterRef("pk"), ended_at__isnull=True)
-        when |= Q(planned_start__lt=start) | Q(Exists(running))
+        when |= Q(plan__planned_start__lt=start) | Q(Exists(running))
     return when
 
 
@@ -275,7 +306,7 @@ def job_state(job: Job, waiting: dict[int, Any]) -> str:
         return "waiting_parts"
     if job.status == JobStatus.PAUSED:
         return "paused"
-    return "planned" if job.planned_start else "unplanned"
+    return "planned" if plan_of(job).planned_start else "unplanned"
 
 
 # ---------------------------------------------------------------- the board
@@ -331,20 +362,21 @@ def _block(job: Job, state: str, now: dt.datetime, waiting: dict[int, Any]) -> d
     left = remaining_minutes(job, now) if job.status != JobStatus.DONE else 0
     start = end = None
     technician_id = job.technician_id
+    plan = plan_of(job)
     if state == "running":
         start, end = entry.started_at, now + dt.timedelta(minutes=left)
         technician_id = entry.technician_id
     elif state in ("done", "qc"):
         entries = list(job.clock_entries.all())
         end = job.done_at
-        start = entries[0].started_at if entries else job.planned_start
+        start = entries[0].started_at if entries else plan.planned_start
         if start is None and end is not None:
             start = end - dt.timedelta(minutes=flat or DEFAULT_JOB_MINUTES)
         if entries:
             technician_id = entries[-1].technician_id
-    elif job.planned_start:
-        start = job.planned_start
-        end = job.planned_end or start + dt.timedelta(minutes=left)
+    elif plan.planned_start:
+        start = plan.planned_start
+        end = plan.planned_end or start + dt.timedelta(minutes=left)
     needs = job_needs(job)
     return {
         "job_id": job.pk,
@@ -359,8 +391,8 @@ def _block(job: Job, state: str, now: dt.datetime, waiting: dict[int, Any]) -> d
         "state_label": str(STATE_LABELS[state]),
         "technician_id": technician_id,
         "technician_name": str(job.technician) if job.technician_id else "",
-        "bay_id": job.bay_id,
-        "bay_code": job.bay.code if job.bay_id else "",
+        "bay_id": plan.bay_id,
+        "bay_code": plan.bay.code if plan.bay_id else "",
         "level": job.level,
         "level_label": str(QualificationLevel(job.level).label) if job.level else "",
         **needs,
@@ -368,8 +400,8 @@ def _block(job: Job, state: str, now: dt.datetime, waiting: dict[int, Any]) -> d
         "equipment_labels": _labels(Equipment.choices, needs["equipment"]),
         "start": start,
         "end": end,
-        "planned_start": job.planned_start,
-        "planned_end": job.planned_end,
+        "planned_start": plan.planned_start,
+        "planned_end": plan.planned_end,
         "running_since": entry.started_at if entry else None,
         "running_seconds": int((now - entry.started_at).total_seconds()) if entry else None,
         "flat_rate_minutes": flat,

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicelane.control.efficiency_selectors import attendance_open
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
+from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
@@ -32,6 +32,7 @@ from servicelane.workorders.bay_forms import (
 )
 from servicelane.workorders.choices import QC_CHECKLIST, JobStatus, LineKind, QCLevel, ROStatus
 from servicelane.workorders.models import Job, RepairOrder
+from servicelane.workorders.registry import slot_of, technician_panels, with_plans
 from servicelane.workorders.services import QC_PERMS
 
 # Work on the order that waits for the customer's (or the advisor's) word.
@@ -86,15 +87,10 @@ def _decorate(job: Job, user_id: int, now: Any) -> Job:
 
 
 def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
-    jobs = (
-        selectors.jobs_for_technician(user=request.user, workshop=_clock_workshop(request))
-        .select_related("bay")
-        .annotate(
-            awaiting_approval=Exists(
-                Job.objects.filter(
-                    repair_order=OuterRef("repair_order"), status__in=AWAITING_APPROVAL
-                )
-            )
+    mine = selectors.jobs_for_technician(user=request.user, workshop=_clock_workshop(request))
+    jobs = with_plans(mine).annotate(
+        awaiting_approval=Exists(
+            Job.objects.filter(repair_order=OuterRef("repair_order"), status__in=AWAITING_APPROVAL)
         )
     )
     now = timezone.now()
@@ -103,6 +99,7 @@ def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
     running, assigned, unassigned = [], [], []
     for job in jobs:
         _decorate(job, request.user.pk, now)
+        job.slot = slot_of(job)
         job.waiting_for_parts = job.pk in waiting
         job.parts_expected = waiting.get(job.pk)
         if job.running_entry is not None:
@@ -112,7 +109,7 @@ def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
         else:
             unassigned.append(job)
     # The foreman's plan sets the order of the technician's own jobs; unplanned ones follow.
-    assigned.sort(key=lambda job: (job.planned_start is None, job.planned_start or now))
+    assigned.sort(key=lambda job: (job.slot.planned_start is None, job.slot.planned_start or now))
     return {"running": running, "assigned": assigned, "unassigned": unassigned}
 
 
@@ -122,7 +119,7 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
     context = _my_jobs_context(request)
     if request.htmx:
         return render(request, "workorders/bay/partials/_my_jobs.html", context)
-    context["attendance"] = attendance_open(request.user)
+    context["panels"] = render_panels(technician_panels, request, request.user)
     return render(request, "workorders/bay/my_jobs.html", context)
 
 

@@ -475,16 +475,6 @@ class Job(models.Model):
         default=False,
         help_text=_("The booked express or body & paint service its promise covers."),
     )
-    bay = models.ForeignKey(
-        "control.Bay",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="jobs",
-        verbose_name=_("bay"),
-    )
-    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework"), default=0)
     deferred_from = models.ForeignKey(
         "self",

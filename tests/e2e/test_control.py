@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from servicelane.control.models import PlanningRun
+from servicelane.control.selectors import plan_of
 from servicelane.core.models import User
 from servicelane.tools.models import SpecialTool
 from servicelane.workorders.choices import JobStatus
@@ -57,10 +58,10 @@ def test_foreman_plans_the_busy_day_and_the_tablets_follow(browser, live_server,
     # The express car is now planned to be done before its promise, by her.
     express.refresh_from_db()
     assert express.technician_id == senior.pk
-    assert express.planned_end <= express.repair_order.promised_at
+    assert plan_of(express).planned_end <= express.repair_order.promised_at
     planned = list(
-        Job.objects.filter(technician=senior, planned_start__isnull=False)
-        .order_by("planned_start")
+        Job.objects.filter(technician=senior, plan__planned_start__isnull=False)
+        .order_by("plan__planned_start")
         .values_list("repair_order__number", flat=True)
     )
     assert express.repair_order.number in planned

@@ -70,7 +70,7 @@ def test_a_run_is_planned_read_and_applied(api, floor):
     applied = api.post(f"{API}/planning-runs/{run['id']}/apply")
 
     assert applied.status_code == 200 and applied.json()["status"] == "applied"
-    assert not Job.objects.filter(planned_start__isnull=True).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=True).exists()
     again = api.post(f"{API}/planning-runs/{run['id']}/apply")
     assert again.status_code == 400
     assert again.json()["detail"] == "This proposal has been applied already."
@@ -98,7 +98,7 @@ def test_a_discarded_run_reads_as_discarded_and_cannot_be_applied(api, floor):
     refused = api.post(f"{API}/planning-runs/{created['id']}/apply")
     assert refused.status_code == 400
     assert refused.json()["detail"] == "This proposal was discarded."
-    assert not Job.objects.filter(planned_start__isnull=False).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=False).exists()
 
 
 def test_a_large_day_is_accepted_and_planned_in_the_background(

@@ -9,6 +9,7 @@ from django.test import Client
 
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
+from servicelane.control.selectors import plan_of
 from servicelane.testing.clients import client_of as logged_in
 from servicelane.testing.floor import TODAY, approved_walk_in, local
 from servicelane.workorders import services as ro_services
@@ -87,7 +88,7 @@ def test_plan_shows_the_proposal_beside_the_board_then_apply_plans_the_jobs(fore
 
     html = applied.content.decode()
     assert "The plan is applied: 4 jobs planned." in html
-    assert not Job.objects.filter(planned_start__isnull=True).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=True).exists()
     assert 'id="proposal"' not in html
     assert html.count('class="board-block state-planned') == 4
     run.refresh_from_db()
@@ -102,7 +103,7 @@ def test_a_stale_proposal_is_refused_with_the_reason(foreman_client, floor):
     response = foreman_client.post(f"/control/runs/{run.pk}/apply/", follow=True)
 
     assert "The proposal is out of date" in response.content.decode()
-    assert not Job.objects.filter(planned_start__isnull=False).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=False).exists()
 
 
 def test_discard_keeps_the_current_plan(foreman_client, floor):
@@ -113,7 +114,7 @@ def test_discard_keeps_the_current_plan(foreman_client, floor):
 
     assert "Proposal discarded; the current plan stays." in response.content.decode()
     assert 'id="proposal"' not in response.content.decode()
-    assert not Job.objects.filter(planned_start__isnull=False).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=False).exists()
     run.refresh_from_db()
     assert run.status == PlanningStatus.DISCARDED and run.discarded_by == floor.foreman
     # Called up again, it says so and offers neither apply nor discard.
@@ -190,7 +191,7 @@ def test_a_job_moved_to_an_unqualified_technician_and_a_bay_without_a_lift_is_re
     assert "Bay B6 lacks the equipment this job needs: Lift." in html
     assert 'id="board"' in html  # the board stays in view
     job.refresh_from_db()
-    assert job.technician_id is None and job.planned_start is None
+    assert job.technician_id is None and plan_of(job).planned_start is None
 
 
 def test_a_job_outside_the_technicians_shift_is_refused(foreman_client, floor):
@@ -218,7 +219,8 @@ def test_a_job_moved_by_hand_shows_in_the_technicians_row(foreman_client, floor)
     number = floor.orders["brakes"].number
     assert f"Job 1 of {number} planned for Tom Technik at 09:00." in html
     job.refresh_from_db()
-    assert (job.technician, job.bay, job.planned_start, job.planned_end) == (
+    plan = plan_of(job)
+    assert (job.technician, plan.bay, plan.planned_start, plan.planned_end) == (
         floor.tech,
         floor.bays["B1"],
         local(9),

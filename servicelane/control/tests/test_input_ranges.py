@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from servicelane.control import planning, roster_services
 from servicelane.control.models import Absence, PlanningRun, Shift
+from servicelane.control.selectors import plan_of
 from servicelane.testing.clients import bearer_client
 from servicelane.workorders.models import Job
 
@@ -110,7 +111,7 @@ def test_a_job_is_not_moved_to_a_time_out_of_range(api, floor, start):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"start": [RANGE]}
-    assert Job.objects.get(pk=job.pk).planned_start is None
+    assert plan_of(Job.objects.get(pk=job.pk)).planned_start is None
 
 
 @pytest.mark.parametrize("day", FAR)
@@ -124,7 +125,7 @@ def test_the_move_form_shows_a_day_out_of_range_at_the_start(foreman_client, flo
 
     assert response.status_code == 400
     assert response.context["reassign"]["form"].errors["start"] == [RANGE]
-    assert Job.objects.get(pk=job.pk).planned_start is None
+    assert plan_of(Job.objects.get(pk=job.pk)).planned_start is None
 
 
 @pytest.mark.parametrize("day", FAR)

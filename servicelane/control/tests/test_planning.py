@@ -12,6 +12,7 @@ from servicelane.appointments.tests.factories import capacity
 from servicelane.control import board_services, planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import Absence, PlanningRun
+from servicelane.control.selectors import plan_of
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry
 from servicelane.parts.tests.factories import PartFactory
@@ -188,7 +189,7 @@ def test_a_running_job_stays_with_its_technician_and_bay(tight_day):
     planning.planning_run_apply(actor=tight_day.foreman, run=run)
 
     tight_day.running.refresh_from_db()
-    assert tight_day.running.planned_start == local(8)  # as the foreman set it, not moved
+    assert plan_of(tight_day.running).planned_start == local(8)  # as the foreman set it
 
 
 # ---------------------------------------------------------------- what cannot be placed
@@ -249,8 +250,9 @@ def test_applying_writes_technician_bay_and_times_and_records_it(floor):
     assert run.status == PlanningStatus.APPLIED and run.applied_at is not None
     for a in run.result["assignments"]:
         job = Job.objects.get(pk=a["job_id"])
-        assert (job.technician_id, job.bay_id) == (a["technician_id"], a["bay_id"])
-        assert (job.planned_start, job.planned_end) == (at(a["start"]), at(a["end"]))
+        plan = plan_of(job)
+        assert (job.technician_id, plan.bay_id) == (a["technician_id"], a["bay_id"])
+        assert (plan.planned_start, plan.planned_end) == (at(a["start"]), at(a["end"]))
     entry = AuditEntry.objects.get(action="plan_applied", target_id=str(run.pk))
     assert set(entry.changes["jobs"]) == {str(job.pk) for job in floor.jobs.values()}
     with pytest.raises(ValidationError, match="applied already"):
@@ -267,7 +269,7 @@ def test_a_proposal_is_refused_when_a_job_changed_since(floor):
     number = floor.orders["brakes"].number
     assert f"job 1 of {number} changed since the proposal was made" in str(refused.value)
     assert "Plan again" in str(refused.value)
-    assert not Job.objects.filter(planned_start__isnull=False).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=False).exists()
 
 
 def test_a_proposal_is_refused_when_a_job_was_added_since(floor, advisor):
@@ -297,7 +299,7 @@ def test_a_discarded_proposal_cannot_be_applied(floor):
     assert (run.discarded_by, run.discarded_at) == (floor.foreman, NOW)
     assert run.applied_at is None
     assert not planning.run_is_open(run)
-    assert not Job.objects.filter(planned_start__isnull=False).exists()
+    assert not Job.objects.filter(plan__planned_start__isnull=False).exists()
 
 
 def test_discarding_twice_changes_nothing(floor, time_machine):

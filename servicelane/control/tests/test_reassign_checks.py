@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from servicelane.control import board_services
+from servicelane.control.selectors import plan_of
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.floor import approved_walk_in, local
 from servicelane.tools import services as tools_room
@@ -57,9 +58,9 @@ def test_a_job_is_not_moved_to_a_time_its_tool_is_taken(floor, two_diagnoses):
             f"({number}/{first.position})."
         ]
     }
-    assert Job.objects.get(pk=second.pk).planned_start is None
+    assert plan_of(Job.objects.get(pk=second.pk)).planned_start is None
     # Once the first diagnosis is done the copy is free again.
-    assert move(floor, second, floor.tech, 14, bay="B1").planned_start == local(14)
+    assert plan_of(move(floor, second, floor.tech, 14, bay="B1")).planned_start == local(14)
 
 
 def test_a_copy_checked_out_for_the_job_is_its_own(floor, two_diagnoses):
@@ -67,7 +68,7 @@ def test_a_copy_checked_out_for_the_job_is_its_own(floor, two_diagnoses):
     move(floor, first, floor.senior, 10)
     lend(floor, 2, floor.tech, second)
 
-    assert move(floor, second, floor.tech, 10, bay="B1").planned_start == local(10)
+    assert plan_of(move(floor, second, floor.tech, 10, bay="B1")).planned_start == local(10)
 
 
 def test_a_job_needing_a_tool_with_no_usable_copy_is_refused(floor, two_diagnoses):
@@ -96,14 +97,15 @@ def test_a_job_does_not_start_before_its_parts_arrive(floor, monkeypatch):
             "The parts for this job are expected at 10:30 on 2026-11-24; start it then or later."
         ]
     }
-    assert move(floor, brakes, floor.tech, 10, 30, bay="B1").planned_start == local(10, 30)
+    moved = move(floor, brakes, floor.tech, 10, 30, bay="B1")
+    assert plan_of(moved).planned_start == local(10, 30)
 
 
 def test_parts_without_an_arrival_date_do_not_hold_a_job_moved_by_hand(floor, monkeypatch):
     brakes = floor.jobs["brakes"]
     monkeypatch.setattr(board_services, "jobs_waiting_for_parts", lambda ids: {brakes.pk: None})
 
-    assert move(floor, brakes, floor.tech, 10, bay="B1").planned_start == local(10)
+    assert plan_of(move(floor, brakes, floor.tech, 10, bay="B1")).planned_start == local(10)
 
 
 def test_the_api_names_the_start_for_a_taken_tool(floor, two_diagnoses):
