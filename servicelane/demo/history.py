@@ -1,8 +1,8 @@
 """A believable past for the demo technicians' time: the fortnight of visits behind the
 efficiency report and the two-hour KPI, and today's demo jobs given the time they took.
 
-Each technician works only while clocked in (the attendance ``attendance.build_attendance`` made): from a
-few minutes after clocking in, one car after another, with a lunch break, until the
+Each technician works only while clocked in (the attendance ``build_attendance`` made):
+from a few minutes after clocking in, one car after another, with a lunch break, until the
 next car would not be done before they clock out or the reception closes. A job takes
 its flat-rate time at the technician's pace (the senior beats the flat rate, the
 newcomer needs longer than it) with some noise; now and then a job is paused over lunch
