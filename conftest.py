@@ -14,4 +14,5 @@ pytest_plugins = [
     "servicelane.testing.catalogue",
     "servicelane.testing.centres",
     "servicelane.testing.floor",
+    "servicelane.testing.world",
 ]

@@ -42,12 +42,7 @@ from servicelane.core.middleware import can_name_a_record
 from servicelane.core.schema_types import LONG_TEXT, MAX_DB_ID, MAX_PAGE, SaneDateTime, text_problem
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member, network_staff
-from tests.test_tenant_isolation import (  # noqa: F401 - fixtures
-    beijing_repair_orders,
-    other_world,
-    route_values,
-    ui_routes,
-)
+from servicelane.testing.world import route_values, ui_routes
 
 HUGE = 99999999999999999999999
 NUL = "a\x00b"
