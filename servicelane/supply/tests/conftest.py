@@ -35,11 +35,6 @@ def admin_staff(network):
 
 
 @pytest.fixture
-def support_staff(network):
-    return network_staff(network, NetworkRole.NETWORK_SUPPORT, email="support@network.test")
-
-
-@pytest.fixture
 def clerk_client(clerk) -> Client:
     return client_of(clerk)
 

@@ -208,11 +208,11 @@ def test_cancel_and_receipt_through_the_api(
 # ---------------------------------------------------------------- centres
 
 
-def test_centres_are_for_network_staff_only(api, stocked, support_staff):
+def test_centres_are_for_network_staff_only(api, stocked, support):
     assert api.get("/api/v1/centres").status_code == 403
     assert api.get("/api/v1/centres/beijing/pick-list").status_code == 404
 
-    body = bearer_client(support_staff).get("/api/v1/centres").json()
+    body = bearer_client(support).get("/api/v1/centres").json()
     assert [c["code"] for c in body] == ["beijing", "foshan", "shanghai"]
 
 
@@ -251,16 +251,14 @@ def test_pick_list_shipment_goods_in_and_stock(clerk, beijing, stocked, catalogu
     assert (stock["on_hand"], stock["allocated"], stock["free"]) == ("18.00", "0.00", "18.00")
 
 
-def test_network_support_cannot_ship_or_book_goods_in(
-    clerk, beijing, stocked, catalogue, support_staff
-):
+def test_network_support_cannot_ship_or_book_goods_in(clerk, beijing, stocked, catalogue, support):
     order = services.part_order_place(
         actor=clerk,
         workshop=beijing,
         kind="urgent",
         lines=[{"number": catalogue.pads.number, "quantity": 1}],
     )
-    client = bearer_client(support_staff)
+    client = bearer_client(support)
 
     assert (
         post(

@@ -119,10 +119,10 @@ def test_placing_allocates_the_centres_stock_and_shipping_takes_it_off_the_shelf
     assert order.status == OrderStatus.SHIPPED
 
 
-def test_network_support_cannot_ship(clerk, beijing, stocked, catalogue, support_staff):
+def test_network_support_cannot_ship(clerk, beijing, stocked, catalogue, support):
     order = place(clerk, beijing, [(catalogue.pads.number, 1)])
     with pytest.raises(ValidationError):
-        services.centre_ship(actor=support_staff, centre=stocked.beijing, order=order)
+        services.centre_ship(actor=support, centre=stocked.beijing, order=order)
     assert stock_of(stocked.beijing, catalogue.pads).on_hand == 20
 
 

@@ -311,10 +311,10 @@ def test_another_networks_staff_do_not_find_the_centre(stocked):
 
 
 def test_the_centre_list_shows_work_and_closed_days_without_n_plus_one(
-    clerk, beijing, stocked, catalogue, support_staff, django_assert_max_num_queries
+    clerk, beijing, stocked, catalogue, support, django_assert_max_num_queries
 ):
     place(clerk, beijing, [(catalogue.pads.number, 1), (catalogue.disc.number, 1)])
-    client = client_of(support_staff)
+    client = client_of(support)
 
     with django_assert_max_num_queries(15):
         response = client.get(reverse("centres:list"))
@@ -348,10 +348,10 @@ def test_network_admin_ships_an_order_from_the_pick_list(
 
 
 def test_network_support_sees_the_pick_list_but_cannot_ship(
-    clerk, beijing, stocked, catalogue, support_staff
+    clerk, beijing, stocked, catalogue, support
 ):
     order = place(clerk, beijing, [(catalogue.pads.number, 3)])
-    client = client_of(support_staff)
+    client = client_of(support)
 
     page = client.get(reverse("centres:detail", kwargs={"code": "beijing"})).content.decode()
     assert order.number in page and "/ship/" not in page
@@ -394,11 +394,9 @@ def test_goods_in_with_a_bad_quantity_or_number_show_inline_errors(stocked, admi
     assert not CentreStock.objects.filter(centre=stocked.foshan).exclude(on_hand__gt=0).exists()
 
 
-def test_stock_search_shows_on_hand_allocated_and_free(
-    clerk, beijing, stocked, catalogue, support_staff
-):
+def test_stock_search_shows_on_hand_allocated_and_free(clerk, beijing, stocked, catalogue, support):
     place(clerk, beijing, [(catalogue.oil_filter.number, 3)])
-    client = client_of(support_staff)
+    client = client_of(support)
 
     page = client.get(
         reverse("centres:detail", kwargs={"code": "shanghai"}), {"part": "11427635557"}
