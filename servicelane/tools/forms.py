@@ -91,12 +91,12 @@ class CheckOutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["technician"].choices = [("", "—"), *technician_choices(members)]
         job_choices: list[Any] = [("", _("No job"))]
-        needing = [(str(job.id), job.label) for job in needing]
-        others = [(str(job.id), job.label) for job in others]
-        if needing:
-            job_choices.append((_("Jobs that need this tool"), needing))
-        if others:
-            job_choices.append((_("Other open jobs"), others))
+        needing_choices = [(str(job.id), job.label) for job in needing]
+        other_choices = [(str(job.id), job.label) for job in others]
+        if needing_choices:
+            job_choices.append((_("Jobs that need this tool"), needing_choices))
+        if other_choices:
+            job_choices.append((_("Other open jobs"), other_choices))
         self.fields["job"].choices = job_choices
 
 

@@ -121,13 +121,18 @@ def open_jobs(workshop: "Workshop") -> list[JobRef]:
     return source.open_jobs(workshop) if source is not None else []
 
 
-def open_job(workshop: "Workshop", job_id: Any) -> JobRef | None:
-    """An open job of the workshop, or None when it is not one (any more)."""
+def find(jobs: Iterable[JobRef], job_id: Any) -> JobRef | None:
+    """The job of this id (as typed: text or a number) among ``jobs``, else None."""
     try:
         wanted = int(job_id)
     except (ValueError, TypeError):
         return None
-    return next((job for job in open_jobs(workshop) if job.id == wanted), None)
+    return next((job for job in jobs if job.id == wanted), None)
+
+
+def open_job(workshop: "Workshop", job_id: Any) -> JobRef | None:
+    """An open job of the workshop, or None when it is not one (any more)."""
+    return find(open_jobs(workshop), job_id)
 
 
 def jobs_needing(workshop: "Workshop", number: str) -> list[JobRef]:

@@ -180,9 +180,7 @@ def _check_out_form(
     open_jobs = jobs.open_jobs(workshop)
     needing_ids = {job.id for job in jobs.jobs_needing(workshop, tool.number)}
     initial: dict[str, Any] = {}
-    wanted = None
-    if data is None and request.GET.get("job"):
-        wanted = next((j for j in open_jobs if str(j.id) == request.GET["job"]), None)
+    wanted = jobs.find(open_jobs, request.GET.get("job")) if data is None else None
     if wanted is not None:
         initial = {"job": wanted.id, "technician": wanted.technician_id}
     return CheckOutForm(
