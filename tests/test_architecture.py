@@ -24,6 +24,51 @@ PYPROJECT = ROOT / "pyproject.toml"
 
 # Imports inside a function that still cross apps; each goes when its loop is untied.
 KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = set()
+# Queries on another app's models outside its selectors and services; each goes to a
+# selector (reads) or a service (writes) of the app that owns the model.
+KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = {
+    ("appointments/forms.py", "Customer.objects"),
+    ("appointments/selectors.py", "MileageReading.objects"),
+    ("appointments/selectors.py", "Ownership.objects"),
+    ("appointments/selectors.py", "Vehicle.objects"),
+    ("billing/services.py", "RepairOrder.objects"),
+    ("control/board_services.py", "Job.objects"),
+    ("control/efficiency_selectors.py", "ClockEntry.objects"),
+    ("control/efficiency_selectors.py", "Job.objects"),
+    ("control/efficiency_selectors.py", "RepairOrder.objects"),
+    ("control/planning.py", "Job.objects"),
+    ("control/planning.py", "SpecialTool.objects"),
+    ("control/selectors.py", "ClockEntry.objects"),
+    ("control/selectors.py", "Job.objects"),
+    ("control/selectors.py", "JobLine.objects"),
+    ("control/tool_jobs.py", "Job.objects"),
+    ("control/tool_jobs.py", "JobLine.objects"),
+    ("control/tool_jobs.py", "SpecialTool.objects"),
+    ("followup/management/commands/send_service_reminders.py", "Vehicle.objects"),
+    ("followup/reminders.py", "Ownership.objects"),
+    ("followup/reminders.py", "Vehicle.objects"),
+    ("followup/reminders.py", "VehicleType.objects"),
+    ("parts/importer.py", "VehicleType.objects"),
+    ("parts/selectors.py", "Vehicle.objects"),
+    ("parts/selectors.py", "VehicleType.objects"),
+    ("servicebook/catalogue.py", "VehicleType.objects"),
+    ("servicebook/links.py", "Ownership.objects"),
+    ("servicebook/notifications.py", "Customer.objects"),
+    ("servicebook/notifications.py", "Vehicle.objects"),
+    ("servicebook/selectors.py", "MileageReading.objects"),
+    ("servicebook/selectors.py", "Ownership.objects"),
+    ("servicebook/selectors.py", "Vehicle.objects"),
+    ("servicebook/services.py", "MileageReading.objects"),
+    ("servicebook/services.py", "Vehicle.objects"),
+    ("store/selectors.py", "Part.objects"),
+    ("supply/services.py", "Part.objects"),
+    ("vehicles/forms.py", "Customer.objects"),
+    ("vehicles/views.py", "Customer.objects"),
+    ("workorders/api.py", "Vehicle.objects"),
+    ("workorders/services.py", "Appointment.objects"),
+    ("workorders/services.py", "MileageReading.objects"),
+    ("workorders/views.py", "Ownership.objects"),
+}
 # Relations that point up the layers (and the migrations they bring); each goes with its loop.
 KNOWN_UPWARD_RELATIONS = {
     "servicebook.ServiceEntry.repair_order -> workorders",
@@ -179,3 +224,41 @@ def function_imports_across_apps() -> set[tuple[str, str]]:
 def test_no_import_inside_a_function_reaches_another_app():
     assert function_imports_across_apps() - KNOWN_FUNCTION_IMPORTS == set()
     assert KNOWN_FUNCTION_IMPORTS - function_imports_across_apps() == set(), "untied: drop it"
+
+
+def foreign_queries() -> set[tuple[str, str]]:
+    """``Model.objects`` of another app's model in an app's own modules (core's models,
+    the network and its people, are read everywhere; the demo and the test toolkit build
+    through every app)."""
+    app_names = {c.name.split(".")[1] for c in servicelane_apps()}
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        parts = relative.parts
+        if (
+            len(parts) < 2
+            or {"tests", "migrations"} & set(parts)
+            or parts[0] in ("demo", "testing")
+        ):
+            continue
+        tree = ast.parse(path.read_text())
+        foreign = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models"):
+                app = (node.module or "").split(".")[1]
+                if app in app_names and app not in (parts[0], "core"):
+                    foreign.update({alias.asname or alias.name: app for alias in node.names})
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("objects", "_default_manager")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in foreign
+            ):
+                found.add((str(relative), f"{node.value.id}.{node.attr}"))
+    return found
+
+
+def test_apps_read_and_write_other_apps_data_through_their_selectors_and_services():
+    assert foreign_queries() - KNOWN_FOREIGN_QUERIES == set()
+    assert KNOWN_FOREIGN_QUERIES - foreign_queries() == set(), "gone: drop it from the list"
