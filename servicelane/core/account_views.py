@@ -1,11 +1,13 @@
 """The user's account pages: their API tokens, and a manager's view of the workshop's."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from servicelane.core.selectors import (
     workshop_api_tokens,
 )
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 
 
 class ApiTokenForm(forms.Form):
@@ -39,10 +42,11 @@ class ApiTokenForm(forms.Form):
         label=gettext_lazy("Valid for (days)"), required=False, min_value=1
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         days = token_max_days()
         field = self.fields["expires_in_days"]
+        assert isinstance(field, forms.IntegerField)
         field.max_value = days
         field.validators.append(MaxValueValidator(days))
         field.widget.attrs["max"] = days
@@ -51,7 +55,7 @@ class ApiTokenForm(forms.Form):
 
 @never_cache  # the page that shows a new token's value must not be kept anywhere
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: WorkshopRequest) -> HttpResponse:
     """The user's tokens that still open the API; creating one shows its value once."""
     form = ApiTokenForm(request.POST or None)
     created = None
@@ -77,7 +81,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: WorkshopRequest, token_id: int) -> HttpResponse:
     token = api_token_own(user=request.user, token_id=token_id)
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.label})
@@ -85,7 +89,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def workshop_tokens(request: HttpRequest) -> HttpResponse:
+def workshop_tokens(request: WorkshopRequest) -> HttpResponse:
     """For managers: the tokens of the people of their workshops."""
     return render(
         request,
@@ -96,7 +100,7 @@ def workshop_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def workshop_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def workshop_token_revoke(request: WorkshopRequest, token_id: int) -> HttpResponse:
     token = workshop_api_token(actor=request.user, token_id=token_id)
     api_token_revoke(actor=request.user, token=token)
     messages.success(

@@ -12,7 +12,7 @@ from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination
 from servicelane.core.auth import api_token_issue, api_token_revoke, password_expired_message
 from servicelane.core.choices import TokenScope
 from servicelane.core.models import ApiToken, Workshop
-from servicelane.core.schema_types import Password, Text
+from servicelane.core.schema_types import EmailText, Password
 from servicelane.core.selectors import (
     api_token_own,
     api_tokens_of,
@@ -20,12 +20,13 @@ from servicelane.core.selectors import (
     workshop_api_tokens,
 )
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import ApiRequest
 
 router = Router(tags=["account"])
 
 
 class TokenIn(Schema):
-    email: Text(254)
+    email: EmailText
     password: Password
     name: str = Field("", max_length=100)
     scope: TokenScope = Field(
@@ -106,13 +107,13 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 
 
 @router.get("/auth/tokens", response={200: list[ApiTokenOut], **ERRORS})
-def tokens_list(request: HttpRequest) -> list[ApiToken]:
+def tokens_list(request: ApiRequest) -> list[ApiToken]:
     """Your tokens that still open the API (a new password or expiry ends them)."""
     return api_tokens_of(user=request.user)
 
 
 @router.post("/auth/tokens", response={201: ApiTokenCreatedOut, **ERRORS})
-def tokens_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
+def tokens_create(request: ApiRequest, payload: ApiTokenIn) -> Status:
     """Create a named token, read-only or read and write; its value is shown once."""
     token, raw = api_token_issue(
         user=request.user,
@@ -120,12 +121,12 @@ def tokens_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
         scope=payload.scope,
         expires_in_days=payload.expires_in_days,
     )
-    token.token = raw
-    return Status(201, token)
+    shown = ApiTokenOut.from_orm(token).model_dump()
+    return Status(201, ApiTokenCreatedOut(**shown, token=raw))
 
 
 @router.delete("/auth/tokens/{int:token_id}", response={204: None, **ERRORS})
-def tokens_revoke(request: HttpRequest, token_id: int) -> Status:
+def tokens_revoke(request: ApiRequest, token_id: int) -> Status:
     """Revoke one of your tokens."""
     token = api_token_own(user=request.user, token_id=token_id)
     api_token_revoke(actor=request.user, token=token)
@@ -134,13 +135,13 @@ def tokens_revoke(request: HttpRequest, token_id: int) -> Status:
 
 @router.get("/auth/workshop-tokens", response={200: list[WorkshopApiTokenOut], **ERRORS})
 @paginate(Pagination)
-def workshop_tokens_list(request: HttpRequest) -> list[ApiToken]:
+def workshop_tokens_list(request: ApiRequest) -> list[ApiToken]:
     """For workshop managers: the tokens of their workshops' people (not network staff's)."""
     return workshop_api_tokens(actor=request.user)
 
 
 @router.delete("/auth/workshop-tokens/{int:token_id}", response={204: None, **ERRORS})
-def workshop_tokens_revoke(request: HttpRequest, token_id: int) -> Status:
+def workshop_tokens_revoke(request: ApiRequest, token_id: int) -> Status:
     """For workshop managers: revoke a token of one of their workshops' people."""
     token = workshop_api_token(actor=request.user, token_id=token_id)
     api_token_revoke(actor=request.user, token=token)
@@ -148,7 +149,7 @@ def workshop_tokens_revoke(request: HttpRequest, token_id: int) -> Status:
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})
-def me(request: HttpRequest) -> MeOut:
+def me(request: ApiRequest) -> MeOut:
     """Who the token belongs to and where they work."""
     user = request.user
     access = access_for(user)

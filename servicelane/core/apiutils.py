@@ -50,7 +50,6 @@ class TokenAuth(HttpBearer):
         if found.is_read_only and request.method not in SAFE_METHODS:
             raise HttpError(403, read_only_token_message())
         request.user = found.user
-        request.api_token = found
         return found.user
 
 

@@ -63,7 +63,7 @@ def record_event(
     }
     if at is not None:
         fields["at"] = at
-    return model.objects.create(**fields)
+    return model._default_manager.create(**fields)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ the door that refuses input no field could hold."""
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from servicelane.core.errors import malformed_body_message
 from servicelane.core.models import Workshop
 from servicelane.core.schema_types import MAX_DB_ID, MAX_INT, text_problem
-from servicelane.core.tenancy import access_for
+from servicelane.core.tenancy import Access, access_for
+from servicelane.core.types import PageRequest
 
 SESSION_WORKSHOP_KEY = "servicelane_workshop_id"
 
@@ -38,7 +39,7 @@ class WorkshopContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: PageRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
             request.workshop = current_workshop(request)
@@ -51,7 +52,8 @@ class WorkshopContextMiddleware:
         else:
             request.workshop = None
             timezone.deactivate()
-        request.access = SimpleLazyObject(lambda: access_for(request.user))
+        # Computed when first read (a template asks whether the user is network staff).
+        request.access = cast(Access, SimpleLazyObject(lambda: access_for(request.user)))
         try:
             return self.get_response(request)
         finally:

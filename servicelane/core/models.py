@@ -2,9 +2,10 @@
 
 import hashlib
 import zoneinfo
+from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -167,12 +168,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised when the account is deactivated (or reactivated): with the password hash it
     # makes the fingerprint every session and token carries, so both end together.
     credentials_version = models.PositiveIntegerField(default=0, editable=False)
+    # The active flag as loaded from the database (None on a user not loaded from it).
+    _loaded_is_active: bool | None
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -183,8 +186,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "User":
-        user = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> "User":
+        user = super().from_db(db, field_names, values, **kwargs)
         user._loaded_is_active = user.__dict__.get("is_active")
         return user
 
@@ -203,7 +208,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
-    def credentials_hash(self, salt: str, *, secret: str | None = None) -> str:
+    def credentials_hash(self, salt: str, *, secret: str | bytes | None = None) -> str:
         """A fingerprint of what a login rests on: the password hash and the version
         raised on deactivation. Whatever sets the password or the flag changes it."""
         value = self.password
@@ -219,7 +224,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             for secret in secrets
         )
 
-    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+    def _get_session_auth_hash(self, secret: str | bytes | None = None) -> str:
         # Django keeps a session only while this matches what it stored at login.
         return self.credentials_hash(SESSION_HASH_SALT, secret=secret)
 

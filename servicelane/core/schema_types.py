@@ -29,9 +29,8 @@ URL_TEXT = 2000  # a link back ("next")
 DOCUMENT_TEXT = 100_000  # a document pasted whole (a CBS read-out)
 
 
-def Text(max_length: int) -> Any:
-    """``str`` of at most ``max_length`` characters."""
-    return Annotated[str, StringConstraints(max_length=max_length)]
+# An e-mail address: at most 254 characters (RFC 5321), what the column holds.
+EmailText = Annotated[str, StringConstraints(max_length=254)]
 
 
 ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
@@ -116,6 +115,7 @@ __all__ = [
     "URL_TEXT",
     "CodeText",
     "DbId",
+    "EmailText",
     "LocalTime",
     "LongText",
     "PageNumber",
@@ -123,7 +123,6 @@ __all__ = [
     "SaneDate",
     "SaneDateTime",
     "ShortText",
-    "Text",
     "UtcDateTime",
     "is_sane_date",
     "text_problem",

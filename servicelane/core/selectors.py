@@ -27,7 +27,7 @@ def workshop_advisors(workshop: Workshop) -> QuerySet[User]:
     ).order_by("full_name", "email")
 
 
-def _opening(tokens: Any) -> list[ApiToken]:
+def _opening(tokens: QuerySet[ApiToken]) -> list[ApiToken]:
     """Only the tokens that still open the API; the others are history."""
     now = timezone.now()
     live = tokens.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
@@ -47,7 +47,7 @@ def api_token_own(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def _managed_tokens(actor: User) -> Any:
+def _managed_tokens(actor: User) -> QuerySet[ApiToken]:
     """Tokens of people working in a workshop where ``actor`` manages tokens, except
     network staff's and the configuration's superusers'."""
     workshops = access_for(actor).workshops_with(Perm.API_TOKENS_MANAGE)

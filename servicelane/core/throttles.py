@@ -19,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from servicelane.core.forms import LocalizedPasswordResetForm
 from servicelane.core.ratelimit import allow, attempts, client_address
+from servicelane.core.types import AxesRequest
 
 LOGIN_FAILURES = "login-failures-address"
 RESET_BY_ADDRESS = "password-reset-address"
@@ -56,7 +58,7 @@ class AddressFailureBackend:
     backend and before the one that checks passwords, it refuses every login from an
     address with too many failed logins across accounts."""
 
-    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+    def authenticate(self, request: AxesRequest | None, **credentials: Any) -> None:
         if request is None:
             return None
         if login_address_locked(request):
@@ -71,7 +73,7 @@ class AddressFailureBackend:
 
 
 def count_failed_login(
-    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+    sender: Any, credentials: dict[str, Any], request: AxesRequest | None = None, **kwargs: Any
 ) -> None:
     """``user_login_failed`` receiver: one more failure for the client's address."""
     if request is None or not getattr(request, _COUNT_FAILURE, False):
@@ -118,7 +120,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = LocalizedPasswordResetForm
 
-    def form_valid(self, form: LocalizedPasswordResetForm) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         if not password_reset_allowed(self.request, form.cleaned_data["email"]):
             form.add_error(None, password_reset_throttled_message())
             return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -228,18 +228,19 @@ def receive(upload: Any, *, kind: Kind, field_name: str | None = None) -> Receiv
             content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _refuse(kind.refused, field_name) from None
-    image = _decode(content, file_type, kind, field_name) if file_type.pillow_format else None
+    pillow_format = file_type.pillow_format
+    image = _decode(content, pillow_format, kind, field_name) if pillow_format else None
     return Received(kind=kind, type=file_type, content=content, image=image)
 
 
-def _decode(content: bytes, file_type: FileType, kind: Kind, field_name: str | None) -> Image.Image:
+def _decode(content: bytes, pillow_format: str, kind: Kind, field_name: str | None) -> Image.Image:
     """The picture, decoded by the one decoder of its type, its pixels counted first."""
     # WeasyPrint switches Pillow to accept truncated images when it is imported; a photo
     # cut off in transfer must still be refused here.
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         # Not a context manager: closing the image would discard the decoded pixels.
-        image = Image.open(io.BytesIO(content), formats=[file_type.pillow_format])
+        image = Image.open(io.BytesIO(content), formats=[pillow_format])
         width, height = image.size
         limit = kind.max_pixels
         if limit is not None and width * height > limit:
@@ -249,7 +250,9 @@ def _decode(content: bytes, file_type: FileType, kind: Kind, field_name: str | N
     except ValidationError:
         raise
     except Image.DecompressionBombError:
-        raise _too_many_pixels(kind.max_pixels or Image.MAX_IMAGE_PIXELS, field_name) from None
+        # Pillow raises this only while its own limit is set (it is by default).
+        limit = kind.max_pixels or Image.MAX_IMAGE_PIXELS or 0
+        raise _too_many_pixels(limit, field_name) from None
     except Exception:
         # UnidentifiedImageError, OSError (truncated, corrupt), and whatever else a
         # decoder raises on hostile bytes: the file is refused, never a server error.

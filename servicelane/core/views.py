@@ -11,6 +11,7 @@ from servicelane.core.forms import LanguageForm, WorkshopSwitchForm
 from servicelane.core.middleware import SESSION_WORKSHOP_KEY
 from servicelane.core.selectors import dashboard_figures
 from servicelane.core.tenancy import access_for, forget_access
+from servicelane.core.types import WorkshopRequest
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
@@ -22,7 +23,7 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: WorkshopRequest) -> HttpResponse:
     figures = dashboard_figures(user=request.user, workshop=request.workshop)
     return render(request, "core/home.html", {"figures": figures})
 
@@ -50,7 +51,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_workshop(request: HttpRequest) -> HttpResponse:
+def switch_workshop(request: WorkshopRequest) -> HttpResponse:
     """Choose the workshop to work in; network staff may choose the whole network."""
     form = WorkshopSwitchForm(request.POST)
     forget_access(request.user)

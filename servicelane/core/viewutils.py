@@ -3,6 +3,7 @@
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import tzinfo
 from functools import wraps
 from typing import Any, Generic, TypeVar
 
@@ -87,7 +88,7 @@ def query_without_page(request: HttpRequest) -> str:
 
 
 @contextlib.contextmanager
-def customer_locale(language: str, zone: object) -> Iterator[None]:
+def customer_locale(language: str, zone: tzinfo) -> Iterator[None]:
     """A car owner's language and their workshop's clock, for a page reached by a link
     (no login to take them from): pages, errors and messages alike."""
     with translation.override(language), timezone.override(zone):
