@@ -6,9 +6,9 @@ workshop's record is simply not found (404), in the UI and in the API alike.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from servicelane.core.permissions import NETWORK_ROLE_PERMS, WORKSHOP_ROLE_PERMS, Perm
 
 M = TypeVar("M", bound=models.Model)
+M_co = TypeVar("M_co", bound=models.Model, covariant=True)
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,17 @@ class WorkshopOwned(models.Model):
         abstract = True
 
 
-def get_for_user(queryset: Any, user: Any, perm: Perm | None = None, **lookup: Any) -> Any:
+class Scopable(Protocol[M_co]):
+    """A queryset that narrows itself to what a user may see (``WorkshopScopedQuerySet``
+    and the querysets of records shared across workshops)."""
+
+    def visible_to(self, user: Any, perm: Perm | None = None) -> models.QuerySet[M_co]: ...
+
+
+def get_for_user(queryset: Scopable[M], user: Any, perm: Perm | None = None, **lookup: Any) -> M:
     """The record if the user may see it; otherwise 404, never a hint it exists."""
     try:
         return queryset.visible_to(user, perm).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        # ObjectDoesNotExist: the model's DoesNotExist.
         raise Http404(_("Not found.")) from exc
