@@ -1,13 +1,13 @@
 from datetime import datetime
 
 from django.db import models
-from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, LongText, ShortText
+from servicelane.core.types import ApiRequest
 from servicelane.customers.choices import CustomerKind
 from servicelane.customers.models import Customer
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
@@ -15,13 +15,14 @@ from servicelane.customers.services import EDITABLE_FIELDS, customer_create, cus
 
 router = Router(tags=["customers"])
 
+
 # Text fields a PATCH may clear by sending null.
-CLEARABLE_FIELDS = {
-    name
-    for name in EDITABLE_FIELDS
-    if isinstance(Customer._meta.get_field(name), (models.CharField, models.TextField))
-    and not Customer._meta.get_field(name).choices
-}
+def _clearable(name: str) -> bool:
+    field = Customer._meta.get_field(name)
+    return isinstance(field, (models.CharField, models.TextField)) and not field.choices
+
+
+CLEARABLE_FIELDS = {name for name in EDITABLE_FIELDS if _clearable(name)}
 
 
 class CustomerOut(Schema):
@@ -93,13 +94,13 @@ class CustomerFilters(FilterSchema):
 
 @router.get("", response={200: list[CustomerOut], **ERRORS})
 @paginate(Pagination)
-def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> object:
+def list_customers(request: ApiRequest, filters: Query[CustomerFilters]) -> object:
     """Customers of your workshop(s), searchable."""
     return customer_list_for_user(user=request.user, filters=filters.model_dump(exclude_none=True))
 
 
 @router.post("", response={201: CustomerOut, **ERRORS})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
+def create_customer(request: ApiRequest, payload: CustomerIn) -> Status:
     workshop = workshop_in_scope(request, Perm.CUSTOMER_CHANGE, payload.workshop)
     data = payload.model_dump(exclude={"workshop"}, exclude_none=True)
     customer = customer_create(actor=request.user, workshop=workshop, **data)
@@ -107,12 +108,12 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
 
 
 @router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
-def get_customer(request: HttpRequest, customer_id: int) -> Customer:
+def get_customer(request: ApiRequest, customer_id: int) -> Customer:
     return customer_get_for_user(user=request.user, customer_id=customer_id)
 
 
 @router.patch("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
-def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Customer:
+def update_customer(request: ApiRequest, customer_id: int, payload: CustomerPatch) -> Customer:
     """Change the fields given; the others stay as they are."""
     customer = customer_get_for_user(user=request.user, customer_id=customer_id)
     data = {

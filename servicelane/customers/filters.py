@@ -49,5 +49,5 @@ class CustomerFilter(django_filters.FilterSet):
                     else Q(ownerships__vehicle__vin=plate)
                 )
             )
-            condition |= Exists(owns)
+            condition |= Q(Exists(owns))
         return queryset.filter(condition)

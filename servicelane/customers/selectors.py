@@ -10,7 +10,9 @@ from servicelane.customers.filters import CustomerFilter
 from servicelane.customers.models import Customer
 
 
-def customer_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
+def customer_list_for_user(
+    *, user: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[Customer]:
     """The customers the user may see, filtered by the shared filter set."""
     queryset = (
         Customer.objects.visible_to(user, Perm.CUSTOMER_VIEW)
@@ -30,7 +32,8 @@ def customer_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) 
                 for f, errs in filterset.errors.get_json_data().items()
             }
         )
-    return filterset.qs
+    customers: QuerySet[Customer] = filterset.qs
+    return customers
 
 
 def customer_get_for_user(*, user: Any, customer_id: int) -> Customer:

@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,6 +8,7 @@ from servicelane.core.audit_selectors import audit_trail_for
 from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm, submit
 from servicelane.customers.filters import CustomerFilter
 from servicelane.customers.forms import CustomerForm
@@ -17,7 +18,7 @@ from servicelane.customers.services import customer_create, customer_update
 
 
 @require_perm(Perm.CUSTOMER_VIEW)
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: WorkshopRequest) -> HttpResponse:
     filterset = CustomerFilter(request.GET)
     try:
         customers = customer_list_for_user(user=request.user, filters=request.GET.dict())
@@ -37,7 +38,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CUSTOMER_VIEW)
-def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_detail(request: WorkshopRequest, customer_id: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, customer_id=customer_id)
     access = access_for(request.user)
     return render(
@@ -54,9 +55,11 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @require_perm(Perm.CUSTOMER_CHANGE)
-def customer_create_view(request: HttpRequest) -> HttpResponse:
+def customer_create_view(request: WorkshopRequest) -> HttpResponse:
     workshop = request.workshop
-    access_for(request.user).require(Perm.CUSTOMER_CHANGE, getattr(workshop, "pk", None))
+    if workshop is None:  # network staff looking at the whole network
+        raise PermissionDenied(_("Choose a workshop where your role allows this."))
+    access_for(request.user).require(Perm.CUSTOMER_CHANGE, workshop.pk)
     form = CustomerForm(
         request.POST or None,
         initial={"language": workshop.default_language, "country": workshop.country},
@@ -72,7 +75,7 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CUSTOMER_CHANGE)
-def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_edit(request: WorkshopRequest, customer_id: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, customer_id=customer_id)
     access_for(request.user).require(Perm.CUSTOMER_CHANGE, customer.workshop_id)
     form = CustomerForm(request.POST or None, instance=customer)
