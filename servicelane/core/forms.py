@@ -1,8 +1,9 @@
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.core.choices import Language
 from servicelane.core.schema_types import URL_TEXT
 from servicelane.core.tasks import send_email
+
+M = TypeVar("M", bound=Model)
+
+
+def offer(form: forms.BaseForm, name: str, queryset: QuerySet[M]) -> None:
+    """Offer ``queryset`` in the form's choice of records ``name``: the records this
+    user, in this workshop, may pick."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a choice of records")
+    field.queryset = queryset
 
 
 class LocalizedPasswordResetForm(PasswordResetForm):
