@@ -1,7 +1,6 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
@@ -10,6 +9,7 @@ from ninja.pagination import paginate
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, SaneDate, ShortText
+from servicelane.core.types import ApiRequest
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.choices import Drive, FuelType, MileageSource
 from servicelane.vehicles.models import Vehicle, VehicleType
@@ -107,7 +107,7 @@ class VehicleFilters(FilterSchema):
     teleservice: bool | None = None
 
 
-def _vehicle_type(request: HttpRequest, type_id: int | None) -> VehicleType | None:
+def _vehicle_type(request: ApiRequest, type_id: int | None) -> VehicleType | None:
     if type_id is None:
         return None
     found = vehicle_type_list_for_user(user=request.user).filter(pk=type_id).first()
@@ -116,24 +116,24 @@ def _vehicle_type(request: HttpRequest, type_id: int | None) -> VehicleType | No
     return found
 
 
-def _reload(request: HttpRequest, vin: str) -> Vehicle:
+def _reload(request: ApiRequest, vin: str) -> Vehicle:
     return vehicle_get_for_user(user=request.user, vin=vin)
 
 
 @types_router.get("", response={200: list[VehicleTypeOut], **ERRORS})
-def list_vehicle_types(request: HttpRequest) -> object:
+def list_vehicle_types(request: ApiRequest) -> object:
     """The network's vehicle types, to choose from when registering a car."""
     return vehicle_type_list_for_user(user=request.user)
 
 
 @router.get("", response={200: list[VehicleOut], **ERRORS})
 @paginate(Pagination)
-def list_vehicles(request: HttpRequest, filters: Query[VehicleFilters]) -> object:
+def list_vehicles(request: ApiRequest, filters: Query[VehicleFilters]) -> object:
     return vehicle_list_for_user(user=request.user, filters=filters.model_dump(exclude_none=True))
 
 
 @router.post("", response={201: VehicleOut, 200: VehicleOut, **ERRORS})
-def create_vehicle(request: HttpRequest, payload: VehicleIn) -> Status:
+def create_vehicle(request: ApiRequest, payload: VehicleIn) -> Status:
     """Register a vehicle. A VIN already known in the network is linked (200), not duplicated."""
     workshop = workshop_in_scope(request, Perm.VEHICLE_CHANGE, payload.workshop)
     owner = (
@@ -157,12 +157,12 @@ def create_vehicle(request: HttpRequest, payload: VehicleIn) -> Status:
 
 
 @router.get("/{vin}", response={200: VehicleOut, **ERRORS})
-def get_vehicle(request: HttpRequest, vin: str) -> Vehicle:
+def get_vehicle(request: ApiRequest, vin: str) -> Vehicle:
     return vehicle_get_for_user(user=request.user, vin=vin)
 
 
 @router.patch("/{vin}", response={200: VehicleOut, **ERRORS})
-def update_vehicle(request: HttpRequest, vin: str, payload: VehiclePatch) -> Vehicle:
+def update_vehicle(request: ApiRequest, vin: str, payload: VehiclePatch) -> Vehicle:
     """Change the fields given. ``owner_id`` hands the car to another customer."""
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     data = payload.model_dump(exclude_unset=True)
@@ -180,13 +180,13 @@ def update_vehicle(request: HttpRequest, vin: str, payload: VehiclePatch) -> Veh
 
 
 @router.get("/{vin}/mileage", response={200: list[MileageOut], **ERRORS})
-def list_mileage(request: HttpRequest, vin: str) -> object:
+def list_mileage(request: ApiRequest, vin: str) -> object:
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     return vehicle_mileage_history(vehicle=vehicle)
 
 
 @router.post("/{vin}/mileage", response={201: MileageOut, **ERRORS})
-def record_mileage(request: HttpRequest, vin: str, payload: MileageIn) -> Status:
+def record_mileage(request: ApiRequest, vin: str, payload: MileageIn) -> Status:
     """Record a reading; one below an earlier reading is kept and returned flagged."""
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     reading = vehicle_record_mileage(

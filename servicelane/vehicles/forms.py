@@ -1,10 +1,12 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.dates import validate_sane_date
+from servicelane.core.forms import offer
 from servicelane.customers.models import Customer
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import VehicleType
@@ -55,14 +57,14 @@ class VehicleForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        vehicle_types: Any,
-        customers: Any,
+        vehicle_types: QuerySet[VehicleType],
+        customers: QuerySet[Customer],
         editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vehicle_type"].queryset = vehicle_types
-        self.fields["owner"].queryset = customers
+        offer(self, "vehicle_type", vehicle_types)
+        offer(self, "owner", customers)
         if editing:
             # The VIN is the car's identity; it is never edited, and mileage has its own form.
             del self.fields["vin"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.models import Network, User, Workshop
 from servicelane.core.permissions import Perm
-from servicelane.core.tenancy import WorkshopOwned, WorkshopScopedQuerySet, access_for
+from servicelane.core.tenancy import WorkshopOwned, access_for
 from servicelane.vehicles.choices import Drive, FuelType, MileageSource
 from servicelane.vehicles.plates import normalise_plate
 
@@ -87,6 +87,10 @@ class Vehicle(models.Model):
 
     objects = VehicleQuerySet.as_manager()
 
+    # Set by the selectors' prefetch (vehicles.selectors.current_ownerships_prefetch): the
+    # current owners as far as the reader may see customer data.
+    current_ownerships: list["Ownership"]
+
     class Meta:
         verbose_name = _("vehicle")
         verbose_name_plural = _("vehicles")
@@ -126,8 +130,6 @@ class Ownership(WorkshopOwned):
     )
     started_on = models.DateField(_("owner since"))
     ended_on = models.DateField(_("owner until"), null=True, blank=True)
-
-    objects = WorkshopScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ownership")

@@ -17,7 +17,7 @@ from servicelane.vehicles.models import (
 from servicelane.vehicles.vin import normalise_vin
 
 
-def current_ownerships_prefetch(user: Any) -> Prefetch:
+def current_ownerships_prefetch(user: Any) -> Prefetch[str, QuerySet[Ownership], str]:
     """Current owners, only as far as the user may see customer data."""
     return Prefetch(
         "ownerships",
@@ -28,7 +28,7 @@ def current_ownerships_prefetch(user: Any) -> Prefetch:
     )
 
 
-def vehicle_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
+def vehicle_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Vehicle]:
     queryset = (
         Vehicle.objects.visible_to(user)
         .select_related("vehicle_type")
@@ -38,7 +38,8 @@ def vehicle_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -
     filterset = VehicleFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filter_errors(filterset))
-    return filterset.qs
+    vehicles: QuerySet[Vehicle] = filterset.qs
+    return vehicles
 
 
 def vehicle_get_for_user(*, user: Any, vin: str, perm: Perm | None = None) -> Vehicle:
@@ -52,7 +53,7 @@ def vehicle_get_for_user(*, user: Any, vin: str, perm: Perm | None = None) -> Ve
     )
 
 
-def vehicle_ownership_history(*, user: Any, vehicle: Vehicle) -> QuerySet:
+def vehicle_ownership_history(*, user: Any, vehicle: Vehicle) -> QuerySet[Ownership]:
     return (
         Ownership.objects.visible_to(user, Perm.CUSTOMER_VIEW)
         .filter(vehicle=vehicle)
@@ -65,12 +66,12 @@ def workshop_registered_vehicle(*, workshop_id: int, vehicle_id: int) -> bool:
     return WorkshopVehicle.objects.filter(workshop_id=workshop_id, vehicle_id=vehicle_id).exists()
 
 
-def vehicle_mileage_history(*, vehicle: Vehicle) -> QuerySet:
+def vehicle_mileage_history(*, vehicle: Vehicle) -> QuerySet[MileageReading]:
     """Every reading of the car, whichever workshop took it: the network's history."""
     return MileageReading.objects.filter(vehicle=vehicle).select_related("workshop")
 
 
-def vehicles_of_customer(*, user: Any, customer_id: int) -> QuerySet:
+def vehicles_of_customer(*, user: Any, customer_id: int) -> QuerySet[Ownership]:
     return (
         Ownership.objects.visible_to(user, Perm.CUSTOMER_VIEW)
         .filter(customer_id=customer_id)
@@ -79,7 +80,7 @@ def vehicles_of_customer(*, user: Any, customer_id: int) -> QuerySet:
     )
 
 
-def vehicle_type_list_for_user(*, user: Any) -> QuerySet:
+def vehicle_type_list_for_user(*, user: Any) -> QuerySet[VehicleType]:
     return VehicleType.objects.filter(network_id__in=access_for(user).network_ids)
 
 

@@ -307,14 +307,14 @@ def vehicle_match_or_register(
             actor=actor, workshop=workshop, vin=vin, data={"plate": plate} if plate else {}
         )
     elif plate:
-        vehicle = (
+        found = (
             Vehicle.objects.filter(
                 plate_normalized=normalise_plate(plate), workshop_links__workshop=workshop
             )
             .order_by("id")
             .first()
         )
-        if vehicle is None:
+        if found is None:
             raise ValidationError(
                 {
                     "vin": [
@@ -325,6 +325,7 @@ def vehicle_match_or_register(
                     ]
                 }
             )
+        vehicle = found
     else:
         raise ValidationError({"vin": [_("Give the VIN or the number plate of the car.")]})
     has_owner = Ownership.objects.filter(

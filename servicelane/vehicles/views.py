@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.customers.models import Customer
 from servicelane.vehicles.filters import VehicleFilter
@@ -31,15 +33,15 @@ from servicelane.vehicles.services import (
 from servicelane.vehicles.vin import decode_vin
 
 
-def _workshop_customers(request: HttpRequest) -> object:
-    workshop_id = getattr(request.workshop, "pk", None)
-    return Customer.objects.visible_to(request.user, Perm.CUSTOMER_VIEW).filter(
-        workshop_id=workshop_id
-    )
+def _workshop_customers(request: WorkshopRequest) -> QuerySet[Customer]:
+    customers = Customer.objects.visible_to(request.user, Perm.CUSTOMER_VIEW)
+    if request.workshop is None:
+        return customers.none()
+    return customers.filter(workshop_id=request.workshop.pk)
 
 
 @require_perm(Perm.VEHICLE_VIEW)
-def vehicle_list(request: HttpRequest) -> HttpResponse:
+def vehicle_list(request: WorkshopRequest) -> HttpResponse:
     try:
         vehicles = vehicle_list_for_user(user=request.user, filters=request.GET.dict())
     except ValidationError:
@@ -48,16 +50,18 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, vehicles),
         "filter": VehicleFilter(request.GET),
         "query": query_without_page(request),
-        "can_create": access_for(request.user).can(
-            Perm.VEHICLE_CHANGE, getattr(request.workshop, "pk", None)
-        ),
+        # A car is registered for the workshop chosen in the top bar.
+        "can_create": request.workshop is not None
+        and access_for(request.user).can(Perm.VEHICLE_CHANGE, request.workshop.pk),
     }
     if request.htmx:
         return render(request, "vehicles/partials/_results.html", context)
     return render(request, "vehicles/list.html", context)
 
 
-def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: MileageForm) -> dict:
+def _detail_context(
+    request: WorkshopRequest, vehicle: Vehicle, mileage_form: MileageForm
+) -> dict[str, object]:
     access = access_for(request.user)
     ownerships = list(vehicle_ownership_history(user=request.user, vehicle=vehicle))
     return {
@@ -79,15 +83,17 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, mileage_form: Mileag
 
 
 @require_perm(Perm.VEHICLE_VIEW)
-def vehicle_detail(request: HttpRequest, vin: str) -> HttpResponse:
+def vehicle_detail(request: WorkshopRequest, vin: str) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     return render(request, "vehicles/detail.html", _detail_context(request, vehicle, MileageForm()))
 
 
 @require_perm(Perm.VEHICLE_CHANGE)
-def vehicle_create(request: HttpRequest) -> HttpResponse:
+def vehicle_create(request: WorkshopRequest) -> HttpResponse:
     workshop = request.workshop
-    access_for(request.user).require(Perm.VEHICLE_CHANGE, getattr(workshop, "pk", None))
+    if workshop is None:  # network staff looking at the whole network
+        raise PermissionDenied(_("Choose a workshop where your role allows this."))
+    access_for(request.user).require(Perm.VEHICLE_CHANGE, workshop.pk)
     customers = _workshop_customers(request)
     owner_id = request.GET.get("owner", "")
     initial = {"owner": owner_id} if owner_id.isdigit() else {}
@@ -128,7 +134,7 @@ def vehicle_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VEHICLE_CHANGE)
-def vehicle_edit(request: HttpRequest, vin: str) -> HttpResponse:
+def vehicle_edit(request: WorkshopRequest, vin: str) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     workshop = request.workshop
     customers = _workshop_customers(request)
@@ -163,7 +169,7 @@ def vehicle_edit(request: HttpRequest, vin: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MILEAGE_RECORD)
-def vehicle_mileage(request: HttpRequest, vin: str) -> HttpResponse:
+def vehicle_mileage(request: WorkshopRequest, vin: str) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     form = MileageForm(request.POST)
     if form.is_valid():
