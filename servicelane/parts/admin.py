@@ -40,7 +40,8 @@ class PartForm(forms.ModelForm):
         return number
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         new = cleaned.get("superseded_by")
         if new is not None and self.instance.pk is not None:
             try:

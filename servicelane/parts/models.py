@@ -8,7 +8,7 @@ way of typing one finds it; they are shown in the network's format
 at its successor, so an old number printed on a box still resolves.
 """
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.utils.translation import get_language
@@ -20,7 +20,18 @@ from servicelane.parts.choices import Unit
 from servicelane.vehicles.models import VehicleType
 
 
-def _localised(obj: models.Model) -> str:
+class Named(Protocol):
+    """A record of the catalogue named in its three languages."""
+
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def name_de(self) -> str: ...
+    @property
+    def name_zh_hans(self) -> str: ...
+
+
+def _localised(obj: Named) -> str:
     language = (get_language() or "en").replace("-", "_").lower()
     value = {"de": obj.name_de, "zh_hans": obj.name_zh_hans}.get(language)
     return value or obj.name_en

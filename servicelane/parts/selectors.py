@@ -19,7 +19,7 @@ from servicelane.core.models import Network, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.parts import numbers, text
-from servicelane.parts.models import Fitment, Part, PartPrice
+from servicelane.parts.models import Fitment, Named, Part, PartPrice
 from servicelane.parts.supersession import (
     RELATED,
     SupersessionLoop,
@@ -50,7 +50,7 @@ def catalogue_network(*, user: Any, workshop: Workshop | None = None) -> Network
     return Network.objects.get(pk=min(networks))
 
 
-def name_in(obj: Any, language: str | None) -> str:
+def name_in(obj: Named, language: str | None) -> str:
     """The name in ``language`` (en, de, zh-hans), else the English one."""
     key = (language or "en").replace("-", "_").lower()
     value = {"de": obj.name_de, "zh_hans": obj.name_zh_hans}.get(key)

@@ -63,10 +63,11 @@ def predecessors(part: Part) -> list[tuple[Part, Part]]:
         older = Part.objects.filter(superseded_by_id__in=list(generation)).order_by("number")
         following: dict[int, Part] = {}
         for old in older:
-            if old.pk in seen:
+            successor = old.superseded_by_id  # one of this generation, as filtered
+            if old.pk in seen or successor is None:
                 continue
             seen.add(old.pk)
-            found.append((old, generation[old.superseded_by_id]))
+            found.append((old, generation[successor]))
             following[old.pk] = old
         generation = following
     return found

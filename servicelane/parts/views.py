@@ -7,7 +7,7 @@ network staff look at the whole network).
 """
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,19 +16,20 @@ from django.views.decorators.http import require_GET
 from servicelane.core.errors import apply_to_form
 from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import require_perm
 from servicelane.parts import numbers, selectors
 from servicelane.parts.forms import PartSearchForm
 from servicelane.parts.registry import part_panels
 
 
-def _country(request: HttpRequest) -> str | None:
+def _country(request: WorkshopRequest) -> str | None:
     return request.workshop.country if request.workshop else None
 
 
 @require_GET
 @require_perm(Perm.PARTS_VIEW)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: WorkshopRequest) -> HttpResponse:
     network = selectors.catalogue_network(user=request.user, workshop=request.workshop)
     form = PartSearchForm(request.GET if request.GET else None)
     hits: list[selectors.PartHit] = []
@@ -64,7 +65,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.PARTS_VIEW)
-def detail(request: HttpRequest, number: str) -> HttpResponse:
+def detail(request: WorkshopRequest, number: str) -> HttpResponse:
     """A part by any typed form of its number. An old number leads to the part that
     replaced it, with a notice (``?stay=1`` shows the old part itself)."""
     network = selectors.catalogue_network(user=request.user, workshop=request.workshop)
