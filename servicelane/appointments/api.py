@@ -23,6 +23,7 @@ from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, DbId, SaneDate, SaneDateTime, ShortText
 from servicelane.core.selectors import workshop_advisors
+from servicelane.core.types import ApiRequest
 from servicelane.customers.selectors import customer_get_for_user
 
 router = Router(tags=["appointments"])
@@ -152,7 +153,7 @@ def _advisor(workshop: Workshop, advisor_id: int | None) -> User | None:
     return advisor
 
 
-def _get(request: HttpRequest, appointment_id: int) -> Appointment:
+def _get(request: ApiRequest, appointment_id: int) -> Appointment:
     return selectors.appointment_get_for_user(user=request.user, appointment_id=appointment_id)
 
 
@@ -170,14 +171,14 @@ def install(api: NinjaAPI) -> None:
 
 
 @service_types_router.get("", response={200: list[ServiceTypeOut], **ERRORS})
-def list_service_types(request: HttpRequest, workshop: CodeText | None = None) -> object:
+def list_service_types(request: ApiRequest, workshop: CodeText | None = None) -> object:
     """What can be booked in a workshop, with durations, lanes and promises."""
     found = workshop_in_scope(request, Perm.APPOINTMENT_VIEW, workshop)
     return list(selectors.bookable_service_types(found))
 
 
 @availability_router.get("", response={200: AvailabilityOut, **ERRORS})
-def get_availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> dict[str, object]:
+def get_availability(request: ApiRequest, query: Query[AvailabilityQuery]) -> dict[str, object]:
     """Free start times for these services: never past, closed or full."""
     found = workshop_in_scope(request, Perm.APPOINTMENT_VIEW, query.workshop)
     ids = selectors.service_type_ids(found, query.service_types)
@@ -196,7 +197,7 @@ def get_availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> d
 
 @router.get("", response={200: list[AppointmentOut], **ERRORS})
 @paginate(Pagination)
-def list_appointments(request: HttpRequest, filters: Query[AppointmentFilters]) -> object:
+def list_appointments(request: ApiRequest, filters: Query[AppointmentFilters]) -> object:
     data = filters.model_dump(exclude_none=True)
     code = data.pop("workshop", None)
     workshop = workshop_in_scope(request, Perm.APPOINTMENT_VIEW, code) if code else None
@@ -204,7 +205,7 @@ def list_appointments(request: HttpRequest, filters: Query[AppointmentFilters]) 
 
 
 @router.post("", response={201: AppointmentOut, 409: ConflictOut, **ERRORS})
-def create_appointment(request: HttpRequest, payload: AppointmentIn) -> Status:
+def create_appointment(request: ApiRequest, payload: AppointmentIn) -> Status:
     """Book. A time taken meanwhile answers 409 with the next free start times."""
     workshop = workshop_in_scope(request, Perm.APPOINTMENT_BOOK, payload.workshop)
     customer = (
@@ -238,7 +239,7 @@ def create_appointment(request: HttpRequest, payload: AppointmentIn) -> Status:
 
 
 @router.get("/{appointment_id}", response={200: AppointmentOut, **ERRORS})
-def get_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+def get_appointment(request: ApiRequest, appointment_id: int) -> Appointment:
     return _get(request, appointment_id)
 
 
@@ -246,7 +247,7 @@ def get_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
     "/{appointment_id}/reschedule", response={200: AppointmentOut, 409: ConflictOut, **ERRORS}
 )
 def reschedule_appointment(
-    request: HttpRequest, appointment_id: int, payload: RescheduleIn
+    request: ApiRequest, appointment_id: int, payload: RescheduleIn
 ) -> Appointment:
     """Move to another free start time (and optionally other services)."""
     appointment = _get(request, appointment_id)
@@ -265,7 +266,7 @@ def reschedule_appointment(
 
 
 @router.post("/{appointment_id}/cancel", response={200: AppointmentOut, **ERRORS})
-def cancel_appointment(request: HttpRequest, appointment_id: int, payload: CancelIn) -> Appointment:
+def cancel_appointment(request: ApiRequest, appointment_id: int, payload: CancelIn) -> Appointment:
     appointment_cancel(
         actor=request.user, appointment=_get(request, appointment_id), reason=payload.reason
     )
@@ -273,12 +274,12 @@ def cancel_appointment(request: HttpRequest, appointment_id: int, payload: Cance
 
 
 @router.post("/{appointment_id}/arrived", response={200: AppointmentOut, **ERRORS})
-def mark_arrived(request: HttpRequest, appointment_id: int) -> Appointment:
+def mark_arrived(request: ApiRequest, appointment_id: int) -> Appointment:
     appointment_mark_arrived(actor=request.user, appointment=_get(request, appointment_id))
     return _get(request, appointment_id)
 
 
 @router.post("/{appointment_id}/no-show", response={200: AppointmentOut, **ERRORS})
-def mark_no_show(request: HttpRequest, appointment_id: int) -> Appointment:
+def mark_no_show(request: ApiRequest, appointment_id: int) -> Appointment:
     appointment_mark_no_show(actor=request.user, appointment=_get(request, appointment_id))
     return _get(request, appointment_id)

@@ -54,15 +54,15 @@ def plan_for(services: Iterable[ServiceType], lanes: Iterable[Lane]) -> BookingP
             )
     if not lane.active:
         raise ValidationError({"service_types": [_("This lane takes no bookings at the moment.")]})
-    promises = [s.promise_hours for s in services]
-    kept = all(promises)
+    promises = [s.promise_hours for s in services if s.promise_hours]
+    kept = len(promises) == len(services)
     # The notice a promise needs falls away with the promise.
     notice = [s.min_days_ahead for s in services if kept or not s.promise_hours]
     return BookingPlan(
         lane=lane,
         services=services,
         duration_minutes=sum(s.duration_minutes for s in services),
-        promise_hours=max(promises) if kept else None,  # type: ignore[type-var]
+        promise_hours=max(promises) if kept else None,
         min_days_ahead=max(notice, default=0),
     )
 

@@ -11,6 +11,7 @@ from servicelane.appointments.selectors import bookable_service_types
 from servicelane.appointments.services import BookingParty
 from servicelane.core.choices import Language
 from servicelane.core.dates import validate_sane_date
+from servicelane.core.forms import offer
 from servicelane.core.models import User, Workshop
 from servicelane.core.schema_types import CODE_TEXT, SHORT_TEXT
 from servicelane.core.selectors import workshop_advisors
@@ -41,10 +42,10 @@ class SlotQueryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "slot-query"}),
     )
 
-    def __init__(self, *args: object, workshop: Workshop, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.workshop = workshop
-        self.fields["service_types"].queryset = bookable_service_types(workshop)
+        offer(self, "service_types", bookable_service_types(workshop))
         self.fields["day"].initial = timezone.now().astimezone(workshop.zone).date()
 
 
@@ -128,8 +129,8 @@ class PublicBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
         label=_("Leave this field empty"), max_length=SHORT_TEXT, required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["language"].initial = get_language()
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
@@ -160,11 +161,11 @@ class PhoneBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["customer"].queryset = Customer.objects.filter(workshop=self.workshop)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer(self, "customer", Customer.objects.filter(workshop=self.workshop))
         self.fields["customer"].widget = forms.HiddenInput()
-        self.fields["advisor"].queryset = workshop_advisors(self.workshop)
+        offer(self, "advisor", workshop_advisors(self.workshop))
         self.fields["language"].initial = self.workshop.default_language
 
     def clean(self) -> dict[str, object]:
@@ -214,9 +215,9 @@ class LaneForm(forms.ModelForm):
 
 
 class ServiceTypeForm(forms.ModelForm):
-    def __init__(self, *args: object, workshop: Workshop, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lane"].queryset = Lane.objects.filter(workshop=workshop)
+    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer(self, "lane", Lane.objects.filter(workshop=workshop))
 
     class Meta:
         model = ServiceType

@@ -149,7 +149,7 @@ class ServiceType(WorkshopOwned):
         return self.name
 
     def name_in(self, language: str | None) -> str:
-        names = {
+        names: dict[str, str] = {
             Language.GERMAN: self.name_de,
             Language.CHINESE: self.name_zh_hans,
         }

@@ -1,5 +1,8 @@
 """E-mails to the customer about a booking, in the customer's language."""
 
+from collections.abc import Callable
+from typing import TypedDict
+
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -10,7 +13,7 @@ from servicelane.appointments.links import manage_url
 from servicelane.appointments.models import Appointment
 from servicelane.core.tasks import send_email
 
-SUBJECTS = {
+SUBJECTS: dict[str, Callable[[str], str]] = {
     EventKind.BOOKED: lambda ref: _("Your appointment %(ref)s is booked") % {"ref": ref},
     EventKind.RESCHEDULED: lambda ref: _("Your appointment %(ref)s has moved") % {"ref": ref},
     EventKind.CANCELLED: lambda ref: _("Your appointment %(ref)s is cancelled") % {"ref": ref},
@@ -28,7 +31,13 @@ def _load(appointment_id: int) -> Appointment:
     )
 
 
-def appointment_message(appointment: Appointment, kind: str) -> dict[str, object]:
+class Message(TypedDict):
+    subject: str
+    body: str
+    ics: str  # the calendar entry (RFC 5545)
+
+
+def appointment_message(appointment: Appointment, kind: str) -> Message:
     """Subject, body and calendar entry of one message, rendered in the booking's language."""
     workshop = appointment.workshop
     with translation.override(appointment.language), timezone.override(workshop.zone):

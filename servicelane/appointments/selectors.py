@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -116,7 +116,9 @@ def lane_days(
     last = max(d.closes for d in days.values())
     booked = Appointment.objects.filter(
         lane=lane, status__in=HOLDING_STATUSES, starts_at__lt=last, ends_at__gt=first
-    ).exclude(pk=exclude_appointment_id)
+    )
+    if exclude_appointment_id is not None:
+        booked = booked.exclude(pk=exclude_appointment_id)
     for starts_at, ends_at in booked.values_list("starts_at", "ends_at"):
         lane_day = days.get(calendar.local_date(starts_at))
         if lane_day is not None:
@@ -221,7 +223,10 @@ def next_free_slots(
 # --- bookings --------------------------------------------------------------
 
 
-def _with_details(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+Appointments = TypeVar("Appointments", bound=QuerySet[Appointment])
+
+
+def _with_details(queryset: Appointments) -> Appointments:
     # The repair order opened at check-in, if any: the screens link to it.
     return queryset.select_related(
         "workshop", "customer", "vehicle", "lane", "advisor", "repair_order"

@@ -3,10 +3,11 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -95,8 +96,9 @@ def _check_start(
                 ]
             }
         )
-    reason = calendar.closed_reason(day)
-    if reason is not None:
+    window = calendar.window(day)
+    if window is None:
+        reason = calendar.closed_reason(day)
         raise ValidationError(
             {
                 "starts_at": [
@@ -105,7 +107,7 @@ def _check_start(
                 ]
             }
         )
-    opens, closes = calendar.window(day)  # type: ignore[misc]  # open: checked above
+    opens, closes = window
     lane_day = LaneDay(lane=plan.lane, opens=opens, closes=closes)
     end = starts_at + dt.timedelta(minutes=plan.duration_minutes)
     if starts_at < lane_day.opens or end > lane_day.closes:
@@ -632,9 +634,12 @@ def closure_remove(*, actor: User, closure: Closure) -> None:
     closure.delete()
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _save_audited(
-    *, actor: User, workshop: Workshop, instance: Any, fields: list[str], data: dict[str, Any]
-) -> Any:
+    *, actor: User, workshop: Workshop, instance: M, fields: list[str], data: dict[str, Any]
+) -> M:
     unknown = set(data) - set(fields)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")

@@ -2,10 +2,11 @@
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ from servicelane.core.holidays import holidays_supported
 from servicelane.core.permissions import Perm
 from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import require_perm, workshop_with
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.selectors import vehicles_of_customer
@@ -59,7 +61,7 @@ def _week_start(day: dt.date) -> dt.date:
 
 
 @require_perm(Perm.APPOINTMENT_VIEW)
-def day_view(request: HttpRequest) -> HttpResponse:
+def day_view(request: WorkshopRequest) -> HttpResponse:
     workshop = workshop_with(request, Perm.APPOINTMENT_VIEW)
     day = parse_day(request.GET.get("day"), workshop)
     return render(
@@ -76,7 +78,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.APPOINTMENT_VIEW)
-def week_view(request: HttpRequest) -> HttpResponse:
+def week_view(request: WorkshopRequest) -> HttpResponse:
     workshop = workshop_with(request, Perm.APPOINTMENT_VIEW)
     monday = _week_start(parse_day(request.GET.get("day"), workshop))
     return render(
@@ -92,7 +94,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.APPOINTMENT_VIEW)
-def arrivals(request: HttpRequest) -> HttpResponse:
+def arrivals(request: WorkshopRequest) -> HttpResponse:
     """Today's welcome board; refreshes itself every minute."""
     workshop = workshop_with(request, Perm.APPOINTMENT_VIEW)
     today = timezone.now().astimezone(workshop.zone).date()
@@ -107,7 +109,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.APPOINTMENT_BOOK)
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: WorkshopRequest) -> HttpResponse:
     """Book a caller: customer, car, services, a free time."""
     workshop = workshop_with(request, Perm.APPOINTMENT_BOOK)
     initial: dict[str, object] = {"advisor": request.user.pk}
@@ -153,13 +155,13 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.APPOINTMENT_BOOK)
-def slots(request: HttpRequest) -> HttpResponse:
+def slots(request: WorkshopRequest) -> HttpResponse:
     workshop = workshop_with(request, Perm.APPOINTMENT_BOOK)
     return render(request, "appointments/partials/_slots.html", slot_context(workshop, request.GET))
 
 
 @require_perm(Perm.APPOINTMENT_VIEW)
-def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def detail(request: WorkshopRequest, appointment_id: int) -> HttpResponse:
     appointment = selectors.appointment_get_for_user(
         user=request.user, appointment_id=appointment_id
     )
@@ -189,7 +191,7 @@ def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 def _change(
-    request: HttpRequest, appointment_id: int, change: Callable[[Appointment], object]
+    request: WorkshopRequest, appointment_id: int, change: Callable[[Appointment], object]
 ) -> HttpResponse:
     """Apply one service call to a booking; the outcome is shown as a message."""
     appointment = selectors.appointment_get_for_user(
@@ -210,7 +212,7 @@ def _change(
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
-def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def arrived(request: WorkshopRequest, appointment_id: int) -> HttpResponse:
     return _change(
         request,
         appointment_id,
@@ -220,7 +222,7 @@ def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
-def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def no_show(request: WorkshopRequest, appointment_id: int) -> HttpResponse:
     return _change(
         request,
         appointment_id,
@@ -230,7 +232,7 @@ def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
-def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def cancel(request: WorkshopRequest, appointment_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return _change(
         request,
@@ -241,7 +243,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
-def assign(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def assign(request: WorkshopRequest, appointment_id: int) -> HttpResponse:
     advisor_id = request.POST.get("advisor", "")
 
     def assign_to(appointment: Appointment) -> None:
@@ -263,7 +265,7 @@ def assign(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.APPOINTMENT_BOOK)
-def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def reschedule(request: WorkshopRequest, appointment_id: int) -> HttpResponse:
     return _change(
         request,
         appointment_id,
@@ -277,7 +279,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 @require_perm(Perm.CAPACITY_MANAGE)
-def capacity(request: HttpRequest) -> HttpResponse:
+def capacity(request: WorkshopRequest) -> HttpResponse:
     """Opening hours, closed days, lanes and service types on one page."""
     workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     hours = {h.weekday: h for h in OpeningHours.objects.filter(workshop=workshop)}
@@ -336,7 +338,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.CAPACITY_MANAGE)
-def closure_new(request: HttpRequest) -> HttpResponse:
+def closure_new(request: WorkshopRequest) -> HttpResponse:
     workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     form = ClosureForm(request.POST)
     if form.is_valid():
@@ -347,13 +349,13 @@ def closure_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Closed day added."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("appointments:capacity")
 
 
 @require_POST
 @require_perm(Perm.CAPACITY_MANAGE)
-def closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
+def closure_delete(request: WorkshopRequest, closure_id: int) -> HttpResponse:
     closure = get_for_user(Closure.objects.all(), request.user, Perm.CAPACITY_MANAGE, pk=closure_id)
     closure_remove(actor=request.user, closure=closure)
     messages.success(request, _("Closed day removed."))
@@ -361,19 +363,18 @@ def closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
 
 
 def _edit(
-    request: HttpRequest,
+    request: WorkshopRequest,
     *,
     form: LaneForm | ServiceTypeForm,
-    save: object,
+    save: Callable[[dict[str, Any]], object],
     fields: list[str],
     title: str,
-    instance_kw: dict[str, object],
 ) -> HttpResponse:
-    workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
+    """The form's ``fields`` go to ``save``; its refusal shows on the form."""
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in fields}
         try:
-            save(actor=request.user, workshop=workshop, **instance_kw, **data)  # type: ignore[operator]
+            save(data)
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:
@@ -386,7 +387,7 @@ def _edit(
 
 
 @require_perm(Perm.CAPACITY_MANAGE)
-def lane_edit(request: HttpRequest, lane_id: int | None = None) -> HttpResponse:
+def lane_edit(request: WorkshopRequest, lane_id: int | None = None) -> HttpResponse:
     workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     lane = (
         get_for_user(Lane.objects.filter(workshop=workshop), request.user, pk=lane_id)
@@ -398,15 +399,14 @@ def lane_edit(request: HttpRequest, lane_id: int | None = None) -> HttpResponse:
     return _edit(
         request,
         form=form,
-        save=lane_save,
+        save=lambda data: lane_save(actor=request.user, workshop=workshop, lane=lane, **data),
         fields=LANE_FIELDS,
         title=_("Service lane"),
-        instance_kw={"lane": lane},
     )
 
 
 @require_perm(Perm.CAPACITY_MANAGE)
-def service_type_edit(request: HttpRequest, service_type_id: int | None = None) -> HttpResponse:
+def service_type_edit(request: WorkshopRequest, service_type_id: int | None = None) -> HttpResponse:
     workshop = workshop_with(request, Perm.CAPACITY_MANAGE)
     service_type = (
         get_for_user(
@@ -423,10 +423,11 @@ def service_type_edit(request: HttpRequest, service_type_id: int | None = None) 
     return _edit(
         request,
         form=form,
-        save=service_type_save,
+        save=lambda data: service_type_save(
+            actor=request.user, workshop=workshop, service_type=service_type, **data
+        ),
         fields=SERVICE_TYPE_FIELDS,
         title=_("Service type"),
-        instance_kw={"service_type": service_type},
     )
 
 
