@@ -14,5 +14,6 @@ class CSPMiddleware(BaseCSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         if response.get("Content-Type", "").startswith("application/pdf"):
+            # django-csp's mark, which Django's response stubs do not declare.
             response._csp_exempt = True  # type: ignore[attr-defined]
         return super().process_response(request, response)

@@ -326,6 +326,7 @@ def random_upload_to(
         suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         return upload_to(instance, random_name(suffix if suffix in known else ""))
 
+    # The mark the check over every FileField reads; mypy has no attributes on functions.
     path.random_names = True  # type: ignore[attr-defined]
     return path
 
