@@ -7,7 +7,7 @@ absence or bay is 404 (or 400 when named in a body).
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,6 @@ from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, LocalTime
-from servicelane.core.tenancy import access_for
 
 # The tools room's query schema: one class, as the published document names it once.
 from servicelane.tools.api import ControlWorkshopQuery
@@ -126,26 +125,6 @@ class BayIn(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _workshop_for(request: HttpRequest, code: str | None, perms: tuple[Perm, ...]) -> Workshop:
-    """The workshop named by code, else the caller's only one where one of ``perms``
-    holds."""
-    if len(perms) == 1:
-        return workshop_in_scope(request, perms[0], code)
-    access = access_for(request.user)
-    allowed = sorted({w for perm in perms for w in access.workshops_with(perm)})
-    workshops = Workshop.objects.filter(id__in=allowed)
-    if code:
-        workshop = workshops.filter(code=code.upper()).first()
-        if workshop is None:
-            raise ValidationError({"workshop": [_("Unknown workshop or not allowed for you.")]})
-        return workshop
-    if not allowed:
-        raise PermissionDenied(_("Your role does not allow this."))
-    if len(allowed) > 1:
-        raise ValidationError({"workshop": [_("You work in several workshops; name one.")]})
-    return workshops.get()
-
-
 def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
     """A time sent without offset is the workshop's local time."""
     if moment is not None and timezone.is_naive(moment):
@@ -200,7 +179,7 @@ def _bay_out(bay: Bay) -> dict[str, Any]:
 
 
 def _roster_workshop(request: HttpRequest, code: str | None) -> Workshop:
-    return _workshop_for(request, code, (Perm.ROSTER_MANAGE,))
+    return workshop_in_scope(request, Perm.ROSTER_MANAGE, code)
 
 
 @router.get(
@@ -340,7 +319,7 @@ def remove_absence(
 )
 def list_bays(request: HttpRequest, query: Query[ControlWorkshopQuery]) -> list[dict[str, Any]]:
     """The workshop's bays with their equipment."""
-    workshop = _workshop_for(request, query.workshop, BAY_READ_PERMS)
+    workshop = workshop_in_scope(request, BAY_READ_PERMS, query.workshop)
     return [_bay_out(bay) for bay in selectors.bays_of(workshop)]
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
@@ -136,26 +136,6 @@ class CalibrationIn(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _workshop_for(request: HttpRequest, code: str | None, perms: tuple[Perm, ...]) -> Workshop:
-    """The workshop named by code, else the caller's only one where one of ``perms``
-    holds."""
-    if len(perms) == 1:
-        return workshop_in_scope(request, perms[0], code)
-    access = access_for(request.user)
-    allowed = sorted({w for perm in perms for w in access.workshops_with(perm)})
-    workshops = Workshop.objects.filter(id__in=allowed)
-    if code:
-        workshop = workshops.filter(code=code.upper()).first()
-        if workshop is None:
-            raise ValidationError({"workshop": [_("Unknown workshop or not allowed for you.")]})
-        return workshop
-    if not allowed:
-        raise PermissionDenied(_("Your role does not allow this."))
-    if len(allowed) > 1:
-        raise ValidationError({"workshop": [_("You work in several workshops; name one.")]})
-    return workshops.get()
-
-
 def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
     """A time sent without offset is the workshop's local time."""
     if moment is not None and timezone.is_naive(moment):
@@ -248,7 +228,7 @@ def list_tools(request: HttpRequest, query: Query[ToolsQuery]) -> dict[str, Any]
     """The register by number and copy: where each copy is, who has it for which order,
     when it is due back and when its calibration falls due, with the overdue flags.
     ``overdue=true``: only tools whose return or calibration is overdue."""
-    workshop = _workshop_for(request, query.workshop, selectors.TOOL_READ_PERMS)
+    workshop = workshop_in_scope(request, selectors.TOOL_READ_PERMS, query.workshop)
     flag = selectors.FLAG_ANY_OVERDUE if query.overdue else (query.flag or "")
     tools = selectors.tools_register(
         user=request.user,
@@ -279,7 +259,7 @@ def register_tool(
     A number the workshop has already gets its next copy number. Refused (400) without a
     number or storage place, for a place another tool is kept in, or a calibration due
     date in the past."""
-    workshop = _workshop_for(request, query.workshop, (Perm.TOOLS_MANAGE,))
+    workshop = workshop_in_scope(request, Perm.TOOLS_MANAGE, query.workshop)
     tool = services.tool_register(actor=request.user, workshop=workshop, **payload.model_dump())
     return Status(201, _detail_out(request, tool.pk))
 
