@@ -16,7 +16,7 @@ from servicelane.control.models import Bay, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.testing.personas import member
-from servicelane.testing.scenarios import approve_all, priced_job, walk_in
+from servicelane.testing.scenarios import approved_order
 from servicelane.tools.models import SpecialTool
 from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
@@ -114,11 +114,7 @@ def tools_of(workshop: Workshop, spec: list[tuple[str, str, int]] = TOOLS) -> di
 
 def approved_walk_in(workshop: Workshop, advisor: User, *codes: str, title: str) -> RepairOrder:
     """A walk-in whose one job (``codes``) the customer approved."""
-    ro = walk_in(workshop, advisor)
-    priced_job(ro, advisor, *codes, title=title)
-    approve_all(ro_services.estimate_send(actor=advisor, repair_order=ro))
-    ro.refresh_from_db()
-    return ro
+    return approved_order(workshop, advisor, title, codes=codes)
 
 
 def express_booked(

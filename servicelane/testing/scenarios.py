@@ -1,6 +1,6 @@
 """Repair orders several apps' tests start from, built through the services (never by hand):
-a walk-in, its estimate approved or declined as a whole, the work done and checked, a car
-ready for pick-up and one ready to be handed over (invoiced)."""
+a walk-in, its estimate approved or declined as a whole, an order of approved jobs, the work
+done and checked, a car ready for pick-up and one ready to be handed over (invoiced)."""
 
 import itertools
 import random
@@ -70,6 +70,19 @@ def agreed(advisor: User, *lines: JobLine) -> None:
             approve_all(estimate)
     for line in lines:
         line.job.refresh_from_db()
+
+
+def approved_order(
+    workshop: Workshop, advisor: User, *titles: str, codes: tuple[str, ...] = ()
+) -> RepairOrder:
+    """A walk-in with one job per title (front brakes unless ``codes`` name other
+    operations), every one approved by the customer and not started."""
+    ro = walk_in(workshop, advisor)
+    for title in titles or ("Brakes",):
+        priced_job(ro, advisor, *codes, title=title)
+    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    ro.refresh_from_db()
+    return ro
 
 
 def work_all(ro: RepairOrder, technician: User) -> None:

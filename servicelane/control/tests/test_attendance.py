@@ -18,7 +18,7 @@ from servicelane.demo.attendance import build_attendance
 from servicelane.demo.control import build_control
 from servicelane.testing.clients import bearer_client, client_of
 from servicelane.testing.personas import member, technician_of
-from servicelane.testing.scenarios import approve_all, priced_job, walk_in
+from servicelane.testing.scenarios import approved_order
 from servicelane.workorders import services
 from servicelane.workorders.tests.factories import local
 
@@ -31,10 +31,7 @@ def monday_morning(time_machine):
 
 
 def running_job(workshop, advisor, technician):
-    ro = walk_in(workshop, advisor)
-    job = priced_job(ro, advisor, "BRAKES-FRONT")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
-    job.refresh_from_db()
+    job = approved_order(workshop, advisor, codes=("BRAKES-FRONT",)).jobs.get()
     services.job_clock_on(actor=technician, job=job)
     return job
 

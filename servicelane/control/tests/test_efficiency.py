@@ -21,7 +21,7 @@ from servicelane.core.choices import WorkshopRole
 from servicelane.testing.clients import bearer_client, client_of
 from servicelane.testing.personas import member, technician_of
 from servicelane.testing.scenarios import (
-    approve_all,
+    approved_order,
     decline_all,
     handover_answers,
     priced_job,
@@ -41,11 +41,7 @@ def monday_morning(time_machine):
 
 def approved_brake_job(workshop, advisor):
     """An order with one approved front-brake job: 18 flat-rate units, 1.5 hours."""
-    ro = walk_in(workshop, advisor)
-    job = priced_job(ro, advisor, "BRAKES-FRONT")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
-    job.refresh_from_db()
-    return job
+    return approved_order(workshop, advisor, codes=("BRAKES-FRONT",)).jobs.get()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
+from servicelane.testing.scenarios import approved_order as approved
 from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
@@ -81,16 +82,6 @@ def in_quality_check(workshop, advisor, technician) -> RepairOrder:
     work_all(ro, technician)
     ro.refresh_from_db()
     assert ro.status == ROStatus.QUALITY_CHECK
-    return ro
-
-
-def approved(workshop, advisor, *titles: str) -> RepairOrder:
-    """A walk-in with approved brake jobs nobody has started."""
-    ro = walk_in(workshop, advisor)
-    for title in titles:
-        priced_job(ro, advisor, title=title)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
-    ro.refresh_from_db()
     return ro
 
 
