@@ -70,24 +70,8 @@ KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = {
     ("workorders/views.py", "Ownership.objects"),
 }
 # Relations that point up the layers (and the migrations they bring); each goes with its loop.
-KNOWN_UPWARD_RELATIONS = {
-    "servicebook.ServiceEntry.repair_order -> workorders",
-    "followup.Survey.repair_order -> workorders",
-    "store.StockMovement.repair_order -> workorders",
-    "store.StockMovement.job_line -> workorders",
-    "store.StockMovement.order_line -> supply",
-    "store.Reservation.job_line -> workorders",
-    "store.Reservation.order_line -> supply",
-    "supply.PartOrder.repair_order -> workorders",
-}
-KNOWN_UPWARD_MIGRATIONS = {
-    "servicebook.0001_initial -> workorders",
-    "followup.0001_initial -> workorders",
-    "store.0002_initial -> supply",
-    "store.0002_initial -> workorders",
-    "store.0001_initial -> workorders",
-    "supply.0001_initial -> workorders",
-}
+KNOWN_UPWARD_RELATIONS: set[str] = set()
+KNOWN_UPWARD_MIGRATIONS: set[str] = set()
 
 
 def contract() -> dict:

@@ -36,12 +36,12 @@ from servicelane.core.dates import check_date
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.tools.choices import ToolState
 from servicelane.tools.models import SpecialTool
 from servicelane.workorders import services as workorders
 from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
+from servicelane.workorders.selectors import jobs_waiting_for_parts
 
 WEIGHTS = {LaneKind.EXPRESS: 10, LaneKind.BODY_PAINT: 5}
 DEFAULT_TIME_LIMIT_S = 5

@@ -20,11 +20,11 @@ from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import get_for_user
-from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job, JobLine
 from servicelane.workorders.progress import promise_info
 from servicelane.workorders.registry import PlannedSlot
+from servicelane.workorders.selectors import jobs_waiting_for_parts
 
 # The board's time line runs at least over these local hours; shifts widen it.
 DAY_STARTS = 7

@@ -20,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin):
     list_display = [
-        "repair_order",
+        "repair_order_number",
         "workshop",
         "advisor",
         "delivered_at",
@@ -31,8 +31,8 @@ class SurveyAdmin(ReadOnlyAdmin):
         "manager_alerted_at",
     ]
     list_filter = ["workshop", "language"]
-    search_fields = ["repair_order__number", "email"]
-    list_select_related = ["workshop", "repair_order", "advisor"]
+    search_fields = ["repair_order_number", "email"]
+    list_select_related = ["workshop", "advisor"]
     date_hierarchy = "delivered_at"
 
 

@@ -18,7 +18,7 @@ SURVEY_SALT = "servicelane.followup.survey"
 
 def survey_token(survey: Survey) -> str:
     return signing.dumps(
-        {"s": survey.pk, "r": survey.repair_order_id}, salt=SURVEY_SALT, compress=True
+        {"s": survey.pk, "r": survey.repair_order_ref}, salt=SURVEY_SALT, compress=True
     )
 
 
@@ -42,8 +42,8 @@ def survey_from_token(token: str, *, allow_expired: bool = False) -> Survey | No
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
     survey = (
-        Survey.objects.select_related("workshop", "repair_order__vehicle")
-        .filter(pk=survey_id, repair_order_id=ro_id)
+        Survey.objects.select_related("workshop", "vehicle")
+        .filter(pk=survey_id, repair_order_ref=ro_id)
         .first()
     )
     if survey is None:

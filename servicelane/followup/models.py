@@ -71,8 +71,24 @@ class Survey(WorkshopOwned):
     answer is stored once.
     """
 
-    repair_order = models.OneToOneField(
-        "workorders.RepairOrder", on_delete=models.CASCADE, related_name="survey"
+    # The delivered repair order asked about, by value: its number as the customer read
+    # it, and its id, a reference to the repair orders' record (not a relation: follow-up
+    # sits below them), unique: one survey per order. Its car and customer as delivered.
+    repair_order_ref = models.PositiveBigIntegerField(unique=True)
+    repair_order_number = models.CharField(_("repair order"), max_length=24)
+    vehicle = models.ForeignKey(
+        "vehicles.Vehicle",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("vehicle"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("customer"),
     )
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,7 +145,7 @@ class Survey(WorkshopOwned):
         indexes = [models.Index(fields=["workshop", "answered_at"], name="survey_ws_answered_idx")]
 
     def __str__(self) -> str:
-        return f"{self.repair_order} survey"
+        return f"{self.repair_order_number} survey"
 
     @property
     def is_detractor(self) -> bool:

@@ -16,14 +16,14 @@ from servicelane.followup.models import Survey
 
 def send_survey(survey_id: int) -> None:
     """After handover: three questions about the visit, by signed link."""
-    survey = Survey.objects.select_related("workshop", "repair_order__vehicle").get(pk=survey_id)
+    survey = Survey.objects.select_related("workshop").get(pk=survey_id)
     if not survey.email:
         return
     with translation.override(survey.language), timezone.override(survey.workshop.zone):
         subject = _("How was your visit to %(workshop)s?") % {"workshop": survey.workshop.name}
         body = render_to_string(
             "followup/emails/survey.txt",
-            {"survey": survey, "repair_order": survey.repair_order, "url": survey_url(survey)},
+            {"survey": survey, "url": survey_url(survey)},
         )
     send_email.enqueue(subject=subject, body=body, to=[survey.email])
     Survey.objects.filter(pk=survey.pk).update(sent_at=timezone.now())
@@ -32,25 +32,23 @@ def send_survey(survey_id: int) -> None:
 def send_detractor_alert(survey_id: int, manager_ids: Iterable[int]) -> None:
     """A customer would not recommend the workshop (0-6): each manager hears it at once,
     in their own language, with the scores, the comment and a link to the repair order."""
-    survey = Survey.objects.select_related(
-        "workshop", "advisor", "repair_order__vehicle", "repair_order__customer"
-    ).get(pk=survey_id)
-    repair_order = survey.repair_order
-    url = settings.SITE_URL + reverse("workorders:detail", kwargs={"pk": repair_order.pk})
+    survey = Survey.objects.select_related("workshop", "advisor", "vehicle", "customer").get(
+        pk=survey_id
+    )
+    url = settings.SITE_URL + reverse("workorders:detail", kwargs={"pk": survey.repair_order_ref})
     managers = User.objects.filter(pk__in=list(manager_ids), is_active=True).order_by("pk")
     for manager in managers:
         with translation.override(manager.language), timezone.override(survey.workshop.zone):
             subject = _(
                 "Unhappy customer: %(number)s scored %(recommend)s/10 for recommending us"
-            ) % {"number": repair_order.number, "recommend": survey.recommend}
+            ) % {"number": survey.repair_order_number, "recommend": survey.recommend}
             body = render_to_string(
                 "followup/emails/detractor.txt",
                 {
                     "manager": manager,
                     "survey": survey,
-                    "repair_order": repair_order,
-                    "vehicle": repair_order.vehicle,
-                    "customer": repair_order.customer,
+                    "vehicle": survey.vehicle,
+                    "customer": survey.customer,
                     "url": url,
                 },
             )

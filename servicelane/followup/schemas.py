@@ -14,7 +14,7 @@ class SurveyOut(Schema):
     id: int
     workshop: str = Field(..., alias="workshop.code")
     repair_order_id: int
-    repair_order_number: str = Field(..., alias="repair_order.number")
+    repair_order_number: str
     advisor_id: int | None
     advisor_name: str | None = None
     language: str
@@ -29,6 +29,10 @@ class SurveyOut(Schema):
     comment: str
     group: str | None = Field(None, description="promoter (9–10), passive (7–8), detractor (0–6)")
     manager_alerted_at: UtcDateTime | None
+
+    @staticmethod
+    def resolve_repair_order_id(obj: Survey) -> int:
+        return obj.repair_order_ref
 
     @staticmethod
     def resolve_advisor_name(obj: Survey) -> str | None:

@@ -167,7 +167,7 @@ def survey_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> Qu
     queryset = (
         Survey.objects.visible_to(user, Perm.SURVEY_VIEW)
         .annotate(local_date=local_delivery_date(workshops))
-        .select_related("workshop", "repair_order", "advisor")
+        .select_related("workshop", "advisor")
         .order_by("-delivered_at", "-id")
     )
     filterset = SurveyFilter(filters or {}, queryset=queryset)
@@ -352,7 +352,7 @@ def survey_results(
         latest = list(
             Survey.objects.filter(workshop_id__in=list(codes), answered_at__isnull=False)
             .exclude(comment="")
-            .select_related("workshop", "repair_order", "advisor")
+            .select_related("workshop", "advisor")
             .order_by("-answered_at", "-id")[:comments]
         )
     return SurveyResults(period, workshops, selected, periods, advisors, total, latest, available)

@@ -25,8 +25,11 @@ def survey_open(*, repair_order: Any, handover: Any) -> Survey:
     e-mail goes out once the delivery is committed.
     """
     survey, created = Survey.objects.get_or_create(
-        repair_order=repair_order,
+        repair_order_ref=repair_order.pk,
         defaults={
+            "repair_order_number": repair_order.number,
+            "vehicle_id": repair_order.vehicle_id,
+            "customer_id": repair_order.customer_id,
             "workshop_id": repair_order.workshop_id,
             "advisor_id": repair_order.advisor_id,
             "email": handover.contact_email,

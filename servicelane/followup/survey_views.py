@@ -81,7 +81,8 @@ def _page(
         template,
         {
             "survey": survey,
-            "repair_order": survey.repair_order if survey else None,
+            # The customer pages' header names the repair order.
+            "repair_order": {"number": survey.repair_order_number} if survey else None,
             "workshop": survey.workshop if survey else None,
             "LANGUAGE_CODE": language,
             **context,

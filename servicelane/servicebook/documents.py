@@ -20,7 +20,7 @@ from servicelane.vehicles.models import Vehicle
 def _entries(entries: list[ServiceEntry], book: Book, ro_numbers: dict[int, str]) -> list:
     for entry in entries:
         entry.item_labels = entry.item_names(book.items)
-        entry.ro_number = ro_numbers.get(entry.repair_order_id or 0, "")
+        entry.ro_number = ro_numbers.get(entry.repair_order_ref or 0, "")
     return entries
 
 

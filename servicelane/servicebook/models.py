@@ -134,13 +134,12 @@ class ServiceEntry(models.Model):
     source = models.CharField(
         _("source"), max_length=12, choices=EntrySource.choices, default=EntrySource.MANUAL
     )
-    repair_order = models.ForeignKey(
-        "workorders.RepairOrder",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="service_entries",
-    )
+    # The workshop's document the entry was written from (a delivered repair order): its
+    # number as printed, and its id, a reference to the repair orders' record (not a
+    # relation: the service book sits below them) for the workshop's link to it and for
+    # writing an order's entries once.
+    document_number = models.CharField(_("repair order"), max_length=24, blank=True)
+    repair_order_ref = models.PositiveBigIntegerField(null=True, blank=True)
     flagged = models.BooleanField(
         _("mileage lower than an earlier entry"),
         default=False,
@@ -200,8 +199,8 @@ class ServiceEntry(models.Model):
             ),
             # A delivered repair order writes its entries once, whatever retries.
             models.UniqueConstraint(
-                fields=["repair_order", "kind"],
-                condition=models.Q(repair_order__isnull=False, replaces__isnull=True),
+                fields=["repair_order_ref", "kind"],
+                condition=models.Q(repair_order_ref__isnull=False, replaces__isnull=True),
                 name="entry_once_per_repair_order",
             ),
         ]

@@ -359,17 +359,15 @@ def service_book(vehicle: Vehicle, *, today: dt.date, user: Any = None) -> Book:
 
 
 def repair_order_numbers(*, user: Any, entries: Iterable[ServiceEntry]) -> dict[int, str]:
-    """Numbers of the entries' repair orders that the user may open; another workshop's
-    order numbers stay hidden (they are that workshop's customer data)."""
-    ids = {e.repair_order_id for e in entries if e.repair_order_id}
-    if not ids:
-        return {}
-    return dict(
-        ServiceEntry.objects.filter(
-            repair_order_id__in=ids,
-            repair_order__workshop_id__in=access_for(user).workshops_with(Perm.RO_VIEW),
-        ).values_list("repair_order_id", "repair_order__number")
-    )
+    """Numbers of the entries' repair orders that the user may open (an entry is written by
+    the order's workshop); another workshop's order numbers stay hidden (they are that
+    workshop's customer data)."""
+    allowed = set(access_for(user).workshops_with(Perm.RO_VIEW))
+    return {
+        e.repair_order_ref: e.document_number
+        for e in entries
+        if e.repair_order_ref and e.document_number and e.workshop_id in allowed
+    }
 
 
 def entries_written_by(workshop: Any, *, limit: int = 20) -> list[ServiceEntry]:

@@ -271,7 +271,7 @@ def _render_entry(
     numbers = selectors.repair_order_numbers(user=request.user, entries=history)
     for version in history:
         version.item_labels = version.item_names(items)
-        version.ro_number = numbers.get(version.repair_order_id or 0, "")
+        version.ro_number = numbers.get(version.repair_order_ref or 0, "")
         # Staff of another workshop appear by their workshop only.
         version.author_name = str(version.created_by or "") if version.workshop_id in own else ""
     newest = None

@@ -44,10 +44,10 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
-    list_display = ["item", "workshop", "job_line", "quantity", "status", "created_at"]
+    list_display = ["item", "workshop", "repair_order_number", "quantity", "status", "created_at"]
     list_filter = ["workshop", "status"]
     search_fields = ["item__part__number"]
-    list_select_related = ["workshop", "item__part", "job_line"]
+    list_select_related = ["workshop", "item__part"]
 
 
 class StockCountLineInline(admin.TabularInline):

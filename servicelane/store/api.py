@@ -84,18 +84,17 @@ def _item_out(item: StockItem) -> dict[str, Any]:
 
 
 def _reservation_out(reservation: Reservation) -> dict[str, Any]:
-    line = reservation.order_line
     return {
         "id": reservation.pk,
-        "repair_order_id": reservation.repair_order.pk,
-        "repair_order_number": reservation.repair_order.number,
-        "job_line_id": reservation.job_line_id,
+        "repair_order_id": reservation.repair_order_ref,
+        "repair_order_number": reservation.repair_order_number,
+        "job_line_id": reservation.job_line_ref,
         "quantity": reservation.quantity,
         "status": reservation.status,
         "reserved_at": reservation.created_at,
         "held_since": reservation.held_at,
         "order_number": reservation.order_number or None,
-        "promised_at": line.promised_at if line is not None else None,
+        "promised_at": reservation.promised_at,
     }
 
 
@@ -123,7 +122,7 @@ def _movement_out(movement: StockMovement) -> dict[str, Any]:
         "kind_label": movement.get_kind_display(),
         "quantity": movement.quantity,
         "balance_after": movement.balance_after,
-        "repair_order_number": movement.repair_order.number if movement.repair_order else None,
+        "repair_order_number": movement.repair_order_number or None,
         "order_number": movement.order_number or None,
         "count_id": movement.count_id,
         "by": str(movement.actor) if movement.actor else None,

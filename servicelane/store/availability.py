@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from servicelane.core.models import Workshop
 from servicelane.store.choices import OPEN_RESERVATION, MovementKind, ReservationStatus
 from servicelane.store.models import Reservation, StockItem, StockMovement
+from servicelane.store.registry import order_lines
 
 ZERO = Decimal(0)
 
@@ -76,16 +77,14 @@ def part_lines_in_store(workshop: Workshop, lines: list[Any]) -> dict[int, LineA
         .annotate(s=Sum("quantity"))
     )
     reservations = {
-        r.job_line_id: r
-        for r in Reservation.objects.filter(
-            job_line_id__in=line_ids, status__in=OPEN_RESERVATION
-        ).select_related("order_line", "order_line__centre")
+        r.job_line_ref: r
+        for r in Reservation.objects.filter(job_line_ref__in=line_ids, status__in=OPEN_RESERVATION)
     }
     issued = dict(
         StockMovement.objects.filter(
-            job_line_id__in=line_ids, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
+            job_line_ref__in=line_ids, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
         )
-        .values_list("job_line_id")
+        .values_list("job_line_ref")
         .annotate(s=Sum("quantity"))
     )
     result = {}
@@ -102,19 +101,14 @@ def part_lines_in_store(workshop: Workshop, lines: list[Any]) -> dict[int, LineA
     return result
 
 
-def jobs_waiting_for_parts(job_ids: list[int]) -> dict[int, dt.datetime | None]:
-    """Jobs with a reservation still waiting for goods, and the latest promised arrival
-    of what they wait for (None while something is on back-order or not ordered)."""
-    rows = Reservation.objects.filter(
-        job_line__job_id__in=job_ids, status=ReservationStatus.WAITING
-    ).values_list("job_line__job_id", "order_line__promised_at")
-    waiting: dict[int, dt.datetime | None] = {}
-    unknown: set[int] = set()
-    for job_id, promised in rows:
-        if promised is None:
-            unknown.add(job_id)
-        elif waiting.get(job_id) is None or promised > waiting[job_id]:
-            waiting[job_id] = promised
-    for job_id in unknown:
-        waiting[job_id] = None
-    return waiting
+def lines_waiting_for_goods(line_refs: list[int]) -> list[tuple[int, dt.datetime | None]]:
+    """The part lines (by ``job_line_ref``) with a reservation still waiting for goods,
+    each with the promised arrival of the order line bringing them (None while they are
+    on back-order or not ordered)."""
+    rows = list(
+        Reservation.objects.filter(
+            job_line_ref__in=line_refs, status=ReservationStatus.WAITING
+        ).values_list("job_line_ref", "order_line_ref")
+    )
+    lines = order_lines(sorted({ref for _line, ref in rows if ref}))
+    return [(line_ref, lines[ref].promised_at if ref in lines else None) for line_ref, ref in rows]

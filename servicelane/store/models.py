@@ -65,29 +65,14 @@ class StockMovement(WorkshopOwned):
         related_name="+",
         verbose_name=_("by"),
     )
-    repair_order = models.ForeignKey(
-        "workorders.RepairOrder",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="stock_movements",
-        verbose_name=_("repair order"),
-    )
-    job_line = models.ForeignKey(
-        "workorders.JobLine",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="stock_movements",
-    )
-    order_line = models.ForeignKey(
-        "supply.PartOrderLine",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="stock_movements",
-        verbose_name=_("order line"),
-    )
+    # The document that moved the goods, cited by value (the store sits below both): a
+    # repair order (issue, return) by its number, and by its id and its part line's id,
+    # references to the repair orders' records (not relations) by which the store finds
+    # what was issued to a line or an order; or the part order the goods came with.
+    repair_order_number = models.CharField(_("repair order"), max_length=24, blank=True)
+    repair_order_ref = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    job_line_ref = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    part_order_number = models.CharField(_("part order"), max_length=24, blank=True)
     count = models.ForeignKey(
         "StockCount",
         on_delete=models.PROTECT,
@@ -118,23 +103,19 @@ class Reservation(WorkshopOwned):
     """Stock kept for a repair order's part line, or awaited for it."""
 
     item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="reservations")
-    job_line = models.ForeignKey(
-        "workorders.JobLine",
-        on_delete=models.CASCADE,
-        related_name="reservations",
-        verbose_name=_("part line"),
-    )
+    # The repair order's part line the stock is kept for, cited by value (the store sits
+    # below the repair orders): the order's number, and the order's and the line's ids,
+    # references to the repair orders' records (not relations) by which the store finds a
+    # line's or an order's reservations.
+    repair_order_number = models.CharField(_("repair order"), max_length=24)
+    repair_order_ref = models.PositiveBigIntegerField(db_index=True)
+    job_line_ref = models.PositiveBigIntegerField(db_index=True)
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     status = models.CharField(_("status"), max_length=10, choices=ReservationStatus.choices)
-    # The order that will bring the goods a waiting reservation lacks.
-    order_line = models.ForeignKey(
-        "supply.PartOrderLine",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reservations",
-        verbose_name=_("order line"),
-    )
+    # The part order line that will bring the goods a waiting reservation lacks: a
+    # reference to the part orders' record (not a relation: supply sits above the store),
+    # read through the ``incoming`` registry.
+    order_line_ref = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,7 +138,7 @@ class Reservation(WorkshopOwned):
             ),
             # One open reservation per part line: reserving again changes it.
             models.UniqueConstraint(
-                fields=["job_line"],
+                fields=["job_line_ref"],
                 condition=models.Q(status__in=OPEN_RESERVATION),
                 name="reservation_one_open_per_line",
             ),

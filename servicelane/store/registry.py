@@ -12,10 +12,13 @@ from servicelane.core.registry import Registry
 class Incoming:
     """Goods on their way to a workshop's store: ``on_order(workshop_id, part_ids)`` the
     quantities per part, ``next_arrivals(workshop_id, part_ids)`` per part what arrives
-    first (with its ``promised_at``, None for a back-order)."""
+    first (with its ``promised_at``, None for a back-order), ``lines(ids)`` the order
+    lines a reservation waits for (``order_line_ref``) by id, with their order's
+    ``number``, ``promised_at`` and ``centre``."""
 
     on_order: Callable[[int, list[int]], dict[int, Decimal]]
     next_arrivals: Callable[[int, list[int]], dict[int, Any]]
+    lines: Callable[[list[int]], dict[int, Any]]
 
 
 #: Where the store's goods come from: the workshops' part orders (supply).
@@ -29,6 +32,15 @@ def on_order(workshop_id: int, part_ids: list[int]) -> dict[int, Decimal]:
         for part_id, quantity in source.on_order(workshop_id, part_ids).items():
             total[part_id] = total[part_id] + quantity if part_id in total else quantity
     return total
+
+
+def order_lines(line_ids: list[int]) -> dict[int, Any]:
+    """The order lines of these ids, from whichever source knows them."""
+    found: dict[int, Any] = {}
+    if line_ids:
+        for source in incoming:
+            found.update(source.lines(line_ids))
+    return found
 
 
 def next_arrivals(workshop_id: int, part_ids: list[int]) -> dict[int, Any]:

@@ -45,7 +45,7 @@ from servicelane.store.models import (
     StockItem,
     StockMovement,
 )
-from servicelane.store.registry import next_arrivals, on_order
+from servicelane.store.registry import next_arrivals, on_order, order_lines
 from servicelane.store.services import held_quantity, quantity_from, quantity_text
 
 ZERO = Decimal(0)
@@ -180,18 +180,15 @@ def item_get(*, user: User, workshop: Workshop, number: str) -> StockItem:
 
 def item_movements(item: StockItem) -> QuerySet[StockMovement]:
     """The item's ledger, newest first, with what each movement was for."""
-    return StockMovement.objects.filter(item=item).select_related(
-        "actor", "repair_order", "order_line__order", "count"
-    )
+    return StockMovement.objects.filter(item=item).select_related("actor", "count")
 
 
 def ledger_rows(movements: Iterable[StockMovement]) -> list[StockMovement]:
-    """Movements with the link of the order they belong to (``order_url``)."""
+    """Movements with the link of the part order they came with (``order_url``)."""
     rows = list(movements)
     for movement in rows:
-        line = movement.order_line
-        movement.order_number = line.order.number if line is not None else ""
-        movement.order_url = order_url(movement.order_number) if line is not None else ""
+        movement.order_number = movement.part_order_number
+        movement.order_url = order_url(movement.order_number) if movement.order_number else ""
     return rows
 
 
@@ -200,16 +197,15 @@ def open_reservations(item: StockItem) -> list[Reservation]:
     order and the order that brings what they wait for."""
     rows = list(
         Reservation.objects.filter(item=item, status__in=OPEN_RESERVATION)
-        .select_related(
-            "job_line__job__repair_order", "order_line__order", "order_line__centre", "created_by"
-        )
+        .select_related("created_by")
         .order_by("created_at", "id")
     )
+    lines = order_lines(sorted({r.order_line_ref for r in rows if r.order_line_ref}))
     for reservation in rows:
-        line = reservation.order_line
-        reservation.repair_order = reservation.job_line.job.repair_order
+        line = lines.get(reservation.order_line_ref or 0)
         reservation.order_number = line.order.number if line is not None else ""
         reservation.order_url = order_url(reservation.order_number) if line is not None else ""
+        reservation.promised_at = line.promised_at if line is not None else None
     return rows
 
 
@@ -229,9 +225,7 @@ def reservations_for_order_lines(line_ids: list[int]) -> list[Reservation]:
     """The reservations these order lines bring goods for, with their repair orders,
     oldest first."""
     return list(
-        Reservation.objects.filter(order_line__in=line_ids)
-        .select_related("job_line__job__repair_order")
-        .order_by("created_at", "id")
+        Reservation.objects.filter(order_line_ref__in=line_ids).order_by("created_at", "id")
     )
 
 
@@ -239,7 +233,7 @@ def reservations_with_parts(reservations: list[Reservation]) -> list[Reservation
     """Reservations read again, with their part and repair order, oldest first."""
     return list(
         Reservation.objects.filter(pk__in=[r.pk for r in reservations])
-        .select_related("job_line__job__repair_order", "item__part")
+        .select_related("item__part")
         .order_by("created_at", "id")
     )
 

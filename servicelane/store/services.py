@@ -186,15 +186,21 @@ def stock_receive(
     workshop: Workshop,
     part: Part,
     quantity: Decimal,
-    order_line: Any = None,
+    part_order_number: str = "",
     note: str = "",
 ) -> tuple[StockMovement, list[Reservation]]:
-    """Goods in: the receipt is booked and waiting reservations are held from it. Only
-    a positive quantity comes in (a negative receipt would be an unrecorded issue)."""
+    """Goods in (with the part order they came with, by its number): the receipt is
+    booked and waiting reservations are held from it. Only a positive quantity comes in
+    (a negative receipt would be an unrecorded issue)."""
     quantity = quantity_from(quantity)
     item = _item_locked(workshop, part)
     movement = _book(
-        item, MovementKind.RECEIPT, quantity, actor, order_line=order_line, note=note[:200]
+        item,
+        MovementKind.RECEIPT,
+        quantity,
+        actor,
+        part_order_number=part_order_number[:24],
+        note=note[:200],
     )
     return movement, _fill_waiting(item)
 
@@ -228,28 +234,30 @@ def stock_count_record(
 
 
 @transaction.atomic
-def reservations_await(*, workshop: Workshop, arrivals: dict[int, Any]) -> list[Reservation]:
+def reservations_await(*, workshop: Workshop, arrivals: dict[int, int]) -> list[Reservation]:
     """Waiting reservations that no order brings yet now wait for the order line bringing
-    their part (``arrivals``: part id → the line arriving first)."""
+    their part (``arrivals``: part id → the id of the line arriving first)."""
     waiting = list(
         Reservation.objects.filter(
             workshop=workshop,
             status=ReservationStatus.WAITING,
-            order_line__isnull=True,
+            order_line_ref__isnull=True,
             item__part_id__in=list(arrivals),
         ).select_related("item")
     )
     for reservation in waiting:
-        reservation.order_line = arrivals[reservation.item.part_id]
-        reservation.save(update_fields=["order_line"])
+        reservation.order_line_ref = arrivals[reservation.item.part_id]
+        reservation.save(update_fields=["order_line_ref"])
     return waiting
 
 
 @transaction.atomic
-def reservations_unlink(*, order_lines: list[Any]) -> int:
+def reservations_unlink(*, order_line_refs: list[int]) -> int:
     """Reservations stop waiting for these order lines (they were cancelled): they wait
     for goods again, for the next order to bring them."""
-    return Reservation.objects.filter(order_line__in=order_lines).update(order_line=None)
+    return Reservation.objects.filter(order_line_ref__in=order_line_refs).update(
+        order_line_ref=None
+    )
 
 
 # ---------------------------------------------------------------- repair orders
@@ -269,10 +277,23 @@ def _part_line(job_line: Any) -> Any:
     return repair_order
 
 
+def _cited(job_line: Any) -> dict[str, Any]:
+    """How a ledger row cites the repair order's part line it moved goods for."""
+    repair_order = job_line.job.repair_order
+    return {
+        "repair_order_number": repair_order.number,
+        "repair_order_ref": repair_order.pk,
+        "job_line_ref": job_line.pk,
+    }
+
+
 def open_reservation(job_line: Any) -> Reservation | None:
     return (
         Reservation.objects.select_for_update()
-        .filter(job_line=job_line, status__in=(ReservationStatus.WAITING, ReservationStatus.HELD))
+        .filter(
+            job_line_ref=job_line.pk,
+            status__in=(ReservationStatus.WAITING, ReservationStatus.HELD),
+        )
         .first()
     )
 
@@ -295,11 +316,13 @@ def part_reserve(*, actor: User, job_line: Any) -> Reservation:
     reservation = Reservation.objects.create(
         workshop_id=repair_order.workshop_id,
         item=item,
-        job_line=job_line,
+        repair_order_number=repair_order.number,
+        repair_order_ref=repair_order.pk,
+        job_line_ref=job_line.pk,
         quantity=job_line.quantity,
         status=ReservationStatus.HELD if enough else ReservationStatus.WAITING,
         held_at=timezone.now() if enough else None,
-        order_line=current.order_line if current is not None else None,
+        order_line_ref=current.order_line_ref if current is not None else None,
         created_by=actor,
     )
     audit_record(
@@ -333,8 +356,8 @@ def reservation_cancel(*, actor: User, reservation: Reservation) -> Reservation:
 
 def issued_quantity(job_line: Any) -> Decimal:
     """Net quantity issued to the line (issues less returns)."""
-    total = job_line.stock_movements.filter(
-        kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
+    total = StockMovement.objects.filter(
+        job_line_ref=job_line.pk, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
     ).aggregate(s=Sum("quantity"))["s"]
     return -(total or ZERO)
 
@@ -369,9 +392,7 @@ def part_issue(*, actor: User, job_line: Any) -> StockMovement:
                 ]
             }
         )
-    movement = _book(
-        item, MovementKind.ISSUE, -quantity, actor, repair_order=repair_order, job_line=job_line
-    )
+    movement = _book(item, MovementKind.ISSUE, -quantity, actor, **_cited(job_line))
     if reservation is not None:
         reservation.status, reservation.closed_at = ReservationStatus.ISSUED, timezone.now()
         reservation.save(update_fields=["status", "closed_at"])
@@ -397,9 +418,7 @@ def part_return(*, actor: User, job_line: Any, quantity: Any) -> StockMovement:
                 ]
             }
         )
-    movement = _book(
-        item, MovementKind.RETURN, amount, actor, repair_order=repair_order, job_line=job_line
-    )
+    movement = _book(item, MovementKind.RETURN, amount, actor, **_cited(job_line))
     _fill_waiting(item)
     return movement
 
@@ -438,7 +457,9 @@ def _release(reservations: list[Reservation], actor: User | None, why: str) -> N
 def part_line_release(*, actor: User | None, job_line: Any) -> Reservation | None:
     """Before a part line leaves the repair order: refused while its part is issued
     (it has left the store and is billed; return it first), its open reservation
-    released. Called inside the repair order's own service, which checked the actor."""
+    released; then the line's reservations go with it and the ledger stops citing the
+    line (the order it was on stays). Called inside the repair order's own service,
+    which checked the actor."""
     if job_line.part_id is None:
         return None
     if issued_quantity(job_line) > 0:
@@ -456,6 +477,8 @@ def part_line_release(*, actor: User | None, job_line: Any) -> Reservation | Non
     reservation = open_reservation(job_line)
     if reservation is not None:
         _release([reservation], actor, "line removed")
+    Reservation.objects.filter(job_line_ref=job_line.pk).delete()
+    StockMovement.objects.filter(job_line_ref=job_line.pk).update(job_line_ref=None)
     return reservation
 
 
@@ -463,13 +486,13 @@ def repair_order_issued_lines(repair_order: Any) -> list[Any]:
     """The order's part lines holding parts issued and not returned."""
     totals = (
         StockMovement.objects.filter(
-            repair_order=repair_order, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
+            repair_order_ref=repair_order.pk, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
         )
-        .values("job_line")
+        .values("job_line_ref")
         .annotate(net=Sum("quantity"))
         .filter(net__lt=0)
     )
-    return [row["job_line"] for row in totals]
+    return [row["job_line_ref"] for row in totals]
 
 
 def _release_open(lookup: dict[str, Any], actor: User | None, why: str) -> list[Reservation]:
@@ -490,11 +513,11 @@ def repair_order_reservations_release(
     """Every reservation of the order still held or waiting is released (the order is
     cancelled or the car handed over: nothing more will be issued to it). Called inside
     the repair order's own service, which checked the actor."""
-    return _release_open({"job_line__job__repair_order": repair_order}, actor, why)
+    return _release_open({"repair_order_ref": repair_order.pk}, actor, why)
 
 
-def declined_jobs_reservations_release(*, jobs: list[Any]) -> list[Reservation]:
-    """The customer declined these jobs: their parts are not needed, so whatever was
-    held or awaited for them is released (the stock is free for other orders). Called
-    inside the estimate's own service."""
-    return _release_open({"job_line__job__in": jobs}, None, "job declined")
+def declined_jobs_reservations_release(*, job_line_refs: list[int]) -> list[Reservation]:
+    """The customer declined the jobs of these part lines: their parts are not needed, so
+    whatever was held or awaited for them is released (the stock is free for other
+    orders). Called inside the estimate's own service."""
+    return _release_open({"job_line_ref__in": job_line_refs}, None, "job declined")

@@ -137,9 +137,9 @@ class PartOrderEventInline(ReadOnlyInline):
 class PartOrderAdmin(admin.ModelAdmin):
     """Read-only: orders are placed, shipped and received through the services."""
 
-    list_display = ["number", "workshop", "kind", "status", "placed_at", "repair_order"]
+    list_display = ["number", "workshop", "kind", "status", "placed_at", "repair_order_number"]
     list_filter = ["status", "kind", "workshop"]
-    list_select_related = ["workshop", "repair_order"]
+    list_select_related = ["workshop"]
     search_fields = ["number"]
     date_hierarchy = "placed_at"
     inlines = [PartOrderLineInline, PartOrderEventInline]

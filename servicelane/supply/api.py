@@ -87,7 +87,7 @@ def _plan_out(plan: services.OrderPlan) -> dict[str, Any]:
 
 def _reservation_ref(reservation: Any) -> dict[str, Any]:
     return {
-        "repair_order": reservation.job_line.job.repair_order.number,
+        "repair_order": reservation.repair_order_number,
         "quantity": reservation.quantity,
         "status": reservation.status,
     }
@@ -104,7 +104,7 @@ def _order_out(order: PartOrder) -> dict[str, Any]:
         "status": order.status,
         "placed_at": order.placed_at,
         "placed_by": str(order.placed_by) if order.placed_by else None,
-        "repair_order": order.repair_order.number if order.repair_order else None,
+        "repair_order": order.repair_order_number or None,
         "note": order.note,
         "lines": [
             {

@@ -12,8 +12,11 @@ class SupplyConfig(AppConfig):
 
     def ready(self) -> None:
         from servicelane.supply.panels import part_centres, part_store
-        from servicelane.supply.selectors import next_arrivals, on_order
+        from servicelane.supply.selectors import next_arrivals, on_order, order_lines_by_id
 
-        incoming.register("part_orders", Incoming(on_order=on_order, next_arrivals=next_arrivals))
+        incoming.register(
+            "part_orders",
+            Incoming(on_order=on_order, next_arrivals=next_arrivals, lines=order_lines_by_id),
+        )
         part_panels.register("store", part_store)
         part_panels.register("centres", part_centres)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from servicelane.core.models import Workshop
 from servicelane.store.availability import LineAvailability, part_lines_in_store
 from servicelane.store.choices import ReservationStatus
-from servicelane.supply.selectors import next_arrivals
+from servicelane.supply.selectors import next_arrivals, order_lines_by_id
 from servicelane.supply.services import order_plan
 
 # The order kind an advisor's arrival estimate assumes for a part not in the store.
@@ -23,9 +23,10 @@ def part_lines_availability(workshop: Workshop, lines: list[Any]) -> dict[int, L
     if not result:
         return result
     arrivals = next_arrivals(workshop.pk, sorted({a.line.part_id for a in result.values()}))
+    awaited = order_lines_by_id(sorted({r for a in result.values() if (r := _awaited(a))}))
     for found in result.values():
-        order_line = found.reservation.order_line if found.reservation else None
-        order_line = order_line or arrivals.get(found.line.part_id)
+        ref = _awaited(found)
+        order_line = (awaited.get(ref) if ref else None) or arrivals.get(found.line.part_id)
         if found.state in (ReservationStatus.WAITING, "to_order") and order_line is not None:
             found.arrival, found.on_order = order_line.promised_at, True
             found.arrival_from = order_line.centre.name if order_line.centre else ""
@@ -33,6 +34,11 @@ def part_lines_availability(workshop: Workshop, lines: list[Any]) -> dict[int, L
         workshop, [a for a in result.values() if a.state == "to_order" and not a.on_order]
     )
     return result
+
+
+def _awaited(found: LineAvailability) -> int | None:
+    """The order line the line's reservation waits for (its id), if any."""
+    return found.reservation.order_line_ref if found.reservation is not None else None
 
 
 def _estimate_arrivals(workshop: Workshop, short: list[LineAvailability]) -> None:

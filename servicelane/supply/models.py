@@ -158,14 +158,11 @@ class PartOrder(WorkshopOwned):
     status = models.CharField(
         _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED
     )
-    repair_order = models.ForeignKey(
-        "workorders.RepairOrder",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="part_orders",
-        verbose_name=_("for repair order"),
-    )
+    # The repair order a vehicle-off-road order is placed for, by value: its number and
+    # its id, a reference to the repair orders' record (not a relation: supply sits below
+    # them) for the link to it.
+    repair_order_number = models.CharField(_("for repair order"), max_length=24, blank=True)
+    repair_order_ref = models.PositiveBigIntegerField(null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
     placed_by = models.ForeignKey(

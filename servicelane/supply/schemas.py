@@ -106,7 +106,7 @@ class OrderListOut(Schema):
 
     @staticmethod
     def resolve_repair_order(obj: Any) -> str | None:
-        return obj.repair_order.number if obj.repair_order_id else None
+        return obj.repair_order_number or None
 
 
 class OrderOut(Schema):

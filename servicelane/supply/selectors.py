@@ -139,6 +139,12 @@ def next_arrivals(workshop_id: int, part_ids: list[int]) -> dict[int, PartOrderL
     return first
 
 
+def order_lines_by_id(line_ids: list[int]) -> dict[int, PartOrderLine]:
+    """Order lines by id, with their order and centre (what a reservation waits for)."""
+    lines = PartOrderLine.objects.filter(pk__in=line_ids).select_related("centre", "order")
+    return {line.pk: line for line in lines}
+
+
 # ---------------------------------------------------------------- orders
 
 
@@ -146,15 +152,13 @@ def orders_for(user: Any, *, workshop_ids: list[int] | None = None) -> QuerySet[
     orders = PartOrder.objects.visible_to(user, Perm.PARTS_VIEW)
     if workshop_ids is not None:
         orders = orders.filter(workshop_id__in=workshop_ids)
-    return orders.select_related("workshop", "placed_by", "repair_order")
+    return orders.select_related("workshop", "placed_by")
 
 
 def order_detail(order: PartOrder) -> PartOrder:
     lines = PartOrderLine.objects.select_related("part", "centre").order_by("position", "id")
     return (
-        PartOrder.objects.select_related(
-            "workshop", "workshop__network", "placed_by", "repair_order"
-        )
+        PartOrder.objects.select_related("workshop", "workshop__network", "placed_by")
         .prefetch_related(Prefetch("lines", queryset=lines), "events", "events__actor")
         .get(pk=order.pk)
     )
@@ -245,7 +249,7 @@ def order_get_for_user(
     found = list(
         PartOrder.objects.visible_to(user, perm)
         .filter(number=(number or "").strip().upper())
-        .select_related("workshop", "workshop__network", "repair_order")[:5]
+        .select_related("workshop", "workshop__network")[:5]
     )
     if not found:
         raise Http404(_("Not found."))
@@ -259,7 +263,7 @@ def reservations_of_lines(lines: list[PartOrderLine]) -> dict[int, list[Any]]:
     repair orders."""
     found: dict[int, list[Any]] = {line.pk: [] for line in lines}
     for reservation in reservations_for_order_lines([line.pk for line in lines]):
-        found[reservation.order_line_id].append(reservation)
+        found[reservation.order_line_ref].append(reservation)
     return found
 
 

@@ -244,7 +244,8 @@ def part_order_place(
         workshop=workshop,
         number=f"{workshop.code}-P{sequence:05d}",
         kind=kind,
-        repair_order=repair_order,
+        repair_order_number=repair_order.number if repair_order is not None else "",
+        repair_order_ref=repair_order.pk if repair_order is not None else None,
         note=(note or "").strip()[:200],
         placed_at=placed_at,
         placed_by=actor,
@@ -283,7 +284,7 @@ def part_order_place(
 def _link_waiting_reservations(workshop: Workshop, lines: list[PartOrderLine]) -> None:
     """Waiting reservations that no order brings yet now wait for these lines (the one
     arriving first, back-orders last)."""
-    first_by_part: dict[int, PartOrderLine] = {}
+    first_by_part: dict[int, int] = {}
     for line in sorted(
         lines,
         key=lambda ln: (
@@ -291,7 +292,7 @@ def _link_waiting_reservations(workshop: Workshop, lines: list[PartOrderLine]) -
             ln.promised_at or dt.datetime.max.replace(tzinfo=dt.UTC),
         ),
     ):
-        first_by_part.setdefault(line.part_id, line)
+        first_by_part.setdefault(line.part_id, line.pk)
     store.reservations_await(workshop=workshop, arrivals=first_by_part)
 
 
@@ -334,7 +335,7 @@ def part_order_cancel(*, actor: User, order: PartOrder) -> PartOrder:
             )
         line.status = LineStatus.CANCELLED
         line.save(update_fields=["status"])
-    store.reservations_unlink(order_lines=open_lines)
+    store.reservations_unlink(order_line_refs=[line.pk for line in open_lines])
     _event(order, OrderEventKind.CANCELLED, actor, lines=len(open_lines))
     _refresh_status(order)
     return order
@@ -508,7 +509,7 @@ def goods_receipt_book(
             workshop=order.workshop,
             part=line.part,
             quantity=amount,
-            order_line=line,
+            part_order_number=order.number,
             note=order.number,
         )
         filled.extend(held)

@@ -55,7 +55,7 @@ def _held_text(reservations: list[Any]) -> str:
     return "; ".join(
         _("held for RO %(number)s (%(part)s × %(quantity)s)")
         % {
-            "number": r.job_line.job.repair_order.number,
+            "number": r.repair_order_number,
             "part": r.item.part.number,
             "quantity": _quantity(r.quantity),
         }

@@ -150,7 +150,7 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
         upload=SimpleUploadedFile("p.png", buffer.getvalue(), "image/png"),
         caption="前保险杠",
     )
-    entry = ServiceEntry.objects.get(repair_order=done, kind="repair")
+    entry = ServiceEntry.objects.get(repair_order_ref=done.pk, kind="repair")
     # A new mileage in a correction waits in the network staff's review queue.
     review = service_entry_correct(
         actor=advisor_bj,
@@ -166,7 +166,7 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
         "done_order": done,
         "entry": entry,
         "review": review,
-        "survey": Survey.objects.get(repair_order=done),
+        "survey": Survey.objects.get(repair_order_ref=done.pk),
         "job": job,
         "line": line,
         "photo": photo,

@@ -22,7 +22,6 @@ from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
-from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.workorders import selectors, services
 from servicelane.workorders.bay_forms import (
     FoundWorkForm,
@@ -95,7 +94,7 @@ def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
     )
     now = timezone.now()
     jobs = list(jobs)
-    waiting = jobs_waiting_for_parts([job.pk for job in jobs])
+    waiting = selectors.jobs_waiting_for_parts([job.pk for job in jobs])
     running, assigned, unassigned = [], [], []
     for job in jobs:
         _decorate(job, request.user.pk, now)

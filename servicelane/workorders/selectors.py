@@ -1,5 +1,6 @@
 """Reads of repair orders, already narrowed to what the user may see."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.servicebook.registry import Reading
-from servicelane.store.availability import jobs_waiting_for_parts
+from servicelane.store.availability import lines_waiting_for_goods
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
     OPEN_STATUSES,
@@ -220,6 +221,26 @@ def catalogue_part_lines(repair_order: RepairOrder) -> list[JobLine]:
         for line in job.lines.all()
         if line.part_id is not None
     ]
+
+
+def jobs_waiting_for_parts(job_ids: list[int]) -> dict[int, dt.datetime | None]:
+    """Jobs with a part reservation still waiting for goods, and the latest promised
+    arrival of what they wait for (None while something is on back-order or not
+    ordered)."""
+    job_of = dict(
+        JobLine.objects.filter(job_id__in=job_ids, part__isnull=False).values_list("pk", "job_id")
+    )
+    waiting: dict[int, dt.datetime | None] = {}
+    unknown: set[int] = set()
+    for line_ref, promised in lines_waiting_for_goods(list(job_of)):
+        job_id = job_of[line_ref]
+        if promised is None:
+            unknown.add(job_id)
+        elif waiting.get(job_id) is None or promised > waiting[job_id]:
+            waiting[job_id] = promised
+    for job_id in unknown:
+        waiting[job_id] = None
+    return waiting
 
 
 def jobs_with_parts_state(jobs: list[Job]) -> list[Job]:

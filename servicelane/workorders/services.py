@@ -1068,7 +1068,10 @@ def estimate_answer(
         job.decided_at = now
         job.save(update_fields=["status", "decided_at"])
         approved += decisions[job.pk]
-    store.declined_jobs_reservations_release(jobs=[j for j in jobs if not decisions[j.pk]])
+    declined = JobLine.objects.filter(job__in=[j for j in jobs if not decisions[j.pk]])
+    store.declined_jobs_reservations_release(
+        job_line_refs=list(declined.filter(part__isnull=False).values_list("pk", flat=True))
+    )
     estimate.status = EstimateStatus.ANSWERED
     estimate.answered_at = now
     estimate.signed_name = signed_name[:200]

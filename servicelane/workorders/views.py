@@ -27,7 +27,6 @@ from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
-from servicelane.store.availability import jobs_waiting_for_parts
 from servicelane.store.services import quantity_text
 from servicelane.supply.availability import part_lines_availability
 from servicelane.vehicles.models import Ownership
@@ -431,7 +430,7 @@ def _parts(request: HttpRequest, ro: RepairOrder, forms: dict[str, Any]) -> dict
 
 def _work(request: HttpRequest, ro: RepairOrder, forms: dict[str, Any]) -> dict[str, Any]:
     jobs = [j for j in ro.jobs.all() if j.status != JobStatus.DECLINED]
-    waiting = jobs_waiting_for_parts([j.pk for j in jobs])
+    waiting = selectors.jobs_waiting_for_parts([j.pk for j in jobs])
     return {
         "waiting_for_parts": waiting,
         "work_rows": [

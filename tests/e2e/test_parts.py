@@ -66,7 +66,7 @@ def test_reserve_order_elsewhere_and_receive_a_superseded_part(browser, live_ser
     page.goto(f"/part-orders/{order.number}/receive/")
     page.click("button:has-text('Book goods receipt')")
     expect(page.locator("main")).to_contain_text(repair_order.number)
-    reservation = Reservation.objects.get(job_line=line)
+    reservation = Reservation.objects.get(job_line_ref=line.pk)
     assert reservation.status == "held"
     page.goto(f"/repair-orders/{repair_order.pk}/?tab=parts")
     expect(page.locator(f"#part-line-{line.pk}")).to_contain_text("Reserved")

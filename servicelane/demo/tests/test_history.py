@@ -28,6 +28,7 @@ from servicelane.demo.attendance import build_attendance
 from servicelane.demo.bookings import build_capacity
 from servicelane.demo.control import build_control
 from servicelane.demo.history import build_job_history, settle_todays_work
+from servicelane.servicebook.models import ServiceEntry
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import (
     approve_all,
@@ -207,7 +208,7 @@ def test_past_orders_are_delivered_with_a_paid_invoice_and_nothing_waits_for_the
         assert all(job.status == JobStatus.DONE for job in order.jobs.all())
         assert order.checked_in_at < order.ready_at < order.delivered_at
         assert order.handover.delivered_at == order.delivered_at
-        assert order.service_entries.exists()
+        assert ServiceEntry.objects.filter(repair_order_ref=order.pk).exists()
 
 
 @pytest.mark.django_db

@@ -15,7 +15,6 @@ class Migration(migrations.Migration):
         ('core', '0003_membership_level'),
         ('customers', '0001_initial'),
         ('vehicles', '0002_vehicle_warranty_until'),
-        ('workorders', '0002_unit_price_four_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -62,7 +61,9 @@ class Migration(migrations.Migration):
                 ('answer_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='answered from')),
                 ('manager_alerted_at', models.DateTimeField(blank=True, null=True, verbose_name='manager alerted at')),
                 ('advisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='service advisor')),
-                ('repair_order', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='survey', to='workorders.repairorder')),
+                # Once a key to workorders.RepairOrder; the plain column it is here moves to
+                # repair_order_ref in 0002 (follow-up sits below the repair orders).
+                ('repair_order', models.BigIntegerField(unique=True, db_column='repair_order_id')),
                 ('workshop', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.workshop')),
             ],
             options={

@@ -25,7 +25,7 @@ def hand_over(ro: RepairOrder, advisor: User, *, send: bool = True) -> Survey:
             mileage_out=ro.mileage + 3,
             answers=handover_answers(ro.workshop),
         )
-    return Survey.objects.select_related("workshop", "repair_order").get(repair_order=ro)
+    return Survey.objects.select_related("workshop").get(repair_order_ref=ro.pk)
 
 
 def survey_of_visit(
@@ -51,4 +51,4 @@ def survey_of_visit(
                 ip="192.0.2.10",
             )
     time_machine.move_to(NOW, tick=False)
-    return Survey.objects.select_related("workshop", "repair_order").get(pk=survey.pk)
+    return Survey.objects.select_related("workshop").get(pk=survey.pk)

@@ -59,7 +59,7 @@ def test_the_list_shows_answered_and_pending_surveys_newest_first(boss, surveys,
     ]
     bad = body["items"][1]
     assert bad["workshop"] == "FR"
-    assert bad["repair_order_number"] == surveys["detractor"].repair_order.number
+    assert bad["repair_order_number"] == surveys["detractor"].repair_order_number
     assert (bad["satisfaction"], bad["recommend"], bad["comment"]) == (2, 5, "Zu teuer")
     assert bad["group"] == "detractor"
     assert bad["advisor_name"] == advisor.full_name

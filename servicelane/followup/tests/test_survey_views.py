@@ -51,7 +51,7 @@ def test_the_survey_page_speaks_the_surveys_language(owner, survey):
     page = text(response)
     assert '<html lang="de">' in page
     assert "23. November 2026" in page  # the delivery day, as a German reads it
-    assert survey.repair_order.number in page
+    assert survey.repair_order_number in page
     assert page.count('type="radio" name="satisfaction"') == 5
     assert page.count('type="radio" name="recommend"') == 11
     assert 'name="comment"' in page and 'maxlength="2000"' in page
@@ -156,7 +156,7 @@ def test_results_show_periods_chart_advisors_and_comments(
     assert "<title>October 2026: no answers</title>" in page
     assert page.count("<rect ") == 1  # one bar: only November was answered
     assert "Wunderbar" in page and "Zu langsam" in page
-    assert f'href="/repair-orders/{bad.repair_order_id}/"' in page
+    assert f'href="/repair-orders/{bad.repair_order_ref}/"' in page
     assert 'class="detractor"' in page
     assert advisor.full_name in page
     assert "Visits delivered from Dec. 1, 2025 to Nov. 30, 2026" in page

@@ -83,7 +83,7 @@ def test_changing_the_e_mails_after_handover_does_not_redirect_the_survey(
     for callback in pending:
         callback()
 
-    survey = Survey.objects.get(repair_order=ro)
+    survey = Survey.objects.get(repair_order_ref=ro.pk)
     assert survey.email == "walkin@example.de"
     assert [m.to for m in mail.outbox if "/c/survey/" in m.body] == [["walkin@example.de"]]
 
@@ -188,7 +188,7 @@ def test_a_detractor_alerts_every_manager_once_in_their_own_language(
 
     alerts = {m.to[0]: m for m in mail.outbox}
     assert set(alerts) == {"chefin@freiburg.test", "jingli@freiburg.test"}
-    ro = survey.repair_order
+    ro = RepairOrder.objects.get(pk=survey.repair_order_ref)
     link = f"http://127.0.0.1:8000/repair-orders/{ro.pk}/"
     for message in alerts.values():
         assert ro.number in message.subject

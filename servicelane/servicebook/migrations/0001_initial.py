@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0003_membership_level'),
         ('vehicles', '0002_vehicle_warranty_until'),
-        ('workorders', '0002_unit_price_four_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -72,7 +71,9 @@ class Migration(migrations.Migration):
                 ('correction_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the correction')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='entered at')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('repair_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='service_entries', to='workorders.repairorder')),
+                # Once a key to workorders.RepairOrder; the plain column it is here moves to
+                # repair_order_ref in 0003 (the service book sits below the repair orders).
+                ('repair_order', models.BigIntegerField(blank=True, null=True, db_column='repair_order_id')),
                 ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='servicebook.serviceentry', verbose_name='corrects')),
                 ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_entries', to='vehicles.vehicle', verbose_name='vehicle')),
                 ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.workshop', verbose_name='workshop')),

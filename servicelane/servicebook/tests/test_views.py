@@ -182,7 +182,7 @@ def test_a_delivered_order_is_in_the_book_but_only_its_workshop_sees_its_number(
     advisor, advisor_bj, freiburg, beijing
 ):
     ro = delivered(freiburg, advisor)
-    entries = ServiceEntry.objects.filter(repair_order=ro)
+    entries = ServiceEntry.objects.filter(repair_order_ref=ro.pk)
     assert {e.source for e in entries} == {EntrySource.REPAIR_ORDER}
 
     own = text(client_of(advisor).get(book_url(ro.vehicle)))

@@ -12,7 +12,6 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('workorders', '0002_unit_price_four_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -84,7 +83,9 @@ class Migration(migrations.Migration):
                 ('held_at', models.DateTimeField(blank=True, null=True, verbose_name='held since')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reserved by')),
-                ('job_line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reservations', to='workorders.jobline', verbose_name='part line')),
+                # Once a key to workorders.JobLine; the plain column it is here moves to
+                # job_line_ref in 0003 (the store sits below the repair orders).
+                ('job_line', models.BigIntegerField(db_column='job_line_id')),
             ],
             options={
                 'verbose_name': 'reservation',

@@ -13,8 +13,6 @@ class Migration(migrations.Migration):
         ('core', '0004_network_part_number_format'),
         ('parts', '0002_search_index'),
         ('store', '0001_initial'),
-        ('supply', '0001_initial'),
-        ('workorders', '0002_unit_price_four_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,7 +20,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reservation',
             name='order_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reservations', to='supply.partorderline', verbose_name='order line'),
+            # Once a key to supply.PartOrderLine; the plain column it is here moves to order_line_ref in 0003
+            # (the store sits below supply).
+            field=models.BigIntegerField(blank=True, null=True, db_column='order_line_id'),
         ),
         migrations.AddField(
             model_name='reservation',
@@ -82,17 +82,23 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='stockmovement',
             name='job_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stock_movements', to='workorders.jobline'),
+            # Once a key to workorders.JobLine; the plain column it is here moves to job_line_ref in 0003
+            # (the store sits below the repair orders).
+            field=models.BigIntegerField(blank=True, null=True, db_column='job_line_id'),
         ),
         migrations.AddField(
             model_name='stockmovement',
             name='order_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stock_movements', to='supply.partorderline', verbose_name='order line'),
+            # Once a key to supply.PartOrderLine; the plain column it is here moves to part_order_number in 0003
+            # (the store sits below supply).
+            field=models.BigIntegerField(blank=True, null=True, db_column='order_line_id'),
         ),
         migrations.AddField(
             model_name='stockmovement',
             name='repair_order',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stock_movements', to='workorders.repairorder', verbose_name='repair order'),
+            # Once a key to workorders.RepairOrder; the plain column it is here moves to repair_order_ref in 0003
+            # (the store sits below the repair orders).
+            field=models.BigIntegerField(blank=True, null=True, db_column='repair_order_id'),
         ),
         migrations.AddField(
             model_name='stockmovement',

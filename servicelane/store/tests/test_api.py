@@ -15,6 +15,7 @@ from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member, network_staff
 from servicelane.testing.refusals import assert_refused
 from servicelane.testing.scenarios import agreed
+from servicelane.workorders.models import JobLine
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,9 @@ def test_a_part_not_kept_or_unknown_is_404(api_clerk, shelves, catalogue):
 def test_the_ledger_of_a_part_newest_first(
     freiburg, clerk, advisor, api_clerk, shelves, catalogue, ro
 ):
-    agreed(advisor, shelves["held"].job_line)
-    services.part_issue(actor=clerk, job_line=shelves["held"].job_line)
+    line = JobLine.objects.get(pk=shelves["held"].job_line_ref)
+    agreed(advisor, line)
+    services.part_issue(actor=clerk, job_line=line)
 
     body = api_clerk.get(f"/api/v1/store/items/{catalogue.oil_filter.number}/movements").json()
 

@@ -14,6 +14,7 @@ from servicelane.store.tests.conftest import part_line, stock
 from servicelane.testing.clients import client_of
 from servicelane.testing.personas import network_staff
 from servicelane.testing.scenarios import agreed
+from servicelane.workorders.models import JobLine
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,9 @@ def test_a_waiting_reservation_shows_it_is_not_ordered_yet(clerk_client, shelves
 def test_the_ledger_links_issues_to_their_repair_order_and_counts_to_the_count(
     freiburg, clerk, advisor, clerk_client, shelves, catalogue, ro
 ):
-    agreed(advisor, shelves["held"].job_line)
-    services.part_issue(actor=clerk, job_line=shelves["held"].job_line)
+    line = JobLine.objects.get(pk=shelves["held"].job_line_ref)
+    agreed(advisor, line)
+    services.part_issue(actor=clerk, job_line=line)
     count = services.stock_count_record(
         actor=clerk, workshop=freiburg, counts=[(catalogue.oil_filter, "1")]
     )

@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0004_network_part_number_format'),
         ('parts', '0002_search_index'),
-        ('workorders', '0002_unit_price_four_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -99,7 +98,9 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
                 ('placed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='placed at')),
                 ('placed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='placed by')),
-                ('repair_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='part_orders', to='workorders.repairorder', verbose_name='for repair order')),
+                # Once a key to workorders.RepairOrder; the plain column it is here moves to
+                # repair_order_ref in 0002 (supply sits below the repair orders).
+                ('repair_order', models.BigIntegerField(blank=True, null=True, db_column='repair_order_id')),
                 ('workshop', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.workshop')),
             ],
             options={

@@ -270,7 +270,7 @@ def test_receiving_goods_fills_the_waiting_reservation(
     page = response.content.decode()
     assert f"held for RO {repair_order.number}" in page
     assert "Received" in page
-    assert StockMovement.objects.filter(order_line=order_line, quantity=1).exists()
+    assert StockMovement.objects.filter(part_order_number=order.number, quantity=1).exists()
 
 
 def test_receiving_more_than_shipped_shows_an_inline_error_and_books_nothing(

@@ -213,7 +213,8 @@ def test_the_delivered_order_writes_the_network_service_book_once(
     )
     assert service.performed_on == handover.delivered_at.astimezone(freiburg.zone).date()
     assert repair.description == "Oil service\nWipers"
-    assert service.repair_order == ro and service.source == "repair_order"
+    assert service.repair_order_ref == ro.pk and service.source == "repair_order"
+    assert service.document_number == ro.number
     # A retry writes nothing twice.
     assert entries_from_handover(repair_order=ro, handover=handover, actor=advisor) == []
     assert entries_of(car).count() == 2

@@ -72,7 +72,7 @@ def item(order, catalogue) -> StockItem:
 
 
 def status_of(line: JobLine) -> str:
-    return Reservation.objects.filter(job_line_id=line.pk).latest("id").status
+    return Reservation.objects.filter(job_line_ref=line.pk).latest("id").status
 
 
 # ---------------------------------------------------------------- issue needs approval
@@ -195,7 +195,7 @@ def test_a_line_or_job_with_an_issued_part_cannot_be_removed(
     assert job_api.status_code == 400 and job_api.json()["detail"] == refusal
     assert JobLine.objects.filter(pk=line.pk).exists()
     issue = StockMovement.objects.get(kind=MovementKind.ISSUE)
-    assert issue.job_line_id == line.pk and issue.quantity == -2
+    assert issue.job_line_ref == line.pk and issue.quantity == -2
     assert item(order, catalogue).on_hand == 1
 
 
