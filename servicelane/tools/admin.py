@@ -8,13 +8,16 @@ from django.http import HttpRequest
 
 from servicelane.tools.models import SpecialTool, ToolMovement
 
+# A movement is a record to look at: every field shown, none changed.
+MOVEMENT_FIELDS = ("at", "kind", "state", "technician", "job_id", "actor")
+
 
 class ToolMovementInline(admin.TabularInline):
     model = ToolMovement
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "state", "technician", "job_id", "actor"]
-    readonly_fields = fields
+    fields = MOVEMENT_FIELDS
+    readonly_fields = MOVEMENT_FIELDS
     ordering = ["-at", "-id"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -24,6 +23,7 @@ from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, PageNumber
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import ApiRequest
 from servicelane.tools import jobs, selectors, services
 from servicelane.tools.choices import ToolState
 from servicelane.tools.models import SpecialTool, ToolMovement
@@ -190,7 +190,7 @@ def _movement_out(movement: ToolMovement) -> dict[str, Any]:
     }
 
 
-def _detail_out(request: HttpRequest, tool_id: Any) -> dict[str, Any]:
+def _detail_out(request: ApiRequest, tool_id: int) -> dict[str, Any]:
     tool = selectors.tool_get(user=request.user, tool_id=tool_id)
     return {
         **_tool_out(tool),
@@ -210,7 +210,7 @@ def _detail_out(request: HttpRequest, tool_id: Any) -> dict[str, Any]:
     }
 
 
-def _managed_tool(request: HttpRequest, tool_id: int) -> SpecialTool:
+def _managed_tool(request: ApiRequest, tool_id: int) -> SpecialTool:
     """A tool the user sees (else 404) in a workshop whose tools room they run (else
     403)."""
     tool = selectors.tool_get(user=request.user, tool_id=tool_id)
@@ -224,7 +224,7 @@ def _managed_tool(request: HttpRequest, tool_id: int) -> SpecialTool:
 @router.get(
     "/tools", response={200: ToolPageOut, **ERRORS}, operation_id=OPERATION_ID.format("list_tools")
 )
-def list_tools(request: HttpRequest, query: Query[ToolsQuery]) -> dict[str, Any]:
+def list_tools(request: ApiRequest, query: Query[ToolsQuery]) -> dict[str, Any]:
     """The register by number and copy: where each copy is, who has it for which order,
     when it is due back and when its calibration falls due, with the overdue flags.
     ``overdue=true``: only tools whose return or calibration is overdue."""
@@ -253,14 +253,21 @@ def list_tools(request: HttpRequest, query: Query[ToolsQuery]) -> dict[str, Any]
     operation_id=OPERATION_ID.format("register_tool"),
 )
 def register_tool(
-    request: HttpRequest, payload: ToolIn, query: Query[ControlWorkshopQuery]
+    request: ApiRequest, payload: ToolIn, query: Query[ControlWorkshopQuery]
 ) -> Status:
     """Register a copy of a special tool, in its place (the tools room: foreman, manager).
     A number the workshop has already gets its next copy number. Refused (400) without a
     number or storage place, for a place another tool is kept in, or a calibration due
     date in the past."""
     workshop = workshop_in_scope(request, Perm.TOOLS_MANAGE, query.workshop)
-    tool = services.tool_register(actor=request.user, workshop=workshop, **payload.model_dump())
+    tool = services.tool_register(
+        actor=request.user,
+        workshop=workshop,
+        number=payload.number,
+        name=payload.name,
+        storage_place=payload.storage_place,
+        calibration_due=payload.calibration_due,
+    )
     return Status(201, _detail_out(request, tool.pk))
 
 
@@ -269,7 +276,7 @@ def register_tool(
     response={200: ToolDetailOut, **ERRORS},
     operation_id=OPERATION_ID.format("get_tool"),
 )
-def get_tool(request: HttpRequest, tool_id: int) -> dict[str, Any]:
+def get_tool(request: ApiRequest, tool_id: int) -> dict[str, Any]:
     """One copy with its latest movements and the open jobs needing its number."""
     return _detail_out(request, tool_id)
 
@@ -279,7 +286,7 @@ def get_tool(request: HttpRequest, tool_id: int) -> dict[str, Any]:
     response={200: ToolDetailOut, **ERRORS},
     operation_id=OPERATION_ID.format("check_out"),
 )
-def check_out(request: HttpRequest, tool_id: int, payload: CheckOutIn) -> dict[str, Any]:
+def check_out(request: ApiRequest, tool_id: int, payload: CheckOutIn) -> dict[str, Any]:
     """Hand the tool to a technician of its workshop, for an open job or none. Refused
     (400) when it is not in its place or its calibration is overdue."""
     tool = _managed_tool(request, tool_id)
@@ -306,7 +313,7 @@ def check_out(request: HttpRequest, tool_id: int, payload: CheckOutIn) -> dict[s
     response={200: ToolDetailOut, **ERRORS},
     operation_id=OPERATION_ID.format("return_tool"),
 )
-def return_tool(request: HttpRequest, tool_id: int) -> dict[str, Any]:
+def return_tool(request: ApiRequest, tool_id: int) -> dict[str, Any]:
     """The tool is back in its place (the tools room, or a technician returning it)."""
     tool = selectors.tool_get(user=request.user, tool_id=tool_id)
     services.tool_return(actor=request.user, tool=tool)
@@ -318,7 +325,7 @@ def return_tool(request: HttpRequest, tool_id: int) -> dict[str, Any]:
     response={200: ToolDetailOut, **ERRORS},
     operation_id=OPERATION_ID.format("change_state"),
 )
-def change_state(request: HttpRequest, tool_id: int, payload: ToolStateIn) -> dict[str, Any]:
+def change_state(request: ApiRequest, tool_id: int, payload: ToolStateIn) -> dict[str, Any]:
     """To calibration, defective, or back in its place (not while checked out)."""
     tool = _managed_tool(request, tool_id)
     services.tool_state_change(actor=request.user, tool=tool, state=payload.state)
@@ -330,7 +337,7 @@ def change_state(request: HttpRequest, tool_id: int, payload: ToolStateIn) -> di
     response={200: ToolDetailOut, **ERRORS},
     operation_id=OPERATION_ID.format("calibration_done"),
 )
-def calibration_done(request: HttpRequest, tool_id: int, payload: CalibrationIn) -> dict[str, Any]:
+def calibration_done(request: ApiRequest, tool_id: int, payload: CalibrationIn) -> dict[str, Any]:
     """Calibrated: the next calibration's due date (after today); back in its place."""
     tool = _managed_tool(request, tool_id)
     services.tool_calibration_done(

@@ -28,6 +28,15 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def choose_from(form: forms.BaseForm, name: str, choices: Iterable[tuple[object, object]]) -> None:
+    """Offer ``choices`` (pairs of value and label, or named groups of them) in the
+    form's choice field ``name``, checked to be one."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = choices
+
+
 def technician_choices(members: Iterable[Membership]) -> list[tuple[str, str]]:
     return [
         (
@@ -89,15 +98,15 @@ class CheckOutForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technician"].choices = [("", "—"), *technician_choices(members)]
-        job_choices: list[Any] = [("", _("No job"))]
+        choose_from(self, "technician", [("", "—"), *technician_choices(members)])
+        job_choices: list[tuple[object, object]] = [("", _("No job"))]
         needing_choices = [(str(job.id), job.label) for job in needing]
         other_choices = [(str(job.id), job.label) for job in others]
         if needing_choices:
             job_choices.append((_("Jobs that need this tool"), needing_choices))
         if other_choices:
             job_choices.append((_("Other open jobs"), other_choices))
-        self.fields["job"].choices = job_choices
+        choose_from(self, "job", job_choices)
 
 
 class ToolRegisterForm(forms.Form):

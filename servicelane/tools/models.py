@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.tools.choices import ToolMovementKind, ToolState
+from servicelane.tools.jobs import JobRef
 
 
 class SpecialTool(WorkshopOwned):
@@ -37,6 +38,13 @@ class SpecialTool(WorkshopOwned):
     # The job it is checked out for, by id (see the module's note).
     job_id = models.BigIntegerField(_("for job"), null=True, blank=True, db_index=True)
     due_back_at = models.DateTimeField(_("due back"), null=True, blank=True)
+
+    # Set by the register's reads (tools.selectors.with_jobs, with_flags): the job it is
+    # out for, and how its return and calibration stand today.
+    for_job: JobRef | None
+    return_overdue: bool
+    calibration_overdue: bool
+    calibration_soon: bool
 
     class Meta:
         verbose_name = _("special tool")
@@ -79,6 +87,9 @@ class ToolMovement(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
+
+    # Set by the register's reads (tools.selectors.with_jobs): the job it was for.
+    for_job: JobRef | None
 
     class Meta:
         verbose_name = _("tool movement")

@@ -10,7 +10,7 @@ by the app that plans the work (``servicelane.tools.jobs``): ``with_jobs`` sets 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import Membership, Workshop
+from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.tools import jobs
@@ -46,18 +46,18 @@ class NeedingJob:
     tool_needs: list[jobs.ToolNeed] = field(default_factory=list)
 
 
-def tool_read_workshops(user: Any) -> list[int]:
+def tool_read_workshops(user: User) -> list[int]:
     """Workshops whose tools the user may see."""
     access = access_for(user)
     return sorted({w for perm in TOOL_READ_PERMS for w in access.workshops_with(perm)})
 
 
-def can_read_tools(user: Any, workshop_id: int) -> bool:
+def can_read_tools(user: User, workshop_id: int) -> bool:
     access = access_for(user)
     return any(access.can(perm, workshop_id) for perm in TOOL_READ_PERMS)
 
 
-def _tools(user: Any) -> QuerySet:
+def _tools(user: User) -> QuerySet[SpecialTool]:
     return SpecialTool.objects.filter(workshop_id__in=tool_read_workshops(user)).select_related(
         "holder"
     )
@@ -69,12 +69,12 @@ def _compact(text: str) -> str:
 
 def tools_register(
     *,
-    user: Any,
+    user: User,
     workshop: Workshop,
     state: str = "",
     flag: str = "",
     q: str = "",
-) -> QuerySet:
+) -> QuerySet[SpecialTool]:
     """The workshop's tools by number and copy, narrowed by state, by flag (return
     overdue; calibration overdue or due within 30 days; either overdue) and by a search
     on the number (spaces ignored), the name or the storage place."""
@@ -139,7 +139,7 @@ def with_flags(tools: Iterable[SpecialTool]) -> list[SpecialTool]:
     return rows
 
 
-def tool_get(*, user: Any, tool_id: Any, workshop: Workshop | None = None) -> SpecialTool:
+def tool_get(*, user: User, tool_id: int, workshop: Workshop | None = None) -> SpecialTool:
     """One tool the user may see (in ``workshop`` when given); 404 otherwise."""
     tools = _tools(user)
     if workshop is not None:
@@ -151,13 +151,9 @@ def tool_get(*, user: Any, tool_id: Any, workshop: Workshop | None = None) -> Sp
     return with_flags([tool])[0]
 
 
-def tool_movements(tool: SpecialTool) -> QuerySet:
+def tool_movements(tool: SpecialTool) -> QuerySet[ToolMovement]:
     """The tool's log, newest first (``with_jobs`` names their jobs)."""
     return ToolMovement.objects.filter(tool=tool).select_related("technician", "actor")
-
-
-def tool_states() -> list[tuple[str, str]]:
-    return list(ToolState.choices)
 
 
 def usable(tool: SpecialTool, today: dt.date) -> bool:
@@ -176,7 +172,7 @@ def technicians(workshop: Workshop) -> list[Membership]:
     )
 
 
-def technician_get(workshop: Workshop, technician_id: Any) -> Membership:
+def technician_get(workshop: Workshop, technician_id: int) -> Membership:
     """A technician of the workshop by user id; 404 for anyone else."""
     try:
         return Membership.objects.select_related("user").get(

@@ -2,7 +2,6 @@
 changes and calibration. Each movement is logged (``ToolMovement``)."""
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,13 +27,21 @@ def _tool_locked(tool: SpecialTool) -> SpecialTool:
     return SpecialTool.objects.select_for_update().get(pk=tool.pk)
 
 
-def _log(tool: SpecialTool, kind: str, actor: User | None, **fields: Any) -> ToolMovement:
+def _log(
+    tool: SpecialTool,
+    kind: str,
+    actor: User | None,
+    *,
+    technician: User | None = None,
+    job_id: int | None = None,
+) -> ToolMovement:
     return ToolMovement.objects.create(
         tool=tool,
         kind=kind,
         state=tool.state,
         actor=actor if getattr(actor, "pk", None) else None,
-        **fields,
+        technician=technician,
+        job_id=job_id,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +26,7 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
 from servicelane.tools import jobs, selectors, services
 from servicelane.tools.forms import (
@@ -57,11 +58,11 @@ def require_any_perm(
     return decorator
 
 
-def _may_manage_tools(request: HttpRequest, workshop: Workshop) -> bool:
+def _may_manage_tools(request: WorkshopRequest, workshop: Workshop) -> bool:
     return access_for(request.user).can(Perm.TOOLS_MANAGE, workshop.pk)
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+def _back(request: WorkshopRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -75,7 +76,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @require_GET
 @require_any_perm(*selectors.TOOL_READ_PERMS)
-def tools_list(request: HttpRequest) -> HttpResponse:
+def tools_list(request: WorkshopRequest) -> HttpResponse:
     """Every copy: its place, its state, where it is now, when it is due back and when
     its calibration falls due, overdue ones flagged."""
     workshop = workshop_with(request, *selectors.TOOL_READ_PERMS)
@@ -104,7 +105,7 @@ def tools_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.TOOLS_MANAGE)
-def tool_register(request: HttpRequest) -> HttpResponse:
+def tool_register(request: WorkshopRequest) -> HttpResponse:
     """Register a copy of a special tool: number, name, storage place, calibration due;
     a known number gets its next copy number."""
     workshop = workshop_with(request, Perm.TOOLS_MANAGE)
@@ -113,7 +114,12 @@ def tool_register(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 tool = services.tool_register(
-                    actor=request.user, workshop=workshop, **form.cleaned_data
+                    actor=request.user,
+                    workshop=workshop,
+                    number=form.cleaned_data["number"],
+                    name=form.cleaned_data["name"],
+                    storage_place=form.cleaned_data["storage_place"],
+                    calibration_due=form.cleaned_data["calibration_due"],
                 )
             except ValidationError as exc:
                 apply_to_form(form, exc)
@@ -133,7 +139,7 @@ def tool_register(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: WorkshopRequest,
     tool: SpecialTool,
     *,
     state_form: ToolStateForm | None = None,
@@ -166,7 +172,7 @@ def _detail(
 
 @require_GET
 @require_any_perm(*selectors.TOOL_READ_PERMS)
-def tool_detail(request: HttpRequest, tool_id: int) -> HttpResponse:
+def tool_detail(request: WorkshopRequest, tool_id: int) -> HttpResponse:
     """One copy: where it belongs and where it is, its other copies, the open jobs that
     need its number, and its movement log."""
     workshop = workshop_with(request, *selectors.TOOL_READ_PERMS)
@@ -175,7 +181,7 @@ def tool_detail(request: HttpRequest, tool_id: int) -> HttpResponse:
 
 
 def _check_out_form(
-    request: HttpRequest, workshop: Workshop, tool: SpecialTool, data: Any = None
+    request: WorkshopRequest, workshop: Workshop, tool: SpecialTool, data: QueryDict | None = None
 ) -> CheckOutForm:
     open_jobs = jobs.open_jobs(workshop)
     needing_ids = {job.id for job in jobs.jobs_needing(workshop, tool.number)}
@@ -194,7 +200,7 @@ def _check_out_form(
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.TOOLS_MANAGE)
-def tool_check_out(request: HttpRequest, tool_id: int) -> HttpResponse:
+def tool_check_out(request: WorkshopRequest, tool_id: int) -> HttpResponse:
     """Hand the tool to a technician of the workshop, for an open job or none; the jobs
     that need this tool number come first (``?job=`` chooses one)."""
     workshop = workshop_with(request, Perm.TOOLS_MANAGE)
@@ -235,7 +241,7 @@ def tool_check_out(request: HttpRequest, tool_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TOOLS_MANAGE)
-def tool_return(request: HttpRequest, tool_id: int) -> HttpResponse:
+def tool_return(request: WorkshopRequest, tool_id: int) -> HttpResponse:
     """The tool is back in its place."""
     workshop = workshop_with(request, Perm.TOOLS_MANAGE)
     tool = selectors.tool_get(user=request.user, tool_id=tool_id, workshop=workshop)
@@ -250,7 +256,7 @@ def tool_return(request: HttpRequest, tool_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TOOLS_MANAGE)
-def tool_state(request: HttpRequest, tool_id: int) -> HttpResponse:
+def tool_state(request: WorkshopRequest, tool_id: int) -> HttpResponse:
     """To calibration, defective, or back in its place."""
     workshop = workshop_with(request, Perm.TOOLS_MANAGE)
     tool = selectors.tool_get(user=request.user, tool_id=tool_id, workshop=workshop)
@@ -270,7 +276,7 @@ def tool_state(request: HttpRequest, tool_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TOOLS_MANAGE)
-def tool_calibrated(request: HttpRequest, tool_id: int) -> HttpResponse:
+def tool_calibrated(request: WorkshopRequest, tool_id: int) -> HttpResponse:
     """Back from calibration, with the date the next one falls due."""
     workshop = workshop_with(request, Perm.TOOLS_MANAGE)
     tool = selectors.tool_get(user=request.user, tool_id=tool_id, workshop=workshop)
