@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -13,12 +13,13 @@ from pydantic import field_validator
 from servicelane.billing import selectors
 from servicelane.billing.choices import InvoiceKind, PaymentMethod, PaymentState
 from servicelane.billing.documents import invoice_filename, invoice_pdf
-from servicelane.billing.models import Invoice
+from servicelane.billing.models import Invoice, InvoiceLine, Payment
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
 from servicelane.core.apiutils import ERRORS, ErrorOut, Pagination
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, DbId, SaneDate, ShortText
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import ApiRequest
 from servicelane.workorders.selectors import repair_order_get_for_user
 
 router = Router(tags=["invoices"])
@@ -85,7 +86,7 @@ class InvoiceOut(Schema):
 
     @staticmethod
     def resolve_credited_invoice_number(obj: Invoice) -> str | None:
-        return obj.credited_invoice.number if obj.credited_invoice_id else None
+        return obj.credited_invoice.number if obj.credited_invoice is not None else None
 
     @staticmethod
     def resolve_paid(obj: Invoice) -> Decimal:
@@ -100,11 +101,11 @@ class InvoiceOut(Schema):
         return selectors.invoice_balance(obj)["state"]
 
     @staticmethod
-    def resolve_lines(obj: Invoice) -> list:
+    def resolve_lines(obj: Invoice) -> list[InvoiceLine]:
         return list(obj.lines.all())
 
     @staticmethod
-    def resolve_payments(obj: Invoice) -> list:
+    def resolve_payments(obj: Invoice) -> list[Payment]:
         return list(obj.payments.all())
 
 
@@ -142,13 +143,13 @@ class PaymentIn(Schema):
         raise ValueError(_("Enter an amount such as 120.50."))
 
 
-def _get(request: HttpRequest, invoice_id: int) -> Invoice:
+def _get(request: ApiRequest, invoice_id: int) -> Invoice:
     return selectors.invoice_get_for_user(request.user, invoice_id)
 
 
 @router.get("", response={200: list[InvoiceOut], **ERRORS})
 @paginate(Pagination)
-def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> object:
+def list_invoices(request: ApiRequest, filters: Query[InvoiceFilters]) -> object:
     """Invoices and credit notes of your workshop(s), newest first."""
     return selectors.invoice_list_for_user(
         request.user, filters.model_dump(exclude_none=True)
@@ -156,7 +157,7 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> objec
 
 
 @router.post("", response={201: InvoiceOut, **ERRORS})
-def issue_invoice(request: HttpRequest, payload: IssueIn) -> Status:
+def issue_invoice(request: ApiRequest, payload: IssueIn) -> Status:
     """Invoice the done work of a repair order that is ready (all three checks passed)."""
     access_for(request.user).require(Perm.INVOICE_ISSUE)
     repair_order = repair_order_get_for_user(user=request.user, pk=payload.repair_order)
@@ -165,14 +166,14 @@ def issue_invoice(request: HttpRequest, payload: IssueIn) -> Status:
 
 
 @router.get("/{invoice_id}", response={200: InvoiceOut, **ERRORS})
-def get_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+def get_invoice(request: ApiRequest, invoice_id: int) -> Invoice:
     return _get(request, invoice_id)
 
 
 @router.api_operation(
     ["PUT", "PATCH", "DELETE"], "/{invoice_id}", response={405: ErrorOut, **ERRORS}
 )
-def change_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def change_invoice(request: ApiRequest, invoice_id: int) -> HttpResponse:
     """Refused: an issued invoice never changes. Correct it with a credit note."""
     invoice = _get(request, invoice_id)
     detail = _(
@@ -183,7 +184,7 @@ def change_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @router.post("/{invoice_id}/credit-note", response={201: InvoiceOut, **ERRORS})
-def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNoteIn) -> Status:
+def create_credit_note(request: ApiRequest, invoice_id: int, payload: CreditNoteIn) -> Status:
     """Cancel the invoice in full by a credit note; the reason is required."""
     credit = credit_note_issue(
         actor=request.user, invoice=_get(request, invoice_id), reason=payload.reason
@@ -192,7 +193,7 @@ def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNot
 
 
 @router.post("/{invoice_id}/payments", response={201: InvoiceOut, **ERRORS})
-def create_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Status:
+def create_payment(request: ApiRequest, invoice_id: int, payload: PaymentIn) -> Status:
     """Record money received (partial payments allowed); answers the invoice with its balance."""
     invoice = _get(request, invoice_id)
     payment_record(
@@ -212,7 +213,7 @@ def create_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) ->
         "responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}
     },
 )
-def get_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def get_invoice_pdf(request: ApiRequest, invoice_id: int) -> HttpResponse:
     """The invoice or credit note as PDF, in the invoice's language."""
     invoice = _get(request, invoice_id)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.billing.choices import InvoiceKind, PaymentState
-from servicelane.billing.models import Invoice
+from servicelane.billing.models import Invoice, PaidInvoice
 from servicelane.core.dates import validate_sane_date
 
 
@@ -41,22 +41,26 @@ class InvoiceFilter(django_filters.FilterSet):
         model = Invoice
         fields = ["q", "kind", "state", "date_from", "date_to", "repair_order", "workshop"]
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search(
+        self, queryset: QuerySet[PaidInvoice], name: str, value: str
+    ) -> QuerySet[PaidInvoice]:
         """Invoice number (or its end), the customer's name, plate or VIN as printed."""
         text = value.strip()
         if not text:
             return queryset
         condition = Q(number__icontains=text) | Q(repair_order__number__icontains=text)
-        name = Q()
+        buyer = Q()
         for word in text.split():
-            name &= Q(buyer_name__icontains=word)
-        condition |= name
+            buyer &= Q(buyer_name__icontains=word)
+        condition |= buyer
         compact = text.replace(" ", "").replace("-", "")
         if len(compact) >= 3:
             condition |= Q(vehicle_plate__icontains=text) | Q(vehicle_vin__endswith=compact.upper())
         return queryset.filter(condition)
 
-    def in_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def in_state(
+        self, queryset: QuerySet[PaidInvoice], name: str, value: str
+    ) -> QuerySet[PaidInvoice]:
         """Payment states are about invoices; credit notes only ever show as credited."""
         if not value:
             return queryset

@@ -1,6 +1,7 @@
 """Invoices, credit notes and payments. An issued invoice is never changed."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,6 +13,9 @@ from servicelane.billing.choices import InvoiceKind, PaymentMethod, PaymentState
 from servicelane.core.choices import Language
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.workorders.choices import LineKind
+
+if TYPE_CHECKING:  # the type checker's helper, not installed with the product
+    from django_stubs_ext import WithAnnotations
 
 
 class IssuedDocumentError(Exception):
@@ -97,6 +101,18 @@ class Invoice(WorkshopOwned):
         """The payment state's label, where the list selector annotated ``payment_state``."""
         state = getattr(self, "payment_state", None)
         return str(PaymentState(state).label) if state else ""
+
+
+class PaymentAnnotations(TypedDict):
+    """What ``billing.selectors.with_payment_state`` annotates on each invoice."""
+
+    paid_amount: Decimal
+    is_credited: bool
+    payment_state: str
+
+
+#: An invoice read with its payment state (``billing.selectors.with_payment_state``).
+PaidInvoice: TypeAlias = "WithAnnotations[Invoice, PaymentAnnotations]"
 
 
 class InvoiceLine(models.Model):

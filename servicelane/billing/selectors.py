@@ -1,7 +1,7 @@
 """Reads of invoices, already narrowed to the workshops the user may see."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
@@ -24,14 +24,26 @@ from servicelane.billing.choices import InvoiceKind, PaymentState
 from servicelane.billing.filters import InvoiceFilter
 from servicelane.billing.models import Invoice, Payment
 from servicelane.core.errors import filter_errors
+from servicelane.core.models import User
 from servicelane.core.money import ZERO, round_money
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
+from servicelane.workorders.models import RepairOrder
 
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
+Invoices = TypeVar("Invoices", bound=QuerySet[Invoice])
 
-def with_payment_state(queryset: QuerySet) -> QuerySet:
+
+class Balance(TypedDict):
+    """What was paid on an invoice, what is still owed, and its payment state."""
+
+    paid: Decimal
+    outstanding: Decimal
+    state: PaymentState
+
+
+def with_payment_state(queryset: Invoices) -> Invoices:
     """Annotate ``paid_amount``, ``is_credited`` and ``payment_state`` in the one query."""
     paid = (
         Payment.objects.filter(invoice=OuterRef("pk"))
@@ -57,7 +69,7 @@ def with_payment_state(queryset: QuerySet) -> QuerySet:
     )
 
 
-def invoice_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
+def invoice_list_for_user(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Invoice]:
     """Invoices and credit notes the user may see (``Perm.INVOICE_VIEW``), newest first,
     filtered by number/customer (``q``), ``kind``, payment ``state`` and issue dates."""
     queryset = with_payment_state(
@@ -68,10 +80,11 @@ def invoice_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> Q
     filterset = InvoiceFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filter_errors(filterset))
-    return filterset.qs
+    invoices: QuerySet[Invoice] = filterset.qs  # the filter set is not typed
+    return invoices
 
 
-def invoice_get_for_user(user: Any, pk: Any) -> Invoice:
+def invoice_get_for_user(user: User, pk: int) -> Invoice:
     """One invoice with its lines and payments; another workshop's is not found (404)."""
     queryset = with_payment_state(
         Invoice.objects.select_related(
@@ -81,7 +94,7 @@ def invoice_get_for_user(user: Any, pk: Any) -> Invoice:
     return get_for_user(queryset, user, Perm.INVOICE_VIEW, pk=pk)
 
 
-def invoices_of_repair_order(user: Any, repair_order: Any) -> QuerySet:
+def invoices_of_repair_order(user: User, repair_order: RepairOrder) -> QuerySet[Invoice]:
     """The invoices and credit notes of one order (for its detail page and API)."""
     return invoice_list_for_user(user).filter(repair_order_id=repair_order.pk)
 
@@ -91,7 +104,7 @@ def credit_note_of(invoice: Invoice) -> Invoice | None:
     return Invoice.objects.filter(credited_invoice_id=invoice.pk).first()
 
 
-def invoice_balance(invoice: Invoice) -> dict[str, Any]:
+def invoice_balance(invoice: Invoice) -> Balance:
     """What was paid, what is still owed and the payment state, from the payments made.
 
     A credited invoice and a credit note owe nothing: the credit note settles the invoice.
@@ -115,7 +128,7 @@ def invoice_balance(invoice: Invoice) -> dict[str, Any]:
     return {"paid": paid, "outstanding": outstanding, "state": state}
 
 
-def invoice_actions(user: Any, invoice: Invoice) -> dict[str, bool]:
+def invoice_actions(user: User, invoice: Invoice) -> dict[str, bool]:
     """Which buttons to offer on an invoice; the services check the same rules again."""
     access = access_for(user)
     balance = invoice_balance(invoice)

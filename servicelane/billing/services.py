@@ -6,7 +6,6 @@ reverses it in full; the repair order can then be invoiced again.
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +24,7 @@ from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
 from servicelane.workorders.choices import QCLevel, ROStatus
-from servicelane.workorders.models import Job, RepairOrder
+from servicelane.workorders.models import Job, JobLine, RepairOrder
 from servicelane.workorders.services import (
     invoiceable_jobs,
     qc_passed_levels,
@@ -96,14 +95,14 @@ def _promise_notes(repair_order: RepairOrder, jobs: list[Job]) -> list[str]:
         ]
 
 
-def _line_description(line: Any) -> str:
+def _line_description(line: JobLine) -> str:
     """A labour operation's name in the invoice's language (active here), else as typed."""
-    if line.operation_id:
+    if line.operation is not None:
         return line.operation.name[:200]
     return line.description
 
 
-def parse_amount(value: Any, field: str = "amount") -> Decimal:
+def parse_amount(value: object, field: str = "amount") -> Decimal:
     """A positive amount of money with at most two decimals; ``1.234,50``, ``1,234.50``,
     ``1234,5`` and ``1234.5`` are all understood."""
     if isinstance(value, bool):
@@ -382,7 +381,7 @@ def payment_record(
     actor: User,
     invoice: Invoice,
     method: str,
-    amount: Any,
+    amount: object,
     reference: str = "",
     received_at: dt.datetime | None = None,
 ) -> Payment:
@@ -403,15 +402,15 @@ def payment_record(
     errors: dict[str, list[str]] = {}
     if method not in PaymentMethod.values:
         errors["method"] = [_("Choose cash, card or bank transfer.")]
+    value: Decimal | None = None
     try:
         value = parse_amount(amount)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-        value = None
     reference = " ".join((reference or "").split())
     if len(reference) > 100:
         errors["reference"] = [_("Keep the reference under 100 characters.")]
-    if errors:
+    if errors or value is None:  # no amount without its error
         raise ValidationError(errors)
     balance = invoice_balance(invoice)
     if balance["outstanding"] <= 0:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -18,11 +18,12 @@ from servicelane.billing.models import Invoice
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
 from servicelane.core.errors import apply_to_form, error_dict
 from servicelane.core.permissions import Perm
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.workorders.selectors import repair_order_get_for_user
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: WorkshopRequest) -> str:
     """Where the button was pressed (a safe local address), else the invoice list."""
     for target in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
         if target and url_has_allowed_host_and_scheme(
@@ -42,7 +43,7 @@ def _repair_order_url(invoice: Invoice) -> str | None:
 
 @require_perm(Perm.INVOICE_VIEW)
 @require_GET
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: WorkshopRequest) -> HttpResponse:
     filterset = InvoiceFilter(request.GET)
     errors: dict[str, list[str]] = {}
     try:
@@ -62,7 +63,10 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, invoice: Invoice, pay_form: PaymentForm | None = None, status: int = 200
+    request: WorkshopRequest,
+    invoice: Invoice,
+    pay_form: PaymentForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     timezone.activate(invoice.workshop.zone)
     balance = selectors.invoice_balance(invoice)
@@ -87,13 +91,13 @@ def _detail(
 
 @require_perm(Perm.INVOICE_VIEW)
 @require_GET
-def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_detail(request: WorkshopRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.invoice_get_for_user(request.user, pk))
 
 
 @require_perm(Perm.INVOICE_ISSUE)
 @require_POST
-def issue(request: HttpRequest, ro_pk: int) -> HttpResponse:
+def issue(request: WorkshopRequest, ro_pk: int) -> HttpResponse:
     """Invoice a ready repair order; any refusal is shown where the button was."""
     repair_order = repair_order_get_for_user(user=request.user, pk=ro_pk)
     try:
@@ -106,7 +110,7 @@ def issue(request: HttpRequest, ro_pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.INVOICE_ISSUE)
-def credit(request: HttpRequest, pk: int) -> HttpResponse:
+def credit(request: WorkshopRequest, pk: int) -> HttpResponse:
     """Cancel an invoice by a credit note, with the reason printed on it."""
     invoice = selectors.invoice_get_for_user(request.user, pk)
     form = CreditNoteForm(request.POST or None)
@@ -143,13 +147,19 @@ def credit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.PAYMENT_RECORD)
 @require_POST
-def pay(request: HttpRequest, pk: int) -> HttpResponse:
+def pay(request: WorkshopRequest, pk: int) -> HttpResponse:
     """Record a payment from the form on the invoice page."""
     invoice = selectors.invoice_get_for_user(request.user, pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
-            payment = payment_record(actor=request.user, invoice=invoice, **form.cleaned_data)
+            payment = payment_record(
+                actor=request.user,
+                invoice=invoice,
+                method=form.cleaned_data["method"],
+                amount=form.cleaned_data["amount"],
+                reference=form.cleaned_data["reference"],
+            )
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:
@@ -167,7 +177,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.INVOICE_VIEW)
 @require_GET
-def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def pdf(request: WorkshopRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get_for_user(request.user, pk)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice_filename(invoice)}"'
