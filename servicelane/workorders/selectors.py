@@ -234,9 +234,10 @@ def jobs_waiting_for_parts(job_ids: list[int]) -> dict[int, dt.datetime | None]:
     unknown: set[int] = set()
     for line_ref, promised in lines_waiting_for_goods(list(job_of)):
         job_id = job_of[line_ref]
+        latest = waiting.get(job_id)
         if promised is None:
             unknown.add(job_id)
-        elif waiting.get(job_id) is None or promised > waiting[job_id]:
+        elif latest is None or promised > latest:
             waiting[job_id] = promised
     for job_id in unknown:
         waiting[job_id] = None
