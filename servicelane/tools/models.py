@@ -52,12 +52,12 @@ class SpecialTool(WorkshopOwned):
         ordering = ["workshop", "number", "copy"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "number", "copy"], name="special_tool_unique_copy"
+                fields=["workshop", "number", "copy"], name="tool_unique_copy"
             ),
             models.CheckConstraint(
                 condition=models.Q(state=ToolState.CHECKED_OUT, holder__isnull=False)
                 | ~models.Q(state=ToolState.CHECKED_OUT),
-                name="special_tool_checked_out_has_holder",
+                name="tool_checked_out_has_holder",
             ),
         ]
 

@@ -57,10 +57,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='specialtool',
-            constraint=models.UniqueConstraint(fields=('workshop', 'number', 'copy'), name='special_tool_unique_copy'),
+            constraint=models.UniqueConstraint(fields=('workshop', 'number', 'copy'), name='tool_unique_copy'),
         ),
         migrations.AddConstraint(
             model_name='specialtool',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('holder__isnull', False), ('state', 'checked_out')), models.Q(('state', 'checked_out'), _negated=True), _connector='OR'), name='special_tool_checked_out_has_holder'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('holder__isnull', False), ('state', 'checked_out')), models.Q(('state', 'checked_out'), _negated=True), _connector='OR'), name='tool_checked_out_has_holder'),
         ),
     ]
