@@ -22,12 +22,15 @@ ITEMS = [
 ]
 
 # Items a drive train does not have; everything else applies with the network interval.
-NOT_APPLICABLE = {
+# Keyed by a vehicle type's fuel (the text it keeps).
+NOT_APPLICABLE: dict[str, set[str]] = {
     FuelType.ELECTRIC: {"engine_oil", "spark_plugs"},
     FuelType.DIESEL: {"spark_plugs"},
 }
 # Electric cars brake with the motor: their pads last longer.
-LONGER_KM = {FuelType.ELECTRIC: {"front_brakes": 80000, "rear_brakes": 120000}}
+LONGER_KM: dict[str, dict[str, int]] = {
+    FuelType.ELECTRIC: {"front_brakes": 80000, "rear_brakes": 120000}
+}
 
 
 def ensure_maintenance_items(network: Network) -> None:
