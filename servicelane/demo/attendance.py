@@ -66,20 +66,20 @@ def build_attendance(workshop: Workshop, rng: random.Random) -> None:
                 continue
             clock_in = starts + dt.timedelta(minutes=rng.randint(-15, 6))
             clock_out = ends + dt.timedelta(minutes=rng.randint(-10, 25))
+            still_in = False
             if day == today:
                 if user_id in on_a_job:
                     clock_in = min(clock_in, on_a_job[user_id] - dt.timedelta(minutes=5))
                 if clock_in >= now:
                     continue
-                if clock_out > now or user_id in on_a_job:
-                    # Still at work (and whoever is on a job cannot have clocked out).
-                    clock_out = None
+                # Still at work (and whoever is on a job cannot have clocked out).
+                still_in = clock_out > now or user_id in on_a_job
             entries.append(
                 AttendanceEntry(
                     workshop=workshop,
                     technician_id=user_id,
                     clock_in=clock_in,
-                    clock_out=clock_out,
+                    clock_out=None if still_in else clock_out,
                 )
             )
     AttendanceEntry.objects.bulk_create(entries)

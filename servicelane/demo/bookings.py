@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -34,7 +35,16 @@ SERVICE_TYPES = [
      "小面积钣金喷漆", LaneKind.BODY_PAINT, 240, 24, 0),
 ]  # fmt: skip
 
-CAPACITY = {
+
+class CapacitySpec(TypedDict):
+    """A demo workshop's opening hours by weekday, bays per lane and closed days."""
+
+    hours: dict[int, tuple[dt.time, dt.time]]
+    bays: dict[LaneKind, int]
+    closures: list[tuple[dt.date, str]]
+
+
+CAPACITY: dict[str, CapacitySpec] = {
     "freiburg": {
         "hours": {d: (dt.time(7, 30), dt.time(18, 0)) for d in range(5)}
         | {5: (dt.time(8, 0), dt.time(13, 0))},

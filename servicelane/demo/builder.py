@@ -71,8 +71,23 @@ class DemoBuilder:
         ensure_maintenance_items(network)
         workshops = {}
         for index, spec in enumerate(data.WORKSHOPS):
-            fields = {k: v for k, v in spec.items() if k != "key"}
-            workshop = Workshop.objects.create(network=network, **fields)
+            workshop = Workshop.objects.create(
+                network=network,
+                code=spec["code"],
+                name=spec["name"],
+                legal_name=spec["legal_name"],
+                street=spec["street"],
+                postal_code=spec["postal_code"],
+                city=spec["city"],
+                country=spec["country"],
+                subdivision=spec["subdivision"],
+                time_zone=spec["time_zone"],
+                currency=spec["currency"],
+                default_language=spec["default_language"],
+                vat_rate=spec["vat_rate"],
+                vat_id=spec["vat_id"],
+                labour_rate=spec["labour_rate"],
+            )
             workshops[spec["key"]] = workshop
             self.accounts.workshop_staff(workshop, spec["key"])
             self.fleet.build(

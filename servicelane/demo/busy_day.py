@@ -160,7 +160,7 @@ def _pads_on_order(advisor: User, ownership: Ownership, key: str, now: dt.dateti
     ro = walk_in(advisor, ownership, concern[_language(workshop)], 20_000, parking_spot="W8")
     _agreed(advisor, ro, codes, now + dt.timedelta(minutes=minutes), (part,) if part else ())
     line = JobLine.objects.filter(job__repair_order=ro, kind="part").first()
-    if line is not None:
+    if line is not None and line.part is not None:
         clerk = User.objects.get(email=f"parts-clerk@{key}.demo")
         part_reserve(actor=clerk, job_line=line)
         part_order_place(

@@ -128,5 +128,5 @@ def check_out_a_tool(workshop: Workshop) -> None:
     )
     foreman = Membership.objects.filter(workshop=workshop, role=WorkshopRole.FOREMAN).first()
     tool = SpecialTool.objects.filter(workshop=workshop, number="ICOM-NEXT").first()
-    if job and foreman and tool:
+    if job and job.technician and foreman and tool:
         tool_check_out(actor=foreman.user, tool=tool, technician=job.technician, job_id=job.pk)

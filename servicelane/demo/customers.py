@@ -225,7 +225,9 @@ class Fleet:
         for start in range(0, count, BATCH):
             size = min(BATCH, count - start)
             customers = Customer.objects.bulk_create(make(workshop, start + n) for n in range(size))
-            vehicles, owner_of = [], []
+            vehicles: list[Vehicle] = []
+            owner_of: list[Customer] = []
+            registered: list[date] = []  # each car's first registration
             for n, customer in enumerate(customers):
                 cars = 2 if (start + n) % 7 == 0 else 1
                 for car in range(cars):
@@ -247,26 +249,29 @@ class Fleet:
                         )
                     )
                     owner_of.append(customer)
+                    registered.append(first_reg)
             vehicles = Vehicle.objects.bulk_create(vehicles)
             WorkshopVehicle.objects.bulk_create(
                 WorkshopVehicle(workshop=workshop, vehicle=v) for v in vehicles
             )
             Ownership.objects.bulk_create(
-                Ownership(workshop=workshop, vehicle=v, customer=c, started_on=v.first_registration)
-                for v, c in zip(vehicles, owner_of, strict=True)
+                Ownership(workshop=workshop, vehicle=v, customer=c, started_on=first_reg)
+                for v, c, first_reg in zip(vehicles, owner_of, registered, strict=True)
             )
-            readings = self._readings(workshop, vehicles)
+            readings = self._readings(workshop, vehicles, registered)
             MileageReading.objects.bulk_create(readings, batch_size=BATCH)
             ServiceEntry.objects.bulk_create(
                 self._history(workshop, key, vehicles, readings), batch_size=BATCH
             )
             progress(size)
 
-    def _readings(self, workshop: Workshop, vehicles: list[Vehicle]) -> list[MileageReading]:
+    def _readings(
+        self, workshop: Workshop, vehicles: list[Vehicle], registered: list[date]
+    ) -> list[MileageReading]:
         readings = []
-        for vehicle in vehicles:
+        for vehicle, first_reg in zip(vehicles, registered, strict=True):
             km_per_day = self.rng.uniform(15, 70)
-            day: date = vehicle.first_registration
+            day = first_reg
             while True:
                 day = day + timedelta(days=self.rng.randint(300, 420))
                 if day > self.today:
@@ -275,7 +280,7 @@ class Fleet:
                     MileageReading(
                         vehicle=vehicle,
                         read_on=day,
-                        km=int((day - vehicle.first_registration).days * km_per_day),
+                        km=int((day - first_reg).days * km_per_day),
                         source=MileageSource.SERVICE,
                         workshop=workshop,
                     )
@@ -290,7 +295,7 @@ class Fleet:
         readings: list[MileageReading],
     ) -> list[ServiceEntry]:
         """A service entry at every yearly visit, now and then a repair: years of history."""
-        fuel = {v.pk: v.vehicle_type.fuel_type for v in vehicles}
+        fuel = {v.pk: v.vehicle_type.fuel_type for v in vehicles if v.vehicle_type is not None}
         entries = []
         visits: dict[int, int] = {}
         last_km: dict[tuple[int, str], int] = {}

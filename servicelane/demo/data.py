@@ -1,10 +1,43 @@
 """Fixed material for the demo network: workshops, staff, vehicle types, names."""
 
 from decimal import Decimal
+from typing import TypedDict
 
-NETWORK = {"name": "servicelane Demo Network", "code": "demo", "time_zone": "Europe/Berlin"}
 
-WORKSHOPS = [
+class NetworkSpec(TypedDict):
+    name: str
+    code: str
+    time_zone: str
+
+
+class WorkshopSpec(TypedDict):
+    """A demo workshop: its key (in e-mail addresses and the tables below) and its
+    fields."""
+
+    key: str
+    code: str
+    name: str
+    legal_name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    subdivision: str
+    time_zone: str
+    currency: str
+    default_language: str
+    vat_rate: Decimal
+    vat_id: str
+    labour_rate: Decimal
+
+
+NETWORK: NetworkSpec = {
+    "name": "servicelane Demo Network",
+    "code": "demo",
+    "time_zone": "Europe/Berlin",
+}
+
+WORKSHOPS: list[WorkshopSpec] = [
     {
         "key": "freiburg",
         "code": "FR",

@@ -69,7 +69,7 @@ ZERO_TIME = dt.timedelta(0)
 UNIT = dt.timedelta(hours=1) / TIME_UNITS_PER_HOUR
 
 # Hours on the job per flat-rate hour, by qualification: efficiency is about the inverse.
-PACE = {
+PACE: dict[int, float] = {
     QualificationLevel.INDUCTION: 1.10,
     QualificationLevel.MECHATRONIC: 1.0,
     QualificationLevel.TECHNICIAN: 0.93,
@@ -145,8 +145,8 @@ class _Cars:
                 "customer", "vehicle__vehicle_type"
             )
         )
-        away = _due_and_reachable(workshop, ownerships, today)
-        away = set(rng.sample(away, k=(len(away) + 9) // 10))
+        due = _due_and_reachable(workshop, ownerships, today)
+        away = set(rng.sample(due, k=(len(due) + 9) // 10))
         ownerships = [o for o in ownerships if o.vehicle_id not in away]
         vehicle_ids = [o.vehicle_id for o in ownerships]
         booked = set(
@@ -502,7 +502,9 @@ def build_job_history(workshop: Workshop, rng: random.Random) -> list[RepairOrde
                     technician,
                     start,
                     end,
-                    reception=(clock_in, now - MINUTE) if day == today else window,
+                    reception=(clock_in, now - MINUTE)
+                    if day == today or window is None  # None only today: closed days skipped
+                    else window,
                     lunch=_lunch(breaks.get((technician.user_id, day)), day, zone),
                     waiting=day == today,
                 )
@@ -545,7 +547,7 @@ def settle_todays_work(workshop: Workshop, rng: random.Random) -> None:
     quick = {
         job_id: rows[0]
         for job_id, rows in per_job.items()
-        if len(rows) == 1 and (rows[0].ended_at - rows[0].started_at) < MINUTE
+        if len(rows) == 1 and (_ended(rows[0]) - rows[0].started_at) < MINUTE
     }
     if not quick:
         return
@@ -567,9 +569,9 @@ def settle_todays_work(workshop: Workshop, rng: random.Random) -> None:
     for technician_id, rows in by_technician.items():
         pace = PACE.get(levels.get(technician_id) or 0, 1.0)
         cursor = None
-        for entry in sorted(rows, key=lambda e: e.ended_at, reverse=True):
+        for entry in sorted(rows, key=_ended, reverse=True):
             took = (units.get(entry.job_id) or 1) * UNIT * pace * rng.lognormvariate(0, NOISE)
-            end = entry.ended_at if cursor is None else min(entry.ended_at, cursor)
+            end = _ended(entry) if cursor is None else min(_ended(entry), cursor)
             entry.started_at, entry.ended_at = end - max(took, 4 * MINUTE), end
             entry.job.done_at = end
             cursor = entry.started_at - _minutes(rng, 3, 10)
@@ -579,6 +581,13 @@ def settle_todays_work(workshop: Workshop, rng: random.Random) -> None:
     ClockEntry.objects.bulk_update(quick.values(), ["started_at", "ended_at"])
     Job.objects.bulk_update([e.job for e in quick.values()], ["done_at"])
     _move_orders(first_start, quick.values(), rng)
+
+
+def _ended(entry: ClockEntry) -> dt.datetime:
+    """When a finished clock entry ended (the entries settled here are read finished)."""
+    if entry.ended_at is None:
+        raise ValueError(f"Clock entry {entry.pk} is still running.")
+    return entry.ended_at
 
 
 def _cover(
@@ -624,7 +633,7 @@ def _move_orders(
             ro.save(update_fields=["checked_in_at"])
         events = list(ro.events.all())
         first_clock = next((e.pk for e in events if e.kind == EventKind.CLOCK_ON), None)
-        finished = max(e.ended_at for (order, _p), e in clocks.items() if order == ro.pk)
+        finished = max(_ended(e) for (order, _p), e in clocks.items() if order == ro.pk)
         early = []
         for event in events:
             entry = clocks.get((ro.pk, event.data.get("job")))
@@ -632,7 +641,7 @@ def _move_orders(
             if event.kind == EventKind.CLOCK_ON and entry is not None:
                 event.at = entry.started_at
             elif event.kind == EventKind.JOB_DONE and entry is not None:
-                event.at = entry.ended_at
+                event.at = _ended(entry)
             elif to == ROStatus.IN_PROGRESS:
                 event.at = work_starts
             elif to == ROStatus.QUALITY_CHECK:

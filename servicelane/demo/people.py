@@ -36,8 +36,8 @@ def demo_logins() -> list[tuple[str, str]]:
             logins.append(
                 (staff_email(role.value, workshop["key"]), f"{role.label} · {workshop['name']}")
             )
-    for email, _name, role, _admin in NETWORK_STAFF:
-        logins.append((email, str(NetworkRole(role).label)))
+    for email, _name, network_role, _admin in NETWORK_STAFF:
+        logins.append((email, str(NetworkRole(network_role).label)))
     return logins
 
 

@@ -73,7 +73,9 @@ def next_km(vehicle: Vehicle, km: int) -> int:
     return last.km + max(800, days * 40)
 
 
-def walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) -> RepairOrder:
+def walk_in(
+    advisor: User, ownership: Ownership, concern: str, km: int, parking_spot: str = "W1"
+) -> RepairOrder:
     km = next_km(ownership.vehicle, km)
     return services.repair_order_check_in(
         actor=advisor,
@@ -85,8 +87,7 @@ def walk_in(advisor: User, ownership: Ownership, concern: str, km: int, **kw) ->
         fuel_level=2,
         concerns=concern,
         documents_seen=["registration"],
-        parking_spot=kw.pop("parking_spot", "W1"),
-        **kw,
+        parking_spot=parking_spot,
     )
 
 
@@ -114,9 +115,9 @@ def _qc(ro: RepairOrder, people: dict[str, User], levels: tuple[int, ...]) -> No
         QCLevel.ADVISOR: people["advisor"],
     }
     for level in levels:
-        points = services.checklist_points(ro.workshop, QC_CHECKLIST[level])
+        points = services.checklist_points(ro.workshop, QC_CHECKLIST[QCLevel(level)])
         services.quality_check_record(
-            actor=who[level],
+            actor=who[QCLevel(level)],
             repair_order=ro,
             level=level,
             passed=True,
@@ -185,7 +186,7 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
     for service_type in ServiceType.objects.filter(workshop=workshop):
         service_type.operation_codes = SERVICE_OPERATIONS.get(service_type.code, "")
         service_type.save(update_fields=["operation_codes"])
-    people = {
+    people: dict[str, User] = {
         role: staff_member(workshop, role)
         for role in (WorkshopRole.ADVISOR, WorkshopRole.TECHNICIAN, WorkshopRole.FOREMAN)
     }
@@ -253,7 +254,7 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
     ro = services.repair_order_check_in(
         actor=advisor,
         appointment=appointment,
-        mileage=next_km(appointment.vehicle, 29_900 + rng.randint(0, 5000)),
+        mileage=next_km(owners[4].vehicle, 29_900 + rng.randint(0, 5000)),
         mileage_confirmed=True,
         fuel_level=3,
         now=appointment.starts_at,
