@@ -45,13 +45,12 @@ from servicelane.appointments.services import (
     service_type_save,
 )
 from servicelane.appointments.timeline import timeline
-from servicelane.core.errors import apply_to_form
 from servicelane.core.holidays import holidays_supported
 from servicelane.core.permissions import Perm
 from servicelane.core.selectors import workshop_advisors
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.types import WorkshopRequest
-from servicelane.core.viewutils import require_perm, workshop_with
+from servicelane.core.viewutils import require_perm, submit, workshop_with
 from servicelane.customers.selectors import customer_get_for_user
 from servicelane.vehicles.selectors import vehicles_of_customer
 
@@ -371,15 +370,12 @@ def _edit(
     title: str,
 ) -> HttpResponse:
     """The form's ``fields`` go to ``save``; its refusal shows on the form."""
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in fields}
-        try:
-            save(data)
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("appointments:capacity")
+    if (
+        request.method == "POST"
+        and submit(form, lambda data: save({f: data[f] for f in fields})).ok
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("appointments:capacity")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "appointments/capacity_form.html", {"form": form, "title": title}, status=status

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from servicelane.core.auth import api_token_issue, api_token_revoke, token_max_days
 from servicelane.core.choices import TokenScope
-from servicelane.core.errors import apply_to_form
 from servicelane.core.permissions import Perm
 from servicelane.core.selectors import (
     api_token_own,
@@ -27,6 +25,7 @@ from servicelane.core.selectors import (
 )
 from servicelane.core.tenancy import access_for
 from servicelane.core.types import WorkshopRequest
+from servicelane.core.viewutils import submit
 
 
 class ApiTokenForm(forms.Form):
@@ -59,12 +58,10 @@ def tokens(request: WorkshopRequest) -> HttpResponse:
     """The user's tokens that still open the API; creating one shows its value once."""
     form = ApiTokenForm(request.POST or None)
     created = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            token, raw = api_token_issue(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
+    if request.method == "POST":
+        done = submit(form, lambda data: api_token_issue(user=request.user, **data))
+        if done.ok:
+            token, raw = done.result
             created = {"token": token, "raw": raw}
             form = ApiTokenForm()
     return render(

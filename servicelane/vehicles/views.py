@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -7,12 +7,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicelane.core.audit_selectors import audit_trail_for
-from servicelane.core.errors import apply_to_form
 from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.types import WorkshopRequest
-from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.core.viewutils import (
+    paginate,
+    query_without_page,
+    require_perm,
+    submit,
+    workshop_with,
+)
 from servicelane.customers.models import Customer
 from servicelane.vehicles.filters import VehicleFilter
 from servicelane.vehicles.forms import MileageForm, VehicleForm
@@ -88,12 +93,24 @@ def vehicle_detail(request: WorkshopRequest, vin: str) -> HttpResponse:
     return render(request, "vehicles/detail.html", _detail_context(request, vehicle, MileageForm()))
 
 
+def _registered_messages(request: WorkshopRequest, vehicle: Vehicle, created: bool) -> None:
+    if created:
+        messages.success(request, _("Vehicle %(vin)s registered.") % {"vin": vehicle.vin})
+    else:
+        messages.info(
+            request,
+            _(
+                "This VIN was already known in the network. The vehicle and its "
+                "history are now linked to your workshop."
+            ),
+        )
+    if not vehicle.vin_check_digit_ok:
+        messages.warning(request, decode_vin(vehicle.vin).warning)
+
+
 @require_perm(Perm.VEHICLE_CHANGE)
 def vehicle_create(request: WorkshopRequest) -> HttpResponse:
-    workshop = request.workshop
-    if workshop is None:  # network staff looking at the whole network
-        raise PermissionDenied(_("Choose a workshop where your role allows this."))
-    access_for(request.user).require(Perm.VEHICLE_CHANGE, workshop.pk)
+    workshop = workshop_with(request, Perm.VEHICLE_CHANGE)
     customers = _workshop_customers(request)
     owner_id = request.GET.get("owner", "")
     initial = {"owner": owner_id} if owner_id.isdigit() else {}
@@ -103,32 +120,13 @@ def vehicle_create(request: WorkshopRequest) -> HttpResponse:
         vehicle_types=vehicle_type_list_for_user(user=request.user),
         customers=customers,
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            vehicle, created = vehicle_register(
-                actor=request.user,
-                workshop=workshop,
-                vin=data.pop("vin"),
-                owner=data.pop("owner"),
-                km=data.pop("km"),
-                **data,
-            )
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
-            if created:
-                messages.success(request, _("Vehicle %(vin)s registered.") % {"vin": vehicle.vin})
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "This VIN was already known in the network. The vehicle and its "
-                        "history are now linked to your workshop."
-                    ),
-                )
-            if not vehicle.vin_check_digit_ok:
-                messages.warning(request, decode_vin(vehicle.vin).warning)
+    if request.method == "POST":
+        done = submit(
+            form, lambda data: vehicle_register(actor=request.user, workshop=workshop, **data)
+        )
+        if done.ok:
+            vehicle, created = done.result
+            _registered_messages(request, vehicle, created)
             return redirect("vehicles:detail", vin=vehicle.vin)
     return render(request, "vehicles/form.html", {"form": form, "vehicle": None})
 
@@ -156,14 +154,14 @@ def vehicle_edit(request: WorkshopRequest, vin: str) -> HttpResponse:
         customers=customers,
         editing=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            vehicle = vehicle_update(actor=request.user, vehicle=vehicle, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("vehicles:detail", vin=vehicle.vin)
+    if (
+        request.method == "POST"
+        and submit(
+            form, lambda data: vehicle_update(actor=request.user, vehicle=vehicle, **data)
+        ).ok
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("vehicles:detail", vin=vehicle.vin)
     return render(request, "vehicles/form.html", {"form": form, "vehicle": vehicle})
 
 
@@ -172,27 +170,23 @@ def vehicle_edit(request: WorkshopRequest, vin: str) -> HttpResponse:
 def vehicle_mileage(request: WorkshopRequest, vin: str) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, vin=vin)
     form = MileageForm(request.POST)
-    if form.is_valid():
-        try:
-            reading = vehicle_record_mileage(
-                actor=request.user, vehicle=vehicle, **form.cleaned_data
+    done = submit(
+        form, lambda data: vehicle_record_mileage(actor=request.user, vehicle=vehicle, **data)
+    )
+    if done.ok:
+        if done.result.flagged:
+            messages.warning(
+                request,
+                _(
+                    "Recorded, but lower than an earlier reading: "
+                    "possible odometer roll-back or typing error."
+                ),
             )
-        except ValidationError as exc:
-            apply_to_form(form, exc)
         else:
-            if reading.flagged:
-                messages.warning(
-                    request,
-                    _(
-                        "Recorded, but lower than an earlier reading: "
-                        "possible odometer roll-back or typing error."
-                    ),
-                )
-            else:
-                messages.success(request, _("Mileage recorded."))
-            if not request.htmx:
-                return redirect("vehicles:detail", vin=vehicle.vin)
-            form = MileageForm()
+            messages.success(request, _("Mileage recorded."))
+        if not request.htmx:
+            return redirect("vehicles:detail", vin=vehicle.vin)
+        form = MileageForm()
     context = _detail_context(request, vehicle, form)
     if request.htmx:
         return render(request, "vehicles/partials/_mileage.html", context)
