@@ -6,11 +6,14 @@ import random
 
 from django.utils import timezone
 
-from servicelane.control.models import Bay, Shift
+from servicelane.control.models import Shift
+from servicelane.control.roster_services import bay_set, shift_set
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, Workshop
+from servicelane.core.services import membership_qualification_set
+from servicelane.demo.people import staff_member
 from servicelane.tools.models import SpecialTool
-from servicelane.tools.services import tool_check_out
+from servicelane.tools.services import tool_check_out, tool_register
 from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
 
@@ -43,6 +46,9 @@ TOOLS = [
                          "en": "A/C service unit"}, "S-04", 1),
 ]  # fmt: skip
 
+# Its calibration has lapsed.
+AC_UNIT = "83 30 0 495 488"
+
 # Technicians' skills by e-mail prefix (demo accounts).
 SKILLS = {
     "technician": ["diagnosis"],
@@ -52,49 +58,70 @@ SKILLS = {
 
 
 def build_control(workshop: Workshop, rng: random.Random) -> None:
+    """The foreman sets up the floor through the roster's and the tools room's services."""
+    foreman = staff_member(workshop, WorkshopRole.FOREMAN)
     language = workshop.default_language
-    Bay.objects.bulk_create(
-        Bay(workshop=workshop, code=code, name=names.get(language, names["en"]), equipment=eq)
-        for code, names, eq in BAYS
-    )
+    for code, names, equipment in BAYS:
+        bay_set(
+            actor=foreman,
+            workshop=workshop,
+            code=code,
+            name=names.get(language, names["en"]),
+            equipment=equipment,
+        )
     technicians = Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN)
     for membership in technicians.select_related("user"):
-        membership.skills = SKILLS.get(membership.user.email.split("@")[0], [])
-        membership.save(update_fields=["skills"])
+        membership_qualification_set(
+            actor=foreman,
+            membership=membership,
+            level=membership.level,
+            skills=SKILLS.get(membership.user.email.split("@")[0], []),
+        )
     now = timezone.localtime(timezone.now(), workshop.zone)
     today = now.date()
-    shifts = [
-        Shift(
+    for index, membership in enumerate(technicians.select_related("user").order_by("pk")):
+        early = index % 2 == 0
+        for offset in range(-7, 8):
+            day = today + dt.timedelta(days=offset)
+            if offset != 0 and day.weekday() < 6:
+                shift_set(
+                    actor=foreman,
+                    workshop=workshop,
+                    technician=membership.user,
+                    date=day,
+                    starts_at=dt.time(8 if early else 9),
+                    ends_at=dt.time(17 if early else 18),
+                    break_starts_at=dt.time(12, 30),
+                    break_minutes=45,
+                )
+    for membership in technicians.select_related("user"):
+        shift = todays_shift(workshop, membership.user_id, now)
+        shift_set(
+            actor=foreman,
             workshop=workshop,
-            technician_id=membership.user_id,
-            date=today + dt.timedelta(days=offset),
-            starts_at=dt.time(8 if index % 2 == 0 else 9),
-            ends_at=dt.time(17 if index % 2 == 0 else 18),
-            break_starts_at=dt.time(12, 30),
-            break_minutes=45,
+            technician=membership.user,
+            date=shift.date,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            break_starts_at=shift.break_starts_at,
+            break_minutes=shift.break_minutes,
         )
-        for index, membership in enumerate(technicians.order_by("pk"))
-        for offset in range(-7, 8)
-        if offset != 0 and (today + dt.timedelta(days=offset)).weekday() < 6
-    ]
-    shifts += [todays_shift(workshop, membership.user_id, now) for membership in technicians]
-    Shift.objects.bulk_create(shifts)
     overdue = today - dt.timedelta(days=rng.randint(3, 20))
-    SpecialTool.objects.bulk_create(
-        SpecialTool(
-            workshop=workshop,
-            number=number,
-            copy=copy,
-            name=names.get(language, names["en"]),
-            storage_place=f"{place}/{copy}",
-            # The A/C unit's calibration has lapsed: the register flags it.
-            calibration_due=overdue
-            if number == "83 30 0 495 488"
-            else today + dt.timedelta(days=rng.randint(30, 400)),
-        )
-        for number, names, place, copies in TOOLS
-        for copy in range(1, copies + 1)
-    )
+    for number, names, place, copies in TOOLS:
+        for copy in range(1, copies + 1):
+            lapsed = number == AC_UNIT
+            tool = tool_register(
+                actor=foreman,
+                workshop=workshop,
+                number=number,
+                name=names.get(language, names["en"]),
+                storage_place=f"{place}/{copy}",
+                calibration_due=None if lapsed else today + dt.timedelta(days=rng.randint(30, 400)),
+            )
+            if lapsed:
+                # The A/C unit's calibration has lapsed since (no service writes a past
+                # date): the register flags it.
+                SpecialTool.objects.filter(pk=tool.pk).update(calibration_due=overdue)
 
 
 def todays_shift(workshop: Workshop, technician_id: int, now: dt.datetime) -> Shift:
