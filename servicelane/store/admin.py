@@ -50,12 +50,16 @@ class ReservationAdmin(ReadOnlyAdmin):
     list_select_related = ["workshop", "item__part"]
 
 
+# A counted part is a record to look at: every field shown, none changed.
+COUNT_LINE_FIELDS = ("item", "expected", "counted")
+
+
 class StockCountLineInline(admin.TabularInline):
     model = StockCountLine
     extra = 0
     can_delete = False
-    fields = ["item", "expected", "counted"]
-    readonly_fields = fields
+    fields = COUNT_LINE_FIELDS
+    readonly_fields = COUNT_LINE_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -7,16 +7,43 @@ reads (the services lock the item row, so balance and ledger never disagree).
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.store.choices import OPEN_RESERVATION, MovementKind, ReservationStatus
 
-QUANTITY = {"max_digits": 10, "decimal_places": 2}
+if TYPE_CHECKING:  # the type checker's helper, not installed with the product
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+# A quantity of goods: up to 99,999,999.99 of a unit.
+QUANTITY_DIGITS = 10
+QUANTITY_PLACES = 2
+
+
+#: The column of a quantity, as the type checker sees it (what it takes, what it gives).
+QuantityField: TypeAlias = "models.DecimalField[Decimal | int | str | float | Combinable, Decimal]"
+
+
+def quantity_field(
+    verbose_name: "StrOrPromise",
+    *,
+    default: Decimal | int | type[models.NOT_PROVIDED] = models.NOT_PROVIDED,
+    editable: bool = True,
+) -> QuantityField:
+    """A quantity of goods (the store's and the part orders' columns)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
+        default=default,
+        editable=editable,
+    )
 
 
 class StockItem(WorkshopOwned):
@@ -26,9 +53,9 @@ class StockItem(WorkshopOwned):
         "parts.Part", on_delete=models.PROTECT, related_name="stock_items", verbose_name=_("part")
     )
     bin_location = models.CharField(_("bin location"), max_length=20, blank=True)
-    minimum = models.DecimalField(_("minimum stock"), default=Decimal(0), **QUANTITY)
-    maximum = models.DecimalField(_("maximum stock"), default=Decimal(0), **QUANTITY)
-    on_hand = models.DecimalField(_("on hand"), default=Decimal(0), editable=False, **QUANTITY)
+    minimum = quantity_field(_("minimum stock"), default=Decimal(0))
+    maximum = quantity_field(_("maximum stock"), default=Decimal(0))
+    on_hand = quantity_field(_("on hand"), default=Decimal(0), editable=False)
 
     class Meta:
         verbose_name = _("stock item")
@@ -49,13 +76,25 @@ class StockItem(WorkshopOwned):
         return f"{self.part.number} @ {self.bin_location or '-'}"
 
 
+class ReservedAnnotations(TypedDict):
+    """What ``store.selectors.store_items`` annotates on each item: the quantities its
+    reservations hold and wait for (0 without any)."""
+
+    held: Decimal
+    waiting: Decimal
+
+
+#: An item read with what its reservations hold and wait for (``store_items``).
+ReservedItem: TypeAlias = "WithAnnotations[StockItem, ReservedAnnotations]"
+
+
 class StockMovement(WorkshopOwned):
     """One line of the stock ledger: a signed quantity and the balance after it."""
 
     item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(_("movement"), max_length=10, choices=MovementKind.choices)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    balance_after = models.DecimalField(_("balance"), **QUANTITY)
+    quantity = quantity_field(_("quantity"))
+    balance_after = quantity_field(_("balance"))
     at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,7 +149,7 @@ class Reservation(WorkshopOwned):
     repair_order_number = models.CharField(_("repair order"), max_length=24)
     repair_order_ref = models.PositiveBigIntegerField(db_index=True)
     job_line_ref = models.PositiveBigIntegerField(db_index=True)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = quantity_field(_("quantity"))
     status = models.CharField(_("status"), max_length=10, choices=ReservationStatus.choices)
     # The part order line that will bring the goods a waiting reservation lacks: a
     # reference to the part orders' record (not a relation: supply sits above the store),
@@ -179,8 +218,8 @@ class StockCount(WorkshopOwned):
 class StockCountLine(models.Model):
     count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="count_lines")
-    expected = models.DecimalField(_("expected"), **QUANTITY)
-    counted = models.DecimalField(_("counted"), **QUANTITY)
+    expected = quantity_field(_("expected"))
+    counted = quantity_field(_("counted"))
 
     class Meta:
         verbose_name = _("counted part")

@@ -1,11 +1,35 @@
 """What the apps above tell the workshop's store (docs/architecture.md, "Registries")."""
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Protocol
 
 from servicelane.core.registry import Registry
+
+
+class IncomingOrder(Protocol):
+    """The order goods come with, as the store reads it."""
+
+    @property
+    def number(self) -> str: ...
+
+
+class Arrival(Protocol):
+    """An order line bringing goods to the store: its order, what it brings and what is
+    in already, its state, and when it is promised (None on back-order)."""
+
+    @property
+    def order(self) -> IncomingOrder: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def quantity_received(self) -> Decimal: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def promised_at(self) -> dt.datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -17,8 +41,8 @@ class Incoming:
     ``number``, ``promised_at`` and ``centre``."""
 
     on_order: Callable[[int, list[int]], dict[int, Decimal]]
-    next_arrivals: Callable[[int, list[int]], dict[int, Any]]
-    lines: Callable[[list[int]], dict[int, Any]]
+    next_arrivals: Callable[[int, list[int]], Mapping[int, Arrival]]
+    lines: Callable[[list[int]], Mapping[int, Arrival]]
 
 
 #: Where the store's goods come from: the workshops' part orders (supply).
@@ -34,18 +58,18 @@ def on_order(workshop_id: int, part_ids: list[int]) -> dict[int, Decimal]:
     return total
 
 
-def order_lines(line_ids: list[int]) -> dict[int, Any]:
+def order_lines(line_ids: list[int]) -> dict[int, Arrival]:
     """The order lines of these ids, from whichever source knows them."""
-    found: dict[int, Any] = {}
+    found: dict[int, Arrival] = {}
     if line_ids:
         for source in incoming:
             found.update(source.lines(line_ids))
     return found
 
 
-def next_arrivals(workshop_id: int, part_ids: list[int]) -> dict[int, Any]:
+def next_arrivals(workshop_id: int, part_ids: list[int]) -> dict[int, Arrival]:
     """Per part, what arrives first from any source (a back-order last)."""
-    first: dict[int, Any] = {}
+    first: dict[int, Arrival] = {}
     for source in incoming:
         for part_id, arrival in source.next_arrivals(workshop_id, part_ids).items():
             known = first.get(part_id)

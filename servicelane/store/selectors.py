@@ -8,10 +8,10 @@ items come in a few queries: reservations are summed in subqueries of the item
 query, orders on the way in one query per page (``registry.on_order``).
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -38,14 +38,17 @@ from servicelane.parts.models import Part
 from servicelane.parts.supersession import resolve_many
 from servicelane.store.choices import OPEN_RESERVATION, ReservationStatus
 from servicelane.store.models import (
-    QUANTITY,
+    QUANTITY_DIGITS,
+    QUANTITY_PLACES,
+    QuantityField,
     Reservation,
+    ReservedItem,
     StockCount,
     StockCountLine,
     StockItem,
     StockMovement,
 )
-from servicelane.store.registry import next_arrivals, on_order, order_lines
+from servicelane.store.registry import Arrival, next_arrivals, on_order, order_lines
 from servicelane.store.services import held_quantity, quantity_from, quantity_text
 
 ZERO = Decimal(0)
@@ -55,8 +58,8 @@ MAX_ORDER_LINES = 200
 MAX_COUNT_LINES = 500
 
 
-def _quantity_field() -> DecimalField:
-    return DecimalField(**QUANTITY)
+def _quantity_field() -> QuantityField:
+    return DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
 
 
 def _reserved(status: str) -> Coalesce:
@@ -86,7 +89,7 @@ def order_url(number: str) -> str:
 # ---------------------------------------------------------------- the stock list
 
 
-def store_items(*, user: User, workshop: Workshop) -> QuerySet[StockItem]:
+def store_items(*, user: User, workshop: Workshop) -> QuerySet[ReservedItem]:
     """The items of the workshop's store the user may read, with ``held`` and
     ``waiting`` (reserved quantities) annotated, in bin order."""
     return (
@@ -102,8 +105,8 @@ def store_items(*, user: User, workshop: Workshop) -> QuerySet[StockItem]:
 
 
 def stock_search(
-    items: QuerySet[StockItem], q: str | None = None, below_minimum: bool = False
-) -> QuerySet[StockItem]:
+    items: QuerySet[ReservedItem], q: str | None = None, below_minimum: bool = False
+) -> QuerySet[ReservedItem]:
     """Items whose part number starts with what was typed (any separators), whose
     name in any language holds it, or whose bin starts with it; ``below_minimum``:
     only items with less on hand than their minimum."""
@@ -121,20 +124,42 @@ def stock_search(
     return items
 
 
-def with_figures(items: Iterable[StockItem], workshop: Workshop) -> list[StockItem]:
-    """The items (of one page) with ``free``, ``on_order``, ``below_minimum`` and
-    ``display_number`` set: one query for the orders on the way, whatever their number."""
+@dataclass(frozen=True)
+class StockRow:
+    """An item of the store with its figures: what its reservations hold and wait for,
+    what is free and on order, and its number as the network writes it."""
+
+    item: StockItem
+    held: Decimal
+    waiting: Decimal
+    on_order: Decimal
+    display_number: str
+
+    @property
+    def free(self) -> Decimal:
+        return self.item.on_hand - self.held
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.item.on_hand < self.item.minimum
+
+
+def with_figures(items: Iterable[ReservedItem], workshop: Workshop) -> list[StockRow]:
+    """The items (of one page) with their figures: one query for the orders on the way,
+    whatever their number."""
     rows = list(items)
     arriving = on_order(workshop.pk, [item.part_id for item in rows]) if rows else {}
     layout = workshop.network.part_number_format
-    for item in rows:
-        item.held = getattr(item, "held", None) or ZERO
-        item.waiting = getattr(item, "waiting", None) or ZERO
-        item.free = item.on_hand - item.held
-        item.on_order = arriving.get(item.part_id) or ZERO
-        item.below_minimum = item.on_hand < item.minimum
-        item.display_number = numbers.display(item.part.number, layout)
-    return rows
+    return [
+        StockRow(
+            item=item,
+            held=item.held or ZERO,
+            waiting=item.waiting or ZERO,
+            on_order=arriving.get(item.part_id) or ZERO,
+            display_number=numbers.display(item.part.number, layout),
+        )
+        for item in rows
+    ]
 
 
 # ---------------------------------------------------------------- one item
@@ -144,7 +169,7 @@ def with_figures(items: Iterable[StockItem], workshop: Workshop) -> list[StockIt
 class ItemLookup:
     """A store item asked for by a number typed any way: the item, or why there is none."""
 
-    item: StockItem | None
+    item: "ReservedItem | None"
     part: Part | None  # the catalogue part of the number, if the catalogue has it
     redirect_to: str = ""  # the store keeps the part that replaced it under this number
 
@@ -170,7 +195,7 @@ def item_lookup(*, user: User, workshop: Workshop, number: str) -> ItemLookup:
     return ItemLookup(item=None, part=part)
 
 
-def item_get(*, user: User, workshop: Workshop, number: str) -> StockItem:
+def item_get(*, user: User, workshop: Workshop, number: str) -> StockRow:
     """The store's item of exactly this part number (typed any way); 404 otherwise."""
     found = item_lookup(user=user, workshop=workshop, number=number)
     if found.item is None:
@@ -183,33 +208,65 @@ def item_movements(item: StockItem) -> QuerySet[StockMovement]:
     return StockMovement.objects.filter(item=item).select_related("actor", "count")
 
 
-def ledger_rows(movements: Iterable[StockMovement]) -> list[StockMovement]:
-    """Movements with the link of the part order they came with (``order_url``)."""
-    rows = list(movements)
-    for movement in rows:
-        movement.order_number = movement.part_order_number
-        movement.order_url = order_url(movement.order_number) if movement.order_number else ""
-    return rows
+@dataclass(frozen=True)
+class LedgerRow:
+    """A movement of the ledger with the part order it came with (its number and page)."""
+
+    movement: StockMovement
+    order_number: str
+    order_url: str
 
 
-def open_reservations(item: StockItem) -> list[Reservation]:
+def ledger_rows(movements: Iterable[StockMovement]) -> list[LedgerRow]:
+    """Movements with the link of the part order they came with."""
+    return [
+        LedgerRow(
+            movement=movement,
+            order_number=movement.part_order_number,
+            order_url=order_url(movement.part_order_number) if movement.part_order_number else "",
+        )
+        for movement in movements
+    ]
+
+
+@dataclass(frozen=True)
+class ReservationRow:
+    """An open reservation with the part order that brings what it waits for, if any:
+    its number, page and promise."""
+
+    reservation: Reservation
+    order_number: str = ""
+    order_url: str = ""
+    promised_at: dt.datetime | None = None
+
+
+def open_reservations(item: StockItem) -> list[ReservationRow]:
     """Reservations still holding or awaiting the item, oldest first, with their repair
     order and the order that brings what they wait for."""
-    rows = list(
+    reservations = list(
         Reservation.objects.filter(item=item, status__in=OPEN_RESERVATION)
         .select_related("created_by")
         .order_by("created_at", "id")
     )
-    lines = order_lines(sorted({r.order_line_ref for r in rows if r.order_line_ref}))
-    for reservation in rows:
+    lines = order_lines(sorted({r.order_line_ref for r in reservations if r.order_line_ref}))
+    rows = []
+    for reservation in reservations:
         line = lines.get(reservation.order_line_ref or 0)
-        reservation.order_number = line.order.number if line is not None else ""
-        reservation.order_url = order_url(reservation.order_number) if line is not None else ""
-        reservation.promised_at = line.promised_at if line is not None else None
+        if line is None:
+            rows.append(ReservationRow(reservation=reservation))
+            continue
+        rows.append(
+            ReservationRow(
+                reservation=reservation,
+                order_number=line.order.number,
+                order_url=order_url(line.order.number),
+                promised_at=line.promised_at,
+            )
+        )
     return rows
 
 
-def next_arrival(item: StockItem) -> Any:
+def next_arrival(item: StockItem) -> Arrival | None:
     """The open order line of the part that arrives first, if any."""
     return next_arrivals(item.workshop_id, [item.part_id]).get(item.part_id)
 
@@ -256,7 +313,7 @@ def counts_of(*, user: User, workshop: Workshop) -> QuerySet[StockCount]:
     )
 
 
-def count_get(*, user: User, pk: Any, workshop: Workshop | None = None) -> StockCount:
+def count_get(*, user: User, pk: int, workshop: Workshop | None = None) -> StockCount:
     """A count the user may read (of ``workshop`` when given); 404 otherwise."""
     counts = StockCount.objects.visible_to(user, Perm.PARTS_VIEW).select_related(
         "counted_by", "workshop__network"
@@ -269,21 +326,30 @@ def count_get(*, user: User, pk: Any, workshop: Workshop | None = None) -> Stock
         raise Http404(_("Not found.")) from exc
 
 
-def count_lines(count: StockCount) -> list[StockCountLine]:
+@dataclass(frozen=True)
+class CountLineRow:
+    """A counted part with its number as the network writes it."""
+
+    line: StockCountLine
+    display_number: str
+
+
+def count_lines(count: StockCount) -> list[CountLineRow]:
     """The count's lines with their part and ``difference``, in bin order."""
     layout = count.workshop.network.part_number_format
-    rows = list(
+    lines = (
         StockCountLine.objects.filter(count=count)
         .select_related("item__part")
         .order_by("item__bin_location", "item__part__number")
     )
-    for line in rows:
-        line.display_number = numbers.display(line.item.part.number, layout)
-    return rows
+    return [
+        CountLineRow(line=line, display_number=numbers.display(line.item.part.number, layout))
+        for line in lines
+    ]
 
 
 def count_parts(
-    *, workshop: Workshop, lines: Iterable[tuple[str, Any]]
+    *, workshop: Workshop, lines: Iterable[tuple[str | None, Decimal | str | None]]
 ) -> list[tuple[Part, Decimal]]:
     """The parts and quantities of a count typed as (part number, counted) rows, read
     in one query. Each bad row is named (``lines.<i>.number`` / ``lines.<i>.counted``,
@@ -455,20 +521,20 @@ def reorder_suggestions(*, user: User, workshop: Workshop) -> ReorderSuggestions
     if not candidates:
         return ReorderSuggestions()
     arriving = on_order(workshop.pk, [row[1] for row in candidates])
-    wanted: dict[int, tuple[Decimal, ...]] = {}
+    wanted: dict[int, tuple[Decimal, Decimal, Decimal, Decimal, tuple[Decimal, Decimal, str]]] = {}
     for pk, part_id, on_hand, held, waiting, minimum, maximum in candidates:
         held, waiting = held or ZERO, waiting or ZERO
         coming = arriving.get(part_id) or ZERO
         found = suggestion_quantity(on_hand, held, waiting, coming, minimum, maximum)
         if found is not None:
-            wanted[pk] = (on_hand, held, waiting, coming, *found)
+            wanted[pk] = (on_hand, held, waiting, coming, found)
     if not wanted:
         return ReorderSuggestions()
     items = StockItem.objects.filter(pk__in=list(wanted)).select_related("part")
     layout = workshop.network.part_number_format
     suggestions = []
     for item in items.order_by("bin_location", "part__number"):
-        on_hand, held, waiting, coming, projected, quantity, reason = wanted[item.pk]
+        on_hand, held, waiting, coming, (projected, quantity, reason) = wanted[item.pk]
         suggestions.append(
             Suggestion(
                 item=item,

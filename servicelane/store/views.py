@@ -5,11 +5,10 @@ Every screen is the store of the current workshop. Every workshop role reads it
 (``PARTS_VIEW``); only ``STORE_MANAGE`` changes it, and the services check that again.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms.formsets import BaseFormSet
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.parts import numbers
 from servicelane.store import selectors, services
@@ -26,15 +26,17 @@ from servicelane.store.forms import (
     COUNT_ROWS,
     MAX_COUNT_ROWS,
     CountNoteForm,
+    CountRowForm,
     CountRowFormSet,
     ItemSettingsForm,
     StockSearchForm,
 )
+from servicelane.store.services import quantity_text
 
 MORE_ROWS = 5
 
 
-def _store(request: HttpRequest, perm: Perm = Perm.PARTS_VIEW) -> Workshop:
+def _store(request: WorkshopRequest, perm: Perm = Perm.PARTS_VIEW) -> Workshop:
     """The current workshop's store, if the user's role there allows ``perm``."""
     workshop = request.workshop
     if workshop is None or not access_for(request.user).can(perm, workshop.pk):
@@ -42,7 +44,7 @@ def _store(request: HttpRequest, perm: Perm = Perm.PARTS_VIEW) -> Workshop:
     return workshop
 
 
-def _may_manage(request: HttpRequest, workshop: Workshop) -> bool:
+def _may_manage(request: WorkshopRequest, workshop: Workshop) -> bool:
     return access_for(request.user).can(Perm.STORE_MANAGE, workshop.pk)
 
 
@@ -51,7 +53,7 @@ def _may_manage(request: HttpRequest, workshop: Workshop) -> bool:
 
 @require_GET
 @require_perm(Perm.PARTS_VIEW)
-def stock_list(request: HttpRequest) -> HttpResponse:
+def stock_list(request: WorkshopRequest) -> HttpResponse:
     workshop = _store(request)
     form = StockSearchForm(request.GET)
     q, below = "", False
@@ -80,7 +82,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
 
 
 def _not_in_store(
-    request: HttpRequest,
+    request: WorkshopRequest,
     workshop: Workshop,
     number: str,
     lookup: selectors.ItemLookup,
@@ -106,13 +108,13 @@ def _not_in_store(
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.PARTS_VIEW)
-def item(request: HttpRequest, number: str) -> HttpResponse:
+def item(request: WorkshopRequest, number: str) -> HttpResponse:
     """A part of the store by its number typed any way. Its bin and min/max are
     changed here (the quantity only moves through the ledger); a part the store does
     not keep yet may be taken in by giving it a bin and min/max."""
     workshop = _store(request)
     lookup = selectors.item_lookup(user=request.user, workshop=workshop, number=number)
-    if lookup.redirect_to:
+    if lookup.redirect_to and lookup.part is not None:
         url = reverse("store:item", kwargs={"number": lookup.redirect_to})
         messages.info(
             request,
@@ -149,23 +151,24 @@ def item(request: HttpRequest, number: str) -> HttpResponse:
     if form is None and can_manage:
         form = ItemSettingsForm(
             initial={
-                "bin_location": stock.bin_location,
-                "minimum": selectors.quantity_text(stock.minimum),
-                "maximum": selectors.quantity_text(stock.maximum),
+                "bin_location": stock.item.bin_location,
+                "minimum": quantity_text(stock.item.minimum),
+                "maximum": quantity_text(stock.item.maximum),
             }
         )
-    ledger = paginate(request, selectors.item_movements(stock))
+    ledger = paginate(request, selectors.item_movements(stock.item))
     ledger.object_list = selectors.ledger_rows(ledger.object_list)
     context = {
         "workshop": workshop,
-        "item": stock,
-        "part": stock.part,
+        "item": stock.item,
+        "stock": stock,
+        "part": stock.item.part,
         "form": form if can_manage else None,
         "ledger": ledger,
         "page": ledger,
         "query": query_without_page(request),
-        "reservations": selectors.open_reservations(stock),
-        "next_arrival": selectors.next_arrival(stock) if stock.on_order else None,
+        "reservations": selectors.open_reservations(stock.item),
+        "next_arrival": selectors.next_arrival(stock.item) if stock.on_order else None,
     }
     return render(request, "store/item.html", context, status=400 if form and form.errors else 200)
 
@@ -175,7 +178,7 @@ def item(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.PARTS_VIEW)
-def count_list(request: HttpRequest) -> HttpResponse:
+def count_list(request: WorkshopRequest) -> HttpResponse:
     workshop = _store(request)
     page = paginate(request, selectors.counts_of(user=request.user, workshop=workshop))
     return render(
@@ -190,14 +193,14 @@ def count_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rows_wanted(value: Any, default: int) -> int:
+def _rows_wanted(value: str | None, default: int) -> int:
     try:
-        return max(1, min(int(value), MAX_COUNT_ROWS))
-    except (TypeError, ValueError):
+        return max(1, min(int(value or ""), MAX_COUNT_ROWS))
+    except ValueError:
         return default
 
 
-def _more_rows(data: Any) -> Any:
+def _more_rows(data: QueryDict) -> QueryDict:
     """The posted rows and a few empty ones more."""
     data = data.copy()
     key = "form-TOTAL_FORMS"
@@ -207,7 +210,7 @@ def _more_rows(data: Any) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.STORE_MANAGE)
-def count_new(request: HttpRequest) -> HttpResponse:
+def count_new(request: WorkshopRequest) -> HttpResponse:
     """A count sheet: part number and quantity found per row (``?bin=A-03`` lists the
     parts of those bins). Every bad row is named and nothing is booked until all are
     right; the count then books each difference in the ledger."""
@@ -262,7 +265,9 @@ def count_new(request: HttpRequest) -> HttpResponse:
     return render(request, "store/count_new.html", context, status=400 if refused else 200)
 
 
-def _count_errors(rows: Any, note: CountNoteForm, exc: ValidationError) -> None:
+def _count_errors(
+    rows: "BaseFormSet[CountRowForm]", note: CountNoteForm, exc: ValidationError
+) -> None:
     """A refusal at the row it names (``lines.<i>.<field>``), the rest above the rows."""
     for key, texts in (exc.message_dict if hasattr(exc, "error_dict") else {}).items():
         parts = key.split(".")
@@ -285,7 +290,7 @@ def _count_errors(rows: Any, note: CountNoteForm, exc: ValidationError) -> None:
 
 @require_GET
 @require_perm(Perm.PARTS_VIEW)
-def count_detail(request: HttpRequest, count_id: int) -> HttpResponse:
+def count_detail(request: WorkshopRequest, count_id: int) -> HttpResponse:
     workshop = _store(request)
     count = selectors.count_get(user=request.user, pk=count_id, workshop=workshop)
     lines = selectors.count_lines(count)
@@ -296,7 +301,7 @@ def count_detail(request: HttpRequest, count_id: int) -> HttpResponse:
             "workshop": workshop,
             "count": count,
             "lines": lines,
-            "differences": sum(1 for line in lines if line.difference),
+            "differences": sum(1 for row in lines if row.line.difference),
         },
     )
 
@@ -306,7 +311,7 @@ def count_detail(request: HttpRequest, count_id: int) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.PARTS_VIEW)
-def reorder(request: HttpRequest) -> HttpResponse:
+def reorder(request: WorkshopRequest) -> HttpResponse:
     """What to order: parts whose projected stock (on hand - held - waiting + on
     order) falls below the minimum, and parts whose reservations nothing covers."""
     workshop = _store(request)

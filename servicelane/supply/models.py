@@ -17,7 +17,7 @@ from servicelane.core.events import Event
 from servicelane.core.models import validate_time_zone
 from servicelane.core.tenancy import WorkshopOwned
 from servicelane.parts.models import _localised
-from servicelane.store.models import QUANTITY
+from servicelane.store.models import quantity_field
 from servicelane.supply.choices import LineStatus, OrderEventKind, OrderKind, OrderStatus
 
 
@@ -95,8 +95,8 @@ class CentreStock(models.Model):
 
     centre = models.ForeignKey(DistributionCentre, on_delete=models.CASCADE, related_name="stock")
     part = models.ForeignKey("parts.Part", on_delete=models.CASCADE, related_name="centre_stock")
-    on_hand = models.DecimalField(_("on hand"), **QUANTITY)
-    allocated = models.DecimalField(_("allocated"), default=0, **QUANTITY)
+    on_hand = quantity_field(_("on hand"))
+    allocated = quantity_field(_("allocated"), default=0)
 
     class Meta:
         verbose_name = _("centre stock")
@@ -200,7 +200,7 @@ class PartOrderLine(models.Model):
         "parts.Part", on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("part")
     )
     requested_number = models.CharField(_("number ordered"), max_length=30)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = quantity_field(_("quantity"))
     centre = models.ForeignKey(
         DistributionCentre,
         on_delete=models.PROTECT,
@@ -212,8 +212,8 @@ class PartOrderLine(models.Model):
     status = models.CharField(_("status"), max_length=14, choices=LineStatus.choices)
     ready_at = models.DateTimeField(_("packed by"), null=True, blank=True)
     promised_at = models.DateTimeField(_("promised arrival"), null=True, blank=True)
-    quantity_shipped = models.DecimalField(_("shipped"), default=0, **QUANTITY)
-    quantity_received = models.DecimalField(_("received"), default=0, **QUANTITY)
+    quantity_shipped = quantity_field(_("shipped"), default=0)
+    quantity_received = quantity_field(_("received"), default=0)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
 

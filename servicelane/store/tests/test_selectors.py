@@ -44,10 +44,10 @@ def test_the_figures_of_a_page_show_held_waiting_free_and_on_order(
     services.part_reserve(actor=advisor, job_line=part_line(ro, advisor, catalogue.oil_filter, 2))
     services.part_reserve(actor=advisor, job_line=part_line(ro, advisor, catalogue.oil_filter, 4))
 
-    [item] = selectors.with_figures(selectors.store_items(user=clerk, workshop=freiburg), freiburg)
+    [row] = selectors.with_figures(selectors.store_items(user=clerk, workshop=freiburg), freiburg)
 
-    assert (item.on_hand, item.held, item.waiting, item.free, item.on_order) == (3, 2, 4, 1, 0)
-    assert item.display_number == "11 42 7 953 129"
+    assert (row.item.on_hand, row.held, row.waiting, row.free, row.on_order) == (3, 2, 4, 1, 0)
+    assert row.display_number == "11 42 7 953 129"
 
 
 def test_another_workshops_store_is_not_read(freiburg, beijing, clerk, clerk_bj, catalogue):
