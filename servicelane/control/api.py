@@ -3,7 +3,8 @@ efficiency, the roster, and the special tools room (``servicelane.tools``)."""
 
 from ninja import Router
 
-from servicelane.control import board_api, efficiency_api, roster_api
+from servicelane.control import board_api, efficiency_api
+from servicelane.control.roster import api as roster_api
 from servicelane.tools import api as tools_api
 
 router = Router(tags=["control centre"])

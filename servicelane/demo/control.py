@@ -7,7 +7,7 @@ import random
 from django.utils import timezone
 
 from servicelane.control.models import Shift
-from servicelane.control.roster_services import bay_set, shift_set
+from servicelane.control.roster.services import bay_set, shift_set
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.services import membership_qualification_set

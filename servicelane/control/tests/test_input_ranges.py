@@ -9,8 +9,9 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from servicelane.control import planning, roster_services
+from servicelane.control import planning
 from servicelane.control.models import Absence, PlanningRun, Shift
+from servicelane.control.roster import services as roster_services
 from servicelane.control.selectors import plan_of
 from servicelane.testing.clients import bearer_client
 from servicelane.workorders.models import Job

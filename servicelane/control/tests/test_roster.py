@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from servicelane.control import roster_services as roster
 from servicelane.control.models import Absence, Bay, Shift
+from servicelane.control.roster import services as roster
 from servicelane.core.models import AuditEntry, Membership
 from servicelane.testing.floor import TODAY, local
 from servicelane.testing.personas import technician_of

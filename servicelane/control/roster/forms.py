@@ -1,5 +1,5 @@
 """Forms of the roster: they only collect what was typed; the services
-(control.roster_services) decide and their refusals show inline."""
+(control.roster.services) decide and their refusals show inline."""
 
 from collections.abc import Iterable
 from typing import Any

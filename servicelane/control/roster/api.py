@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from servicelane.control import roster_selectors as selectors
-from servicelane.control import roster_services
 from servicelane.control.models import Absence, Bay, Shift
+from servicelane.control.roster import selectors, services
 from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import SaneDate, SaneDateTime
@@ -224,7 +223,7 @@ def set_technician(
     """A technician's qualification level and skills."""
     workshop = _roster_workshop(request, query.workshop)
     member = selectors.technician_get(workshop, technician_id)
-    membership = roster_services.technician_skills_set(
+    membership = services.technician_skills_set(
         actor=request.user,
         workshop=workshop,
         technician=member.user,
@@ -249,7 +248,7 @@ def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[ControlWorksh
     lies within it."""
     workshop = _roster_workshop(request, query.workshop)
     member = _technician(workshop, payload.technician_id)
-    shift = roster_services.shift_set(
+    shift = services.shift_set(
         actor=request.user,
         workshop=workshop,
         technician=member.user,
@@ -271,7 +270,7 @@ def delete_shift(request: HttpRequest, query: Query[ShiftDeleteQuery]) -> Status
     """The technician does not work that day."""
     workshop = _roster_workshop(request, query.workshop)
     member = _technician(workshop, query.technician_id)
-    roster_services.shift_remove(
+    services.shift_remove(
         actor=request.user, workshop=workshop, technician=member.user, date=query.date
     )
     return Status(204, None)
@@ -289,7 +288,7 @@ def add_absence(
     absence of theirs)."""
     workshop = _roster_workshop(request, query.workshop)
     member = _technician(workshop, payload.technician_id)
-    absence = roster_services.absence_add(
+    absence = services.absence_add(
         actor=request.user,
         workshop=workshop,
         technician=member.user,
@@ -310,7 +309,7 @@ def remove_absence(
 ) -> Status:
     workshop = _roster_workshop(request, query.workshop)
     absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
-    roster_services.absence_remove(actor=request.user, absence=absence)
+    services.absence_remove(actor=request.user, absence=absence)
     return Status(204, None)
 
 
@@ -326,7 +325,7 @@ def list_bays(request: HttpRequest, query: Query[ControlWorkshopQuery]) -> list[
 @router.post("/bays", response={201: BayOut, **ERRORS}, operation_id=OPERATION_ID.format("add_bay"))
 def add_bay(request: HttpRequest, payload: BayIn, query: Query[ControlWorkshopQuery]) -> Status:
     workshop = _roster_workshop(request, query.workshop)
-    bay = roster_services.bay_set(actor=request.user, workshop=workshop, **payload.model_dump())
+    bay = services.bay_set(actor=request.user, workshop=workshop, **payload.model_dump())
     return Status(201, _bay_out(bay))
 
 
@@ -343,7 +342,5 @@ def set_bay(
     bay = selectors.bay_get(
         user=request.user, workshop=workshop, bay_id=bay_id, perm=Perm.ROSTER_MANAGE
     )
-    bay = roster_services.bay_set(
-        actor=request.user, workshop=workshop, bay=bay, **payload.model_dump()
-    )
+    bay = services.bay_set(actor=request.user, workshop=workshop, bay=bay, **payload.model_dump())
     return _bay_out(bay)

@@ -16,9 +16,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from servicelane.control import roster_selectors as selectors
-from servicelane.control import roster_services
-from servicelane.control.roster_forms import AbsenceForm, BayForm, ShiftForm, TechnicianForm
+from servicelane.control.roster import selectors, services
+from servicelane.control.roster.forms import AbsenceForm, BayForm, ShiftForm, TechnicianForm
 from servicelane.core.dates import is_sane_date
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
@@ -102,14 +101,14 @@ def roster_shift(request: HttpRequest) -> HttpResponse:
         member = selectors.technician_get(workshop, data["technician"])
         try:
             if data["off"]:
-                roster_services.shift_remove(
+                services.shift_remove(
                     actor=request.user,
                     workshop=workshop,
                     technician=member.user,
                     date=data["date"],
                 )
             else:
-                roster_services.shift_set(
+                services.shift_set(
                     actor=request.user,
                     workshop=workshop,
                     technician=member.user,
@@ -144,7 +143,7 @@ def roster_technician(request: HttpRequest, technician_id: int) -> HttpResponse:
         form = TechnicianForm(request.POST)
         if form.is_valid():
             try:
-                roster_services.technician_skills_set(
+                services.technician_skills_set(
                     actor=request.user,
                     workshop=workshop,
                     technician=member.user,
@@ -183,7 +182,7 @@ def roster_absences(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             member = selectors.technician_get(workshop, data["technician"])
             try:
-                roster_services.absence_add(
+                services.absence_add(
                     actor=request.user,
                     workshop=workshop,
                     technician=member.user,
@@ -217,7 +216,7 @@ def roster_absences(request: HttpRequest) -> HttpResponse:
 def roster_absence_remove(request: HttpRequest, absence_id: int) -> HttpResponse:
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
-    roster_services.absence_remove(actor=request.user, absence=absence)
+    services.absence_remove(actor=request.user, absence=absence)
     messages.success(request, _("The absence is removed."))
     return redirect("control:roster_absences")
 
@@ -238,7 +237,7 @@ def _bay_save(request: HttpRequest, workshop: Workshop, form: BayForm, bay: Any)
     if not form.is_valid():
         return False
     try:
-        roster_services.bay_set(actor=request.user, workshop=workshop, bay=bay, **form.cleaned_data)
+        services.bay_set(actor=request.user, workshop=workshop, bay=bay, **form.cleaned_data)
     except ValidationError as exc:
         apply_to_form(form, exc)
         return False
