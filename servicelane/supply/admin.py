@@ -110,27 +110,32 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+# An order's lines and events are records to look at: every field shown, none changed.
+LINE_FIELDS = (
+    "position",
+    "requested_number",
+    "part",
+    "quantity",
+    "centre",
+    "status",
+    "ready_at",
+    "promised_at",
+    "quantity_shipped",
+    "quantity_received",
+)
+EVENT_FIELDS = ("at", "kind", "actor", "data")
+
+
 class PartOrderLineInline(ReadOnlyInline):
     model = PartOrderLine
-    fields = [
-        "position",
-        "requested_number",
-        "part",
-        "quantity",
-        "centre",
-        "status",
-        "ready_at",
-        "promised_at",
-        "quantity_shipped",
-        "quantity_received",
-    ]
-    readonly_fields = fields
+    fields = LINE_FIELDS
+    readonly_fields = LINE_FIELDS
 
 
 class PartOrderEventInline(ReadOnlyInline):
     model = PartOrderEvent
-    fields = ["at", "kind", "actor", "data"]
-    readonly_fields = fields
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
 
 
 @admin.register(PartOrder)

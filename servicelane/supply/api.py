@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -22,13 +22,14 @@ from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import ApiRequest
 from servicelane.parts import selectors as parts_selectors
 from servicelane.parts.api import catalogue_workshop, part_answer
 from servicelane.parts.models import Part
 from servicelane.parts.selectors import part_lookup
 from servicelane.supply import selectors, services
 from servicelane.supply.models import CentreStock, DistributionCentre, PartOrder, PartOrderLine
-from servicelane.supply.registry import order_targets
+from servicelane.supply.registry import RepairOrderTarget, order_targets
 from servicelane.supply.schemas import (
     CentreOut,
     CentreStockOut,
@@ -142,7 +143,9 @@ def _lines_in(payload: Any) -> list[dict[str, Any]]:
     return [{"number": line.number, "quantity": line.quantity} for line in payload.lines]
 
 
-def _repair_order(request: HttpRequest, workshop: Workshop, number: str | None) -> Any:
+def _repair_order(
+    request: ApiRequest, workshop: Workshop, number: str | None
+) -> RepairOrderTarget | None:
     """The open repair order named by number in the workshop; unknown is a 400."""
     if not number:
         return None
@@ -161,7 +164,7 @@ def _repair_order(request: HttpRequest, workshop: Workshop, number: str | None) 
     return found
 
 
-def _order(request: HttpRequest, order_number: str) -> PartOrder:
+def _order(request: ApiRequest, order_number: str) -> PartOrder:
     return selectors.order_get_for_user(request.user, order_number)
 
 
@@ -169,7 +172,7 @@ def _order(request: HttpRequest, order_number: str) -> PartOrder:
 
 
 @router.post("/plan", response={200: OrderPlanOut, **ERRORS})
-def plan_order(request: HttpRequest, payload: OrderPlanIn) -> dict[str, Any]:
+def plan_order(request: ApiRequest, payload: OrderPlanIn) -> dict[str, Any]:
     """Where each line would come from and when it would arrive if the order were
     placed now: home centre first, another centre with stock, split, or back-order.
     Nothing is written."""
@@ -179,7 +182,7 @@ def plan_order(request: HttpRequest, payload: OrderPlanIn) -> dict[str, Any]:
 
 
 @router.post("", response={201: OrderOut, **ERRORS})
-def place_order(request: HttpRequest, payload: OrderIn) -> Status:
+def place_order(request: ApiRequest, payload: OrderIn) -> Status:
     """Place an order: routed and promised as the plan shows, the centres' stock
     allocated. Any bad line (unknown number, quantity not above zero) refuses the
     whole order, naming the line. A vehicle-off-road order names its repair order."""
@@ -197,7 +200,7 @@ def place_order(request: HttpRequest, payload: OrderIn) -> Status:
 
 @router.get("", response={200: list[OrderListOut], **ERRORS})
 @paginate(Pagination)
-def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> Any:
+def list_orders(request: ApiRequest, filters: Query[OrderFilters]) -> Any:
     """Orders of your workshop(s), newest first, with their lines' promised arrivals."""
     access_for(request.user).require(Perm.PARTS_VIEW)
     return selectors.order_list_for_user(
@@ -206,21 +209,21 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> Any:
 
 
 @router.get("/{order_number}", response={200: OrderOut, **ERRORS})
-def get_order(request: HttpRequest, order_number: str) -> dict[str, Any]:
+def get_order(request: ApiRequest, order_number: str) -> dict[str, Any]:
     """One order: its lines with centre, status, promise, shipped and received
     quantities and the reservations they bring goods for; its events."""
     return _order_out(_order(request, order_number))
 
 
 @router.post("/{order_number}/cancel", response={200: OrderOut, **ERRORS})
-def cancel_order(request: HttpRequest, order_number: str) -> dict[str, Any]:
+def cancel_order(request: ApiRequest, order_number: str) -> dict[str, Any]:
     """Cancel every line that has not left a centre; their allocations are released."""
     order = services.part_order_cancel(actor=request.user, order=_order(request, order_number))
     return _order_out(order)
 
 
 @router.post("/{order_number}/receipts", response={201: ReceiptOut, **ERRORS})
-def book_receipt(request: HttpRequest, order_number: str, payload: ReceiptIn) -> Status:
+def book_receipt(request: ApiRequest, order_number: str, payload: ReceiptIn) -> Status:
     """Goods arrived: per shipped line at most what was shipped and not yet received.
     Booked into the store, filling the reservations waiting for them; any bad quantity
     refuses the whole receipt."""
@@ -244,13 +247,13 @@ def book_receipt(request: HttpRequest, order_number: str, payload: ReceiptIn) ->
 # ---------------------------------------------------------------- centres
 
 
-def _centre(request: HttpRequest, code: str) -> DistributionCentre:
+def _centre(request: ApiRequest, code: str) -> DistributionCentre:
     """A centre of the caller's network; to anyone else (workshop roles included) it
     does not exist (404)."""
     return selectors.centre_for(request.user, code)
 
 
-def _managed_centre(request: HttpRequest, code: str) -> DistributionCentre:
+def _managed_centre(request: ApiRequest, code: str) -> DistributionCentre:
     centre = _centre(request, code)
     if centre.network_id not in access_for(request.user).networks_with(Perm.CENTRE_MANAGE):
         raise PermissionDenied(_("Your role does not allow this."))
@@ -282,7 +285,7 @@ def _stock_out(centre: DistributionCentre, part: Any, stock: CentreStock | None)
 
 
 @centres_router.get("", response={200: list[CentreOut], **ERRORS})
-def list_centres(request: HttpRequest) -> list[dict[str, Any]]:
+def list_centres(request: ApiRequest) -> list[dict[str, Any]]:
     """The network's distribution centres with their work: orders and lines to pack,
     back-orders of the workshops they deliver to, the next closed days. Network staff."""
     if not access_for(request.user).networks_with(Perm.CENTRE_VIEW):
@@ -308,7 +311,7 @@ def list_centres(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @centres_router.get("/{code}/pick-list", response={200: list[PickOrderOut], **ERRORS})
-def pick_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+def pick_list(request: ApiRequest, code: str) -> list[dict[str, Any]]:
     """What the centre has to pack, by order, the first to be packed on top."""
     centre = _centre(request, code)
     return [
@@ -324,7 +327,7 @@ def pick_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @centres_router.post("/{code}/shipments", response={201: ShipmentOut, **ERRORS})
-def ship(request: HttpRequest, code: str, payload: ShipmentIn) -> Status:
+def ship(request: ApiRequest, code: str, payload: ShipmentIn) -> Status:
     """The centre dispatched its lines of the order: they leave its stock."""
     centre = _managed_centre(request, code)
     try:
@@ -333,15 +336,15 @@ def ship(request: HttpRequest, code: str, payload: ShipmentIn) -> Status:
         raise ValidationError(
             {"order_number": [_("This centre has no order with this number.")]}
         ) from None
-    lines = services.centre_ship(actor=request.user, centre=centre, order=order)
-    lines = PartOrderLine.objects.filter(pk__in=[ln.pk for ln in lines]).select_related("part")
+    shipped = services.centre_ship(actor=request.user, centre=centre, order=order)
+    lines = PartOrderLine.objects.filter(pk__in=[ln.pk for ln in shipped]).select_related("part")
     return Status(
         201, {"order_number": order.number, "lines": [_pick_line(line) for line in lines]}
     )
 
 
 @centres_router.post("/{code}/goods-in", response={201: GoodsInOut, **ERRORS})
-def goods_in(request: HttpRequest, code: str, payload: GoodsInIn) -> Status:
+def goods_in(request: ApiRequest, code: str, payload: GoodsInIn) -> Status:
     """Goods into the centre; back-orders waiting for the part are allocated from
     them (vehicle off road first) and promised from now."""
     centre = _managed_centre(request, code)
@@ -376,7 +379,7 @@ def goods_in(request: HttpRequest, code: str, payload: GoodsInIn) -> Status:
 
 
 @centres_router.get("/{code}/stock/{number}", response={200: CentreStockOut, **ERRORS})
-def centre_stock(request: HttpRequest, code: str, number: str) -> dict[str, Any]:
+def centre_stock(request: ApiRequest, code: str, number: str) -> dict[str, Any]:
     """The centre's stock of a part (a replaced number answers for its successor)."""
     centre = _centre(request, code)
     part = part_lookup(network=centre.network, number=number).current
@@ -426,7 +429,7 @@ def _centres_out(part: Part, user: Any) -> list[dict[str, Any]]:
     response={200: PartDetailStockOut, **ERRORS},
     operation_id="servicelane_parts_api_get_part",  # its id from when the catalogue served it
 )
-def get_part(request: HttpRequest, number: str, workshop: CodeText | None = None) -> dict[str, Any]:
+def get_part(request: ApiRequest, number: str, workshop: CodeText | None = None) -> dict[str, Any]:
     """A part by its number typed any way. A replaced number answers with the current
     part, the ``requested_number`` and the ``supersession`` chain to it. A workshop's
     user also gets the store's figures (``store``), network staff the stock of every

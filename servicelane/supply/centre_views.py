@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicelane.core.errors import apply_to_form
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.parts import numbers
 from servicelane.parts.selectors import part_lookup
 from servicelane.store.services import quantity_text
@@ -35,7 +36,7 @@ def require_centre_staff(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: WorkshopRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not access_for(request.user).networks_with(Perm.CENTRE_VIEW):
             raise PermissionDenied(_("Your role does not allow this."))
         return view(request, *args, **kwargs)
@@ -43,25 +44,25 @@ def require_centre_staff(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapped
 
 
-def _centre(request: HttpRequest, code: str) -> DistributionCentre:
+def _centre(request: WorkshopRequest, code: str) -> DistributionCentre:
     centre = selectors.centre_for(request.user, code)
     # Packing and cut-off times are the centre's own clock.
     timezone.activate(centre.time_zone)
     return centre
 
 
-def _can_manage(request: HttpRequest, centre: DistributionCentre) -> bool:
+def _can_manage(request: WorkshopRequest, centre: DistributionCentre) -> bool:
     return centre.network_id in access_for(request.user).networks_with(Perm.CENTRE_MANAGE)
 
 
-def _require_manage(request: HttpRequest, centre: DistributionCentre) -> None:
+def _require_manage(request: WorkshopRequest, centre: DistributionCentre) -> None:
     if not _can_manage(request, centre):
         raise PermissionDenied(_("Your role does not allow this."))
 
 
 @require_centre_staff
 @require_GET
-def centre_list(request: HttpRequest) -> HttpResponse:
+def centre_list(request: WorkshopRequest) -> HttpResponse:
     overviews = selectors.centre_overviews(request.user, timezone.localdate())
     return render(request, "supply/centres/list.html", {"overviews": overviews})
 
@@ -84,7 +85,7 @@ def _stock_lookup(centre: DistributionCentre, form: StockSearchForm) -> dict[str
 
 
 def _detail(
-    request: HttpRequest,
+    request: WorkshopRequest,
     centre: DistributionCentre,
     goods_in: GoodsInForm | None = None,
     status: int = 200,
@@ -111,14 +112,14 @@ def _detail(
 
 @require_centre_staff
 @require_GET
-def centre_detail(request: HttpRequest, code: str) -> HttpResponse:
+def centre_detail(request: WorkshopRequest, code: str) -> HttpResponse:
     centre = _centre(request, code)
     return _detail(request, centre)
 
 
 @require_centre_staff
 @require_POST
-def centre_ship(request: HttpRequest, code: str) -> HttpResponse:
+def centre_ship(request: WorkshopRequest, code: str) -> HttpResponse:
     """The centre dispatched its lines of one order."""
     centre = _centre(request, code)
     _require_manage(request, centre)
@@ -142,7 +143,7 @@ def centre_ship(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_centre_staff
 @require_POST
-def centre_goods_in(request: HttpRequest, code: str) -> HttpResponse:
+def centre_goods_in(request: WorkshopRequest, code: str) -> HttpResponse:
     """Goods into the centre's stock; back-orders waiting for the part are allocated."""
     centre = _centre(request, code)
     _require_manage(request, centre)

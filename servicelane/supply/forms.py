@@ -1,13 +1,19 @@
 """The order and goods-receipt forms: they only collect what was typed; the services
 judge it (unknown numbers, quantities, the repair order a vehicle-off-road order needs)."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.store.services import quantity_text
 from servicelane.supply.choices import OrderKind, OrderStatus
+from servicelane.supply.models import PartOrderLine
+from servicelane.supply.registry import RepairOrderTarget
+
+if TYPE_CHECKING:  # the type checker's helper, not installed with the product
+    from django_stubs_ext import StrOrPromise
 
 # Rows the order form offers at first; "Add a row" adds one at a time.
 START_ROWS = 5
@@ -42,19 +48,24 @@ class OrderForm(forms.Form):
     repair_order = forms.ChoiceField(label=_("For repair order"), required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, repair_orders: list[Any] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, repair_orders: Sequence[RepairOrderTarget] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.repair_orders = {ro.number: ro for ro in repair_orders}
-        self.fields["repair_order"].choices = [("", _("— none —"))] + [
+        field = self.fields["repair_order"]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError("repair_order is not a choice field")
+        field.choices = [("", _("— none —"))] + [
             (ro.number, f"{ro.number} · {ro.vehicle.plate or ro.vehicle.vin}")
             for ro in repair_orders
         ]
 
-    def kinds(self) -> list[tuple[str, str, str]]:
+    def kinds(self) -> list[tuple[str, "StrOrPromise", "StrOrPromise"]]:
         """(value, label, promise in words) for the radio buttons."""
-        return [(value, label, KIND_PROMISES[value]) for value, label in OrderKind.choices]
+        return [(kind.value, kind.label, KIND_PROMISES[kind]) for kind in OrderKind]
 
-    def chosen_repair_order(self) -> Any:
+    def chosen_repair_order(self) -> RepairOrderTarget | None:
         return self.repair_orders.get(self.cleaned_data.get("repair_order") or "")
 
 
@@ -103,7 +114,7 @@ class ReceiptForm(forms.Form):
     """One quantity per line that was shipped and not yet received, the outstanding
     quantity filled in."""
 
-    def __init__(self, *args: Any, lines: list[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lines: Sequence[PartOrderLine] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
         for line in self.lines:
@@ -115,7 +126,7 @@ class ReceiptForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
             )
 
-    def rows(self) -> list[tuple[Any, Any]]:
+    def rows(self) -> list[tuple[PartOrderLine, forms.BoundField]]:
         return [(line, self[f"line_{line.pk}"]) for line in self.lines]
 
     def quantities(self) -> dict[int, str]:

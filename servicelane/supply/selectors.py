@@ -15,6 +15,7 @@ from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.parts.models import Part
+from servicelane.store.models import Reservation
 from servicelane.store.selectors import (
     part_in_store,
     reservations_for_order_lines,
@@ -258,12 +259,13 @@ def order_get_for_user(
     return found[0]
 
 
-def reservations_of_lines(lines: list[PartOrderLine]) -> dict[int, list[Any]]:
+def reservations_of_lines(lines: list[PartOrderLine]) -> dict[int, list[Reservation]]:
     """The workshop's reservations each order line brings goods for, with their
     repair orders."""
-    found: dict[int, list[Any]] = {line.pk: [] for line in lines}
+    found: dict[int, list[Reservation]] = {line.pk: [] for line in lines}
     for reservation in reservations_for_order_lines([line.pk for line in lines]):
-        found[reservation.order_line_ref].append(reservation)
+        if reservation.order_line_ref is not None:
+            found[reservation.order_line_ref].append(reservation)
     return found
 
 

@@ -41,6 +41,7 @@ from servicelane.supply.models import (
     PartOrderLine,
 )
 from servicelane.supply.promise import arrival_at, ready_at
+from servicelane.supply.registry import RepairOrderTarget
 from servicelane.supply.routing import Source, Want, route_lines
 from servicelane.supply.selectors import (
     RouteOption,
@@ -86,10 +87,10 @@ class OrderPlan:
         return len({line.centre.pk for line in self.lines if line.centre}) > 1
 
 
-def _kind(kind: Any) -> str:
+def _kind(kind: str) -> OrderKind:
     if kind not in OrderKind.values:
         raise ValidationError({"kind": [_("Choose an order type.")]})
-    return kind
+    return OrderKind(kind)
 
 
 def _wanted(
@@ -179,7 +180,7 @@ def _plan(
 
 
 def order_plan(
-    *, workshop: Workshop, kind: Any, lines: Iterable[dict[str, Any]], at: dt.datetime | None = None
+    *, workshop: Workshop, kind: str, lines: Iterable[dict[str, Any]], at: dt.datetime | None = None
 ) -> OrderPlan:
     """Where each line would come from and when it would arrive if placed now,
     shown before placing; nothing is written or allocated."""
@@ -193,7 +194,9 @@ def _event(order: PartOrder, kind: str, actor: User | None, **data: Any) -> None
     record_event(PartOrderEvent, subject=order, kind=kind, actor=actor, **data)
 
 
-def _repair_order_for(workshop: Workshop, kind: str, repair_order: Any) -> Any:
+def _repair_order_for(
+    workshop: Workshop, kind: str, repair_order: RepairOrderTarget | None
+) -> RepairOrderTarget | None:
     if repair_order is None:
         if kind == OrderKind.VOR:
             raise ValidationError(
@@ -212,9 +215,9 @@ def part_order_place(
     *,
     actor: User,
     workshop: Workshop,
-    kind: Any,
+    kind: str,
     lines: Iterable[dict[str, Any]],
-    repair_order: Any = None,
+    repair_order: RepairOrderTarget | None = None,
     note: str = "",
     at: dt.datetime | None = None,
 ) -> PartOrder:
@@ -405,7 +408,9 @@ def _allocate_back_orders(
         )
         .select_related("order")
     )
-    waiting.sort(key=lambda ln: (KIND_PRIORITY[ln.order.kind], ln.order.placed_at, ln.pk))
+    waiting.sort(
+        key=lambda ln: (KIND_PRIORITY[OrderKind(ln.order.kind)], ln.order.placed_at, ln.pk)
+    )
     now = timezone.now()
     calendar = centre_calendar(centre, now.date())
     allocated = []

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from servicelane.core.errors import apply_to_form, error_dict
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
 from servicelane.parts import numbers
 from servicelane.supply import selectors, services
@@ -33,13 +34,13 @@ from servicelane.supply.forms import (
     rows_from_post,
 )
 from servicelane.supply.models import PartOrder
-from servicelane.supply.registry import order_targets
+from servicelane.supply.registry import RepairOrderTarget, order_targets
 from servicelane.supply.timeline import timeline
 
 # ---------------------------------------------------------------- helpers
 
 
-def _order(request: HttpRequest, order_number: str) -> PartOrder:
+def _order(request: WorkshopRequest, order_number: str) -> PartOrder:
     order = selectors.order_get_for_user(request.user, order_number, prefer=request.workshop)
     timezone.activate(order.workshop.zone)
     return order
@@ -68,7 +69,7 @@ def _held_text(reservations: list[Any]) -> str:
 
 @require_perm(Perm.PARTS_VIEW)
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: WorkshopRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else None
     orders = selectors.order_list_for_user(request.user, status=status or None)
@@ -89,7 +90,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- a new order
 
 
-def _open_repair_orders(request: HttpRequest, workshop: Workshop) -> list[Any]:
+def _open_repair_orders(request: WorkshopRequest, workshop: Workshop) -> list[RepairOrderTarget]:
     if not access_for(request.user).can(Perm.RO_VIEW, workshop.pk):
         return []
     return [found for target in order_targets for found in target.open_for(request.user, workshop)]
@@ -112,7 +113,7 @@ def _plan_rows(plan: services.OrderPlan, network_format: str) -> list[dict[str, 
     ]
 
 
-def _order_form(request: HttpRequest, *, preview_only: bool) -> HttpResponse:
+def _order_form(request: WorkshopRequest, *, preview_only: bool) -> HttpResponse:
     workshop = workshop_with(request, Perm.PART_ORDER)
     repair_orders = _open_repair_orders(request, workshop)
     plan = None
@@ -187,7 +188,7 @@ def _order_form(request: HttpRequest, *, preview_only: bool) -> HttpResponse:
 
 
 @require_perm(Perm.PART_ORDER)
-def order_new(request: HttpRequest) -> HttpResponse:
+def order_new(request: WorkshopRequest) -> HttpResponse:
     """The order form: "Check availability" shows each line's centre and promised
     arrival; "Place order" places it."""
     return _order_form(request, preview_only=False)
@@ -195,7 +196,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.PART_ORDER)
 @require_POST
-def order_preview(request: HttpRequest) -> HttpResponse:
+def order_preview(request: WorkshopRequest) -> HttpResponse:
     """The plan of the order as typed, without placing it (htmx swaps the form)."""
     return _order_form(request, preview_only=True)
 
@@ -205,7 +206,7 @@ def order_preview(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.PARTS_VIEW)
 @require_GET
-def order_detail(request: HttpRequest, order_number: str) -> HttpResponse:
+def order_detail(request: WorkshopRequest, order_number: str) -> HttpResponse:
     order = selectors.order_detail(_order(request, order_number))
     lines = list(order.lines.all())
     reservations = selectors.reservations_of_lines(lines)
@@ -235,7 +236,7 @@ def order_detail(request: HttpRequest, order_number: str) -> HttpResponse:
 
 @require_perm(Perm.PART_ORDER)
 @require_POST
-def order_cancel(request: HttpRequest, order_number: str) -> HttpResponse:
+def order_cancel(request: WorkshopRequest, order_number: str) -> HttpResponse:
     """Cancel what has not left a centre yet."""
     order = _order(request, order_number)
     try:
@@ -251,7 +252,7 @@ def order_cancel(request: HttpRequest, order_number: str) -> HttpResponse:
 
 
 @require_perm(Perm.STORE_MANAGE)
-def order_receive(request: HttpRequest, order_number: str) -> HttpResponse:
+def order_receive(request: WorkshopRequest, order_number: str) -> HttpResponse:
     """The goods receipt: per shipped line the quantity that arrived; the store books
     it in and holds it for the repair orders waiting for it."""
     order = _order(request, order_number)
