@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -19,6 +18,7 @@ from ninja.pagination import paginate
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import ApiRequest
 from servicelane.servicebook import selectors, services
 from servicelane.servicebook.choices import EntryKind, ReviewStatus
 from servicelane.servicebook.models import (
@@ -96,9 +96,7 @@ def _vehicle_out(vehicle: Vehicle, rollback: bool) -> dict[str, Any]:
 
 @router.get("/reviews", response={200: list[ServiceBookReviewOut], **ERRORS})
 @paginate(Pagination)
-def list_reviews(
-    request: HttpRequest, status: Query[ReviewStatus] = ReviewStatus.PENDING
-) -> object:
+def list_reviews(request: ApiRequest, status: Query[ReviewStatus] = ReviewStatus.PENDING) -> object:
     """Network staff: the review queue of your network — pending items oldest first, or the
     accepted or rejected ones newest first. Workshop users get 403."""
     if not access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW):
@@ -107,7 +105,7 @@ def list_reviews(
 
 
 @router.get("/reviews/{review_id}", response={200: ServiceBookReviewOut, **ERRORS})
-def get_review(request: HttpRequest, review_id: int) -> EntryReview:
+def get_review(request: ApiRequest, review_id: int) -> EntryReview:
     """One review: for the network's staff, the workshop that raised it and the workshop
     whose entry it concerns."""
     return selectors.review_for_user(user=request.user, review_id=review_id)
@@ -115,7 +113,7 @@ def get_review(request: HttpRequest, review_id: int) -> EntryReview:
 
 @router.post("/reviews/{review_id}/accept", response={200: ServiceBookReviewOut, **ERRORS})
 def accept_review(
-    request: HttpRequest, review_id: int, payload: ServiceBookDecisionIn
+    request: ApiRequest, review_id: int, payload: ServiceBookDecisionIn
 ) -> EntryReview:
     """Network staff accept: a lower mileage counts (roll-back suspected), a correction is
     written, a dispute is upheld (the entry is rejected; give the reason)."""
@@ -126,7 +124,7 @@ def accept_review(
 
 @router.post("/reviews/{review_id}/reject", response={200: ServiceBookReviewOut, **ERRORS})
 def reject_review(
-    request: HttpRequest, review_id: int, payload: ServiceBookDecisionIn
+    request: ApiRequest, review_id: int, payload: ServiceBookDecisionIn
 ) -> EntryReview:
     """Network staff reject, with the reason: the entry leaves the car's history, the
     correction is not written, or the dispute is dismissed."""
@@ -139,7 +137,7 @@ def reject_review(
 
 
 @router.get("/{vin}", response={200: BookOut, **ERRORS})
-def get_service_book(request: HttpRequest, vin: str) -> dict[str, Any]:
+def get_service_book(request: ApiRequest, vin: str) -> dict[str, Any]:
     """The car's service history and repair history, whichever workshop did the work."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     items = selectors.item_catalogue(vehicle.network_id)
@@ -152,7 +150,7 @@ def get_service_book(request: HttpRequest, vin: str) -> dict[str, Any]:
 
 
 @router.post("/{vin}/entries", response={201: EntryOut, **ERRORS})
-def create_entry(request: HttpRequest, vin: str, payload: EntryIn) -> Status:
+def create_entry(request: ApiRequest, vin: str, payload: EntryIn) -> Status:
     """A new entry written by your workshop. A mileage lower than the history is refused
     unless ``confirm_lower_mileage``; then it is kept with ``flagged: true``."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
@@ -173,7 +171,7 @@ def create_entry(request: HttpRequest, vin: str, payload: EntryIn) -> Status:
 
 
 @router.get("/entries/{entry_id}", response={200: ServiceBookEntryDetailOut, **ERRORS})
-def get_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+def get_entry(request: ApiRequest, entry_id: int) -> dict[str, Any]:
     """One entry, where it stands with the network's review, and the reviews you may read.
     Another workshop's entry awaiting review or rejected is 404."""
     entry = selectors.entry_for_user(user=request.user, entry_id=entry_id)
@@ -187,7 +185,7 @@ def get_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     "/entries/{entry_id}/correction",
     response={201: EntryOut, 202: ServiceBookReviewOut, **ERRORS},
 )
-def correct_entry(request: HttpRequest, entry_id: int, payload: CorrectionIn) -> Status:
+def correct_entry(request: ApiRequest, entry_id: int, payload: CorrectionIn) -> Status:
     """Correct an entry of your workshop within ``SERVICE_BOOK_CORRECTION_DAYS`` (7) of
     writing it: a new entry replaces it, the original is kept (201). A new date or
     mileage goes to the network's review instead (202, the review): the correction is
@@ -210,7 +208,7 @@ def correct_entry(request: HttpRequest, entry_id: int, payload: CorrectionIn) ->
 
 
 @router.post("/entries/{entry_id}/dispute", response={201: ServiceBookReviewOut, **ERRORS})
-def dispute_entry(request: HttpRequest, entry_id: int, payload: ServiceBookDisputeIn) -> Status:
+def dispute_entry(request: ApiRequest, entry_id: int, payload: ServiceBookDisputeIn) -> Status:
     """Dispute another workshop's entry, with the reason: it goes to the network staff's
     review queue; the entry counts until they uphold the dispute."""
     entry = selectors.entry_for_user(user=request.user, entry_id=entry_id)
@@ -222,7 +220,7 @@ def dispute_entry(request: HttpRequest, entry_id: int, payload: ServiceBookDispu
 
 
 @router.get("/{vin}/due", response={200: DueOut, **ERRORS})
-def due_items(request: HttpRequest, vin: str) -> dict[str, Any]:
+def due_items(request: ApiRequest, vin: str) -> dict[str, Any]:
     """Each maintenance item the car needs: due date and km, and the day it is expected."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     items = selectors.item_catalogue(vehicle.network_id)
@@ -249,7 +247,7 @@ def due_items(request: HttpRequest, vin: str) -> dict[str, Any]:
 
 
 @items_router.get("", response={200: list[MaintenanceItemOut], **ERRORS})
-def list_maintenance_items(request: HttpRequest) -> list[dict[str, Any]]:
+def list_maintenance_items(request: ApiRequest) -> list[dict[str, Any]]:
     """The network's maintenance items with their intervals (months and/or km, whichever
     comes first) and each vehicle type's own."""
     rows = (

@@ -69,7 +69,10 @@ class EntryForm(forms.Form):
         self.vehicle = vehicle
         self.fields["performed_on"].initial = timezone.localdate()
         if kind == EntryKind.SERVICE:
-            self.fields["items"].choices = [(code, item.name) for code, item in items.items()]
+            choices = self.fields["items"]
+            if not isinstance(choices, forms.ChoiceField):
+                raise TypeError("items is not a choice field")
+            choices.choices = [(code, item.name) for code, item in items.items()]
             self.fields["description"].label = _("Remarks")
         else:
             del self.fields["items"]

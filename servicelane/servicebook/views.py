@@ -7,7 +7,8 @@ another workshop's customer data: no owner, no plate, and a repair order's numbe
 only when the reader may open that order.
 """
 
-import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import require_perm
 from servicelane.servicebook import selectors, services
 from servicelane.servicebook.choices import (
@@ -34,7 +36,13 @@ from servicelane.servicebook.choices import (
     ReviewStatus,
     TransferStatus,
 )
-from servicelane.servicebook.documents import book_context, service_book_pdf
+from servicelane.servicebook.documents import (
+    ReviewRow,
+    book_context,
+    entry_rows,
+    review_row,
+    service_book_pdf,
+)
 from servicelane.servicebook.forms import (
     CorrectionForm,
     DisputeForm,
@@ -46,7 +54,7 @@ from servicelane.servicebook.models import EntryReview, ServiceEntry
 from servicelane.vehicles.models import Vehicle
 
 
-def _writing_workshop(request: HttpRequest, vehicle: Vehicle | None = None) -> Workshop:
+def _writing_workshop(request: WorkshopRequest, vehicle: Vehicle | None = None) -> Workshop:
     """The workshop the user writes in now: the current one, if their role there allows it."""
     workshop = request.workshop
     if workshop is None or not access_for(request.user).can(Perm.SERVICE_BOOK_WRITE, workshop.pk):
@@ -56,7 +64,7 @@ def _writing_workshop(request: HttpRequest, vehicle: Vehicle | None = None) -> W
     return workshop
 
 
-def _can_write(request: HttpRequest, vehicle: Vehicle) -> bool:
+def _can_write(request: WorkshopRequest, vehicle: Vehicle) -> bool:
     try:
         _writing_workshop(request, vehicle)
     except PermissionDenied:
@@ -69,7 +77,7 @@ def _can_write(request: HttpRequest, vehicle: Vehicle) -> bool:
 
 @require_GET
 @require_perm(Perm.SERVICE_BOOK_VIEW)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: WorkshopRequest) -> HttpResponse:
     """Type a VIN (any case, with spaces): the car's book, or why there is none."""
     form = VinSearchForm(request.GET if "vin" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -81,11 +89,10 @@ def search(request: HttpRequest) -> HttpResponse:
             form.add_error("vin", _("No car with this VIN in the network."))
         else:
             return redirect("servicebook:book", vin=vehicle.vin)
-    latest = selectors.entries_written_by(request.workshop)
-    if latest:
+    latest = []
+    if request.workshop is not None:
         items = selectors.item_catalogue(request.workshop.network_id)
-        for written in latest:
-            written.item_labels = written.item_names(items)
+        latest = entry_rows(selectors.entries_written_by(request.workshop), items)
     reviewer = bool(access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW))
     return render(
         request,
@@ -106,7 +113,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.SERVICE_BOOK_VIEW)
-def book(request: HttpRequest, vin: str) -> HttpResponse:
+def book(request: WorkshopRequest, vin: str) -> HttpResponse:
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     the_book = selectors.service_book(vehicle, today=timezone.localdate(), user=request.user)
     numbers = selectors.repair_order_numbers(
@@ -114,8 +121,9 @@ def book(request: HttpRequest, vin: str) -> HttpResponse:
     )
     can_write = _can_write(request, vehicle)
     owner = None
-    if can_write and access_for(request.user).can(Perm.CUSTOMER_VIEW, request.workshop.pk):
-        owner = selectors.current_owner(workshop=request.workshop, vehicle=vehicle)
+    workshop = request.workshop
+    if can_write and workshop and access_for(request.user).can(Perm.CUSTOMER_VIEW, workshop.pk):
+        owner = selectors.current_owner(workshop=workshop, vehicle=vehicle)
     return render(
         request,
         "servicebook/book.html",
@@ -129,7 +137,7 @@ def book(request: HttpRequest, vin: str) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.SERVICE_BOOK_VIEW)
-def pdf(request: HttpRequest, vin: str) -> HttpResponse:
+def pdf(request: WorkshopRequest, vin: str) -> HttpResponse:
     """The book as a PDF in the reader's language."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     zone = request.workshop.zone if request.workshop else settings.TIME_ZONE
@@ -144,7 +152,7 @@ def pdf(request: HttpRequest, vin: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.SERVICE_BOOK_WRITE)
-def send(request: HttpRequest, vin: str) -> HttpResponse:
+def send(request: WorkshopRequest, vin: str) -> HttpResponse:
     """E-mail the owner (as the current workshop knows them) a signed link to the book."""
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     workshop = _writing_workshop(request, vehicle)
@@ -166,7 +174,7 @@ def send(request: HttpRequest, vin: str) -> HttpResponse:
 # ---------------------------------------------------------------- new entries
 
 
-def _new_entry(request: HttpRequest, vin: str, kind: str) -> HttpResponse:
+def _new_entry(request: WorkshopRequest, vin: str, kind: str) -> HttpResponse:
     vehicle = selectors.service_book_vehicle(user=request.user, vin=vin)
     workshop = _writing_workshop(request, vehicle)
     form = EntryForm(
@@ -200,7 +208,7 @@ def _new_entry(request: HttpRequest, vin: str, kind: str) -> HttpResponse:
     )
 
 
-def _saved_message(request: HttpRequest, entry: ServiceEntry) -> None:
+def _saved_message(request: WorkshopRequest, entry: ServiceEntry) -> None:
     if entry.review_state == EntryReviewState.PENDING:
         messages.warning(
             request,
@@ -224,13 +232,13 @@ def _saved_message(request: HttpRequest, entry: ServiceEntry) -> None:
 
 
 @require_perm(Perm.SERVICE_BOOK_WRITE)
-def new_service(request: HttpRequest, vin: str) -> HttpResponse:
+def new_service(request: WorkshopRequest, vin: str) -> HttpResponse:
     """New entry in the service history: date, mileage, the maintenance items done."""
     return _new_entry(request, vin, EntryKind.SERVICE)
 
 
 @require_perm(Perm.SERVICE_BOOK_WRITE)
-def new_repair(request: HttpRequest, vin: str) -> HttpResponse:
+def new_repair(request: WorkshopRequest, vin: str) -> HttpResponse:
     """New entry in the repair history: date, mileage, what was repaired."""
     return _new_entry(request, vin, EntryKind.REPAIR)
 
@@ -238,14 +246,14 @@ def new_repair(request: HttpRequest, vin: str) -> HttpResponse:
 # ---------------------------------------------------------------- one entry
 
 
-def _may_correct(request: HttpRequest, entry: ServiceEntry) -> bool:
+def _may_correct(request: WorkshopRequest, entry: ServiceEntry) -> bool:
     return (
         services.writes_for_author(request.user, entry)
         and services.correction_refusal(entry) is None
     )
 
 
-def _disputing_workshop(request: HttpRequest, entry: ServiceEntry) -> Workshop | None:
+def _disputing_workshop(request: WorkshopRequest, entry: ServiceEntry) -> Workshop | None:
     """The current workshop, when it may dispute this entry now."""
     try:
         workshop = _writing_workshop(request, entry.vehicle)
@@ -257,7 +265,7 @@ def _disputing_workshop(request: HttpRequest, entry: ServiceEntry) -> Workshop |
 
 
 def _render_entry(
-    request: HttpRequest,
+    request: WorkshopRequest,
     entry: ServiceEntry,
     form: CorrectionForm | None = None,
     status: int = 200,
@@ -269,11 +277,14 @@ def _render_entry(
     history = selectors.entry_history(entry)
     own = access.visible_workshop_ids()
     numbers = selectors.repair_order_numbers(user=request.user, entries=history)
-    for version in history:
-        version.item_labels = version.item_names(items)
-        version.ro_number = numbers.get(version.repair_order_ref or 0, "")
-        # Staff of another workshop appear by their workshop only.
-        version.author_name = str(version.created_by or "") if version.workshop_id in own else ""
+    versions = [
+        replace(
+            row,
+            # Staff of another workshop appear by their workshop only.
+            author_name=str(row.entry.created_by or "") if row.entry.workshop_id in own else "",
+        )
+        for row in entry_rows(history, items, numbers)
+    ]
     newest = None
     if not entry.is_current:
         newest = entry.replaced_by
@@ -298,14 +309,15 @@ def _render_entry(
         "servicebook/entry.html",
         {
             "entry": entry,
+            "current": versions[0],
             "vehicle": entry.vehicle,
-            "history": history,
+            "history": versions,
             "newest": newest,
             "form": form if may_correct else None,
             "correction_note": correction_note,
             "refusal": refusal,
             "dispute_form": dispute_form,
-            "reviews": _history_rows(selectors.reviews_of_entry(user=request.user, entry=entry)),
+            "reviews": _review_rows(selectors.reviews_of_entry(user=request.user, entry=entry)),
             "reviewer": entry.vehicle.network_id in access.networks_with(Perm.SERVICE_BOOK_REVIEW),
             "can_retry": entry.transfer_status == TransferStatus.FAILED
             and access.can(Perm.SERVICE_BOOK_WRITE, entry.workshop_id),
@@ -316,7 +328,7 @@ def _render_entry(
 
 @require_GET
 @require_perm(Perm.SERVICE_BOOK_VIEW)
-def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry(request: WorkshopRequest, entry_id: int) -> HttpResponse:
     """One entry with every version it replaced: who, when and why; where it stands with
     the network's review."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
@@ -324,7 +336,7 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @require_perm(Perm.SERVICE_BOOK_WRITE)
-def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
+def correct(request: WorkshopRequest, entry_id: int) -> HttpResponse:
     """Correct an entry: only its author workshop, within the set days; the original is
     kept. A new date or mileage waits for the network's review."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
@@ -371,7 +383,7 @@ def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.SERVICE_BOOK_WRITE)
-def dispute(request: HttpRequest, entry_id: int) -> HttpResponse:
+def dispute(request: WorkshopRequest, entry_id: int) -> HttpResponse:
     """Dispute another workshop's entry, with the reason; network staff decide."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
     workshop = _writing_workshop(request, found.vehicle)
@@ -397,20 +409,9 @@ def dispute(request: HttpRequest, entry_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- the review queue
 
 
-def _history_rows(reviews: list[EntryReview]) -> list[EntryReview]:
-    """What each item asks, in numbers: the entry's (or proposed) date and mileage next to
-    the highest mileage the history showed."""
-    for review in reviews:
-        entry = review.entry
-        proposed = review.proposed or {}
-        review.shown_date = (
-            dt.date.fromisoformat(proposed["performed_on"])
-            if proposed.get("performed_on")
-            else entry.performed_on
-        )
-        review.shown_km = proposed.get("mileage", entry.mileage)
-        review.below_history = review.history_km is not None and review.shown_km < review.history_km
-    return reviews
+def _review_rows(reviews: Iterable[EntryReview]) -> list[ReviewRow]:
+    """What each item asks, in numbers (``documents.review_row``)."""
+    return [review_row(review) for review in reviews]
 
 
 def _reviewers_only(view: Any) -> Any:
@@ -419,7 +420,7 @@ def _reviewers_only(view: Any) -> Any:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: WorkshopRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not access_for(request.user).networks_with(Perm.SERVICE_BOOK_REVIEW):
             raise PermissionDenied(_("Your role does not allow this."))
         return view(request, *args, **kwargs)
@@ -429,12 +430,12 @@ def _reviewers_only(view: Any) -> Any:
 
 @require_GET
 @_reviewers_only
-def reviews(request: HttpRequest) -> HttpResponse:
+def reviews(request: WorkshopRequest) -> HttpResponse:
     """The network staff's queue: pending items oldest first; decided ones on request."""
     status = request.GET.get("status", ReviewStatus.PENDING)
     if status not in ReviewStatus.values:
         status = ReviewStatus.PENDING
-    rows = _history_rows(list(selectors.review_queue(user=request.user, status=status)[:200]))
+    rows = _review_rows(selectors.review_queue(user=request.user, status=status)[:200])
     return render(
         request,
         "servicebook/reviews.html",
@@ -443,7 +444,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 
 @_reviewers_only
-def review(request: HttpRequest, review_id: int) -> HttpResponse:
+def review(request: WorkshopRequest, review_id: int) -> HttpResponse:
     """One item of the queue: the entry, the car's history beside it, accept or reject
     with the reason."""
     found = selectors.review_for_user(user=request.user, review_id=review_id)
@@ -466,16 +467,16 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Decided: the workshops see the outcome."))
                 return redirect("servicebook:reviews")
-    _history_rows([found])
     entry = found.entry
     items = selectors.item_catalogue(entry.vehicle.network_id)
-    entry.item_labels = entry.item_names(items)
     return render(
         request,
         "servicebook/review.html",
         {
             "review": found,
+            "asked": review_row(found),
             "entry": entry,
+            "item_labels": entry.item_names(items),
             "vehicle": entry.vehicle,
             "proposed_items": [
                 str(items[c].name) if c in items else c
@@ -491,7 +492,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.SERVICE_BOOK_WRITE)
-def retry_transfer(request: HttpRequest, entry_id: int) -> HttpResponse:
+def retry_transfer(request: WorkshopRequest, entry_id: int) -> HttpResponse:
     """Queue a failed transfer to the car again."""
     found = selectors.entry_for_user(user=request.user, entry_id=entry_id)
     try:
