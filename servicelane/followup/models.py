@@ -1,5 +1,8 @@
 """After the visit: service reminders and satisfaction surveys."""
 
+import datetime as dt
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,9 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicelane.core.choices import Language
-from servicelane.core.tenancy import WorkshopOwned, WorkshopScopedQuerySet
+from servicelane.core.tenancy import WorkshopOwned
 from servicelane.followup.choices import ReminderKind, ReminderStatus
 from servicelane.vehicles.models import Vehicle
+
+if TYPE_CHECKING:  # the type checker's helper, not installed with the product
+    from django_stubs_ext import WithAnnotations
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -46,8 +52,6 @@ class Reminder(WorkshopOwned):
     run = models.CharField(max_length=32, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    objects = WorkshopScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service reminder")
@@ -119,8 +123,6 @@ class Survey(WorkshopOwned):
     answer_ip = models.GenericIPAddressField(_("answered from"), null=True, blank=True)
     manager_alerted_at = models.DateTimeField(_("manager alerted at"), null=True, blank=True)
 
-    objects = WorkshopScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
@@ -154,3 +156,14 @@ class Survey(WorkshopOwned):
     @property
     def is_promoter(self) -> bool:
         return self.recommend is not None and self.recommend >= PROMOTER_MIN
+
+
+class DeliveryDay(TypedDict):
+    """What ``followup.selectors`` annotates on a survey: the day of the delivery in its
+    workshop's time zone."""
+
+    local_date: dt.date
+
+
+#: A survey read with its delivery day (the results and the list's day filter).
+DatedSurvey: TypeAlias = "WithAnnotations[Survey, DeliveryDay]"

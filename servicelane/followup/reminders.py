@@ -238,7 +238,8 @@ class ReminderBatch:
                 [ours[(r.vehicle_id, r.kind, r.item_code, r.cycle)] for r in mine]
             )
         connection = self.connection or get_connection()
-        sent_ids, failed_ids = [], []
+        sent_ids: list[int] = []
+        failed_ids: list[int] = []
         try:
             connection.open()
         except OSError:
@@ -268,7 +269,7 @@ class ReminderBatch:
         _pk, type_id, _first, _warranty, vin, plate = letter.vehicle
         workshop = self.workshops[letter.recipient.workshop_id]
         with translation.override(letter.recipient.language), timezone.override(workshop.zone):
-            lines = []
+            lines: list[dict[str, object]] = []
             for reminder in reminders:
                 if reminder.kind == ReminderKind.WARRANTY:
                     lines.append({"warranty": True, "due_date": reminder.due_date})
@@ -279,7 +280,8 @@ class ReminderBatch:
                             "name": item.name if item else reminder.item_code,
                             "due_date": reminder.due_date,
                             "due_km": reminder.due_km,
-                            "overdue": reminder.due_date < self.today,
+                            "overdue": reminder.due_date is not None
+                            and reminder.due_date < self.today,
                         }
                     )
             car = plate or vin

@@ -8,7 +8,7 @@ database, in a fixed number of queries whatever the number of surveys.
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -37,7 +37,13 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.followup.choices import Period, ReminderKind
 from servicelane.followup.filters import ReminderFilter, SurveyFilter
-from servicelane.followup.models import DETRACTOR_MAX, PROMOTER_MIN, Reminder, Survey
+from servicelane.followup.models import (
+    DETRACTOR_MAX,
+    PROMOTER_MIN,
+    DatedSurvey,
+    Reminder,
+    Survey,
+)
 from servicelane.servicebook.selectors import maintenance_items
 
 PERIOD_COUNT = 12
@@ -154,7 +160,7 @@ def _scope(user: Any, code: str | None) -> tuple[list[Workshop], list[Workshop],
     raise ValidationError({"workshop": [_("Unknown workshop or not allowed for you.")]})
 
 
-def _surveys(workshops: Sequence[Workshop]) -> QuerySet[Survey]:
+def _surveys(workshops: Sequence[Workshop]) -> QuerySet[DatedSurvey]:
     return Survey.objects.filter(workshop_id__in=[w.pk for w in workshops]).annotate(
         local_date=local_delivery_date(workshops)
     )
@@ -173,7 +179,8 @@ def survey_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> Qu
     filterset = SurveyFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filter_errors(filterset))
-    return filterset.qs
+    surveys: QuerySet[Survey] = filterset.qs  # the filter set is not typed
+    return surveys
 
 
 # ---------------------------------------------------------------- results
@@ -201,7 +208,7 @@ class Figures:
     detractors: int = 0
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> "Figures":
+    def of(cls, row: Mapping[str, Any]) -> "Figures":
         return cls(
             sent=row["sent"],
             answered=row["answered"],
@@ -332,18 +339,18 @@ def survey_results(
 
     codes = {w.pk: w.code for w in workshops}
     advisors = []
-    rows = (
+    per_advisor = (
         window.values("advisor_id", "advisor__full_name", "advisor__email", "workshop_id")
         .annotate(**_counts())
         .order_by()
     )
-    for row in rows:
+    for counted in per_advisor:
         advisor = AdvisorFigures(
-            advisor_id=row["advisor_id"],
-            name=row["advisor__full_name"] or row["advisor__email"] or _("No advisor"),
-            workshop=codes.get(row["workshop_id"], ""),
+            advisor_id=counted["advisor_id"],
+            name=counted["advisor__full_name"] or counted["advisor__email"] or _("No advisor"),
+            workshop=codes.get(counted["workshop_id"], ""),
         )
-        advisor.add(Figures.of(row))
+        advisor.add(Figures.of(counted))
         advisors.append(advisor)
     advisors.sort(key=lambda a: (a.advisor_id is None, a.name.casefold(), a.workshop))
 
@@ -377,7 +384,7 @@ def workshop_managers(workshop_id: int) -> QuerySet[User]:
 # ---------------------------------------------------------------- reminders
 
 
-def reminder_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> QuerySet:
+def reminder_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Reminder]:
     """The reminders of the user's workshop(s), newest first, by ``status`` and ``kind``."""
     queryset = (
         Reminder.objects.visible_to(user, Perm.REMINDER_VIEW)
@@ -387,7 +394,8 @@ def reminder_list_for_user(user: Any, filters: dict[str, Any] | None = None) -> 
     filterset = ReminderFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filter_errors(filterset))
-    return filterset.qs
+    reminders: QuerySet[Reminder] = filterset.qs  # the filter set is not typed
+    return reminders
 
 
 def reminder_subjects(reminders: Iterable[Reminder]) -> dict[int, str]:

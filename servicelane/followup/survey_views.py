@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from servicelane.core.errors import apply_to_form
 from servicelane.core.ratelimit import client_ip
 from servicelane.core.schema_types import CODE_TEXT, LONG_TEXT
+from servicelane.core.types import PageRequest
 from servicelane.core.viewutils import customer_locale
 from servicelane.followup.links import survey_from_token, survey_link_expired
 from servicelane.followup.models import DETRACTOR_MAX, PROMOTER_MIN, Survey
@@ -69,7 +70,7 @@ class SurveyForm(forms.Form):
 
 
 def _page(
-    request: HttpRequest,
+    request: PageRequest,
     survey: Survey | None,
     template: str,
     context: dict[str, Any],
@@ -94,14 +95,14 @@ def _page(
     return response
 
 
-def _closed(request: HttpRequest, survey: Survey | None, reason: str) -> HttpResponse:
+def _closed(request: PageRequest, survey: Survey | None, reason: str) -> HttpResponse:
     """Answered already (200, with thanks), or a link that is unknown or expired (404)."""
     status = 200 if reason == "answered" else 404
     return _page(request, survey, "followup/survey/closed.html", {"reason": reason}, status)
 
 
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: PageRequest, token: str) -> HttpResponse:
     """Three questions, answered once: satisfaction 1-5, recommendation 0-10, a comment."""
     survey = survey_from_token(token, allow_expired=True)
     if survey is None:

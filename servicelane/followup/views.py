@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET
 from servicelane.core.errors import error_dict
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm
 from servicelane.followup import selectors
 from servicelane.followup.choices import Period, ReminderKind, ReminderStatus
 from servicelane.followup.filters import ReminderFilter
+from servicelane.followup.models import DETRACTOR_MAX, PROMOTER_MIN
 from servicelane.followup.selectors import PeriodFigures
 
 # ---------------------------------------------------------------- the chart
@@ -67,7 +69,10 @@ def nps_chart(periods: list[PeriodFigures]) -> Chart:
         }
         for nps, score in ((100, 5), (50, 4), (0, 3), (-50, 2), (-100, 1))
     ]
-    bars, points, lines, segment = [], [], [], []
+    bars: list[dict[str, Any]] = []
+    points: list[dict[str, str]] = []
+    lines: list[str] = []
+    segment: list[str] = []
     for index, period in enumerate(periods):
         centre = LEFT + slot * index + slot / 2
         nps = period.nps
@@ -148,7 +153,7 @@ def nps_words(period: PeriodFigures) -> str:
 
 @require_perm(Perm.SURVEY_VIEW)
 @require_GET
-def surveys(request: HttpRequest) -> HttpResponse:
+def surveys(request: WorkshopRequest) -> HttpResponse:
     """Satisfaction and NPS per week, month or quarter and per advisor, with a chart and
     the latest comments."""
     errors: dict[str, list[str]] = {}
@@ -174,15 +179,15 @@ def surveys(request: HttpRequest) -> HttpResponse:
         "period": period,
         "workshop_code": results.selected.code if results.selected else "",
         "errors": errors,
-        "promoter_min": selectors.PROMOTER_MIN,
-        "detractor_max": selectors.DETRACTOR_MAX,
+        "promoter_min": PROMOTER_MIN,
+        "detractor_max": DETRACTOR_MAX,
     }
     return render(request, "followup/surveys.html", context)
 
 
 @require_perm(Perm.REMINDER_VIEW)
 @require_GET
-def reminders(request: HttpRequest) -> HttpResponse:
+def reminders(request: WorkshopRequest) -> HttpResponse:
     """The service and warranty reminders sent to owners, newest first."""
     filterset = ReminderFilter(request.GET)
     errors: dict[str, list[str]] = {}
