@@ -106,7 +106,7 @@ def build(rng: random.Random, parts: int) -> dict:
     from servicelane.parts.models import Part
     from servicelane.supply.models import CentreStock, DeliveryRoute, DistributionCentre
     from servicelane.vehicles.services import vehicle_register
-    from servicelane.workorders.services import repair_order_check_in
+    from servicelane.workorders.reception.services import repair_order_check_in
 
     started = time.perf_counter()
     with transaction.atomic():

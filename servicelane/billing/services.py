@@ -24,13 +24,13 @@ from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
 from servicelane.workorders.choices import QCLevel, ROStatus
-from servicelane.workorders.models import Job, JobLine, RepairOrder
-from servicelane.workorders.services import (
-    invoiceable_jobs,
-    qc_passed_levels,
+from servicelane.workorders.handover.selectors import invoiceable_jobs
+from servicelane.workorders.handover.services import (
     repair_order_mark_credited,
     repair_order_mark_invoiced,
 )
+from servicelane.workorders.models import Job, JobLine, RepairOrder
+from servicelane.workorders.quality.selectors import qc_passed_levels
 
 MAX_PAYMENT = Decimal("9999999999.99")
 

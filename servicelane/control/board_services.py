@@ -18,9 +18,9 @@ from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.workorders import services as workorders
 from servicelane.workorders.models import Job
-from servicelane.workorders.selectors import jobs_waiting_for_parts
+from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
+from servicelane.workorders.work import services as workorders
 
 # A start a little in the past is the foreman writing down what just began.
 PAST_SLACK = dt.timedelta(minutes=15)

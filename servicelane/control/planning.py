@@ -38,10 +38,10 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.tools.choices import ToolState
 from servicelane.tools.models import SpecialTool
-from servicelane.workorders import services as workorders
 from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
-from servicelane.workorders.selectors import jobs_waiting_for_parts
+from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
+from servicelane.workorders.work import services as workorders
 
 WEIGHTS = {LaneKind.EXPRESS: 10, LaneKind.BODY_PAINT: 5}
 DEFAULT_TIME_LIMIT_S = 5

@@ -22,9 +22,9 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import get_for_user
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job, JobLine
+from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
 from servicelane.workorders.progress import promise_info
 from servicelane.workorders.registry import PlannedSlot
-from servicelane.workorders.selectors import jobs_waiting_for_parts
 
 # The board's time line runs at least over these local hours; shifts widen it.
 DAY_STARTS = 7

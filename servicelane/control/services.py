@@ -11,7 +11,7 @@ from servicelane.control.models import AttendanceEntry
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.workorders.services import running_entry
+from servicelane.workorders.work.selectors import running_entry
 
 
 @transaction.atomic

@@ -29,9 +29,11 @@ from servicelane.supply.choices import OrderKind
 from servicelane.supply.services import part_order_place
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import Ownership
-from servicelane.workorders import services
 from servicelane.workorders.choices import ROStatus
+from servicelane.workorders.estimate.services import job_line_add
 from servicelane.workorders.models import JobLine, RepairOrder
+from servicelane.workorders.reception.services import repair_order_check_in
+from servicelane.workorders.work.services import job_clock_on, job_pause
 
 # key, minutes from now the customer was told the car is ready, operations,
 # the concern in the workshop's languages
@@ -109,9 +111,9 @@ def _agreed(
     ready by then."""
     job = repair_order.jobs.get()
     for code in codes:
-        services.job_line_add(actor=advisor, job=job, kind="labour", operation_code=code)
+        job_line_add(actor=advisor, job=job, kind="labour", operation_code=code)
     for part in parts:
-        services.job_line_add(actor=advisor, job=job, kind="part", code=part.number)
+        job_line_add(actor=advisor, job=job, kind="part", code=part.number)
     approve(repair_order, advisor, ready_by)
 
 
@@ -132,7 +134,7 @@ def _booked_in(
     service = ServiceType.objects.get(workshop=workshop, code=code)
     starts = _today(workshop, starts, timezone.now())
     appointment = demo_booking(workshop, advisor, ownership, service, starts, spot)
-    return services.repair_order_check_in(
+    return repair_order_check_in(
         actor=advisor,
         appointment=appointment,
         mileage=next_km(ownership.vehicle, 20_000),
@@ -201,8 +203,8 @@ def build_busy_day(workshop: Workshop, key: str) -> list[RepairOrder]:
     # The express cars were dropped off before their slots; the promise runs from the slot.
     express = _booked_in(advisor, next(cars), "express-oil", now + dt.timedelta(minutes=20), "E2")
     job = express.jobs.get()
-    services.job_clock_on(actor=senior, job=job)
-    services.job_pause(actor=senior, job=job, reason=CALLED_AWAY[language])
+    job_clock_on(actor=senior, job=job)
+    job_pause(actor=senior, job=job, reason=CALLED_AWAY[language])
     orders.append(express)
     orders.append(
         _booked_in(advisor, next(cars), "express-oil", now + dt.timedelta(minutes=60), "E3")

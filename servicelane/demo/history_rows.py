@@ -44,6 +44,7 @@ from servicelane.workorders.choices import (
     QCLevel,
     ROStatus,
 )
+from servicelane.workorders.handover.selectors import handover_service_items, handover_work_done
 from servicelane.workorders.models import (
     ClockEntry,
     Estimate,
@@ -55,7 +56,9 @@ from servicelane.workorders.models import (
     RepairOrder,
     RepairOrderEvent,
 )
-from servicelane.workorders.services import checklist_points, labour_price, totals
+from servicelane.workorders.pricing import labour_price, totals
+from servicelane.workorders.reception.selectors import repair_order_number
+from servicelane.workorders.selectors import checklist_points
 
 
 @dataclass
@@ -268,8 +271,8 @@ def write_visits(
     readings = []
     entries = []
     for ro, v, rows in zip(orders, visits, placed, strict=True):
-        items = sorted({operations[c].cbs_code for job in v.jobs for c in job.codes} - {""})
-        work_done = [{"job": j.position, "title": j.title, "source": j.source} for j in rows]
+        items = handover_service_items(operations[c] for job in v.jobs for c in job.codes)
+        work_done = handover_work_done(rows)
         delivered = v.times["delivered"]
         handover = Handover(
             repair_order=ro,
@@ -398,7 +401,7 @@ def _number(workshop: Workshop, visits: list[PlannedVisit]) -> None:
     moved: dict[int, str] = {}
     for year, rows in by_year.items():
         for (_at, new, ref), n in zip(sorted(rows), sorted(numbers[year]), strict=True):
-            number = f"{code}-R{year % 100:02d}-{n:05d}"
+            number = repair_order_number(code, year, n)
             if new:
                 visits[ref].number = number
             else:

@@ -16,10 +16,16 @@ from servicelane.demo.people import staff_member
 from servicelane.parts.models import Part
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
-from servicelane.workorders import services
 from servicelane.workorders.catalogue import SERVICE_OPERATIONS
 from servicelane.workorders.choices import QC_CHECKLIST, ChecklistKind, QCLevel, Rating
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send, job_line_add
+from servicelane.workorders.handover.services import repair_order_hand_over
+from servicelane.workorders.inspection.services import inspection_record
 from servicelane.workorders.models import ChecklistTemplate, RepairOrder
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.reception.services import repair_order_check_in
+from servicelane.workorders.selectors import checklist_points
+from servicelane.workorders.work.services import job_clock_on, job_finish
 
 # From the demo catalogue (demo.catalogue): the 3 Series oil filter's oldest number, and
 # the engine oil sold by the litre.
@@ -77,7 +83,7 @@ def walk_in(
     advisor: User, ownership: Ownership, concern: str, km: int, parking_spot: str = "W1"
 ) -> RepairOrder:
     km = next_km(ownership.vehicle, km)
-    return services.repair_order_check_in(
+    return repair_order_check_in(
         actor=advisor,
         workshop=advisor_workshop(advisor),
         customer=ownership.customer,
@@ -97,10 +103,8 @@ def advisor_workshop(advisor: User) -> Workshop:
 
 def approve(ro: RepairOrder, advisor: User, ready_by: dt.datetime | None = None) -> None:
     """Every job of the order approved by the customer at the counter."""
-    estimate = services.estimate_send(
-        actor=advisor, repair_order=ro, estimated_completion_at=ready_by
-    )
-    services.estimate_answer(
+    estimate = estimate_send(actor=advisor, repair_order=ro, estimated_completion_at=ready_by)
+    estimate_answer(
         estimate=estimate,
         decisions={job.pk: True for job in estimate.jobs.all()},
         signed_name=ro.customer.display_name,
@@ -115,8 +119,8 @@ def _qc(ro: RepairOrder, people: dict[str, User], levels: tuple[int, ...]) -> No
         QCLevel.ADVISOR: people["advisor"],
     }
     for level in levels:
-        points = services.checklist_points(ro.workshop, QC_CHECKLIST[QCLevel(level)])
-        services.quality_check_record(
+        points = checklist_points(ro.workshop, QC_CHECKLIST[QCLevel(level)])
+        quality_check_record(
             actor=who[QCLevel(level)],
             repair_order=ro,
             level=level,
@@ -127,10 +131,10 @@ def _qc(ro: RepairOrder, people: dict[str, User], levels: tuple[int, ...]) -> No
 
 def _work(ro: RepairOrder, technician: User, *, finish: bool = True) -> None:
     for job in ro.jobs.filter(status="approved").order_by("position"):
-        services.job_clock_on(actor=technician, job=job)
+        job_clock_on(actor=technician, job=job)
         if not finish:
             return
-        services.job_finish(actor=technician, job=job)
+        job_finish(actor=technician, job=job)
 
 
 def demo_booking(
@@ -205,23 +209,23 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
         else {"rating": Rating.RED, "note": "2 mm"}
         for p in quick.points.all()
     }
-    services.inspection_record(actor=advisor, repair_order=ro, template=quick, results=results)
-    services.job_line_add(
+    inspection_record(actor=advisor, repair_order=ro, template=quick, results=results)
+    job_line_add(
         actor=advisor,
         job=ro.jobs.get(source="concern"),
         kind="labour",
         operation_code="DIAGNOSIS",
     )
-    services.estimate_send(actor=advisor, repair_order=ro)
+    estimate_send(actor=advisor, repair_order=ro)
     orders.append(ro)
 
     # 2. Approved, a technician is on it.
     ro = walk_in(advisor, owners[1], concerns[3], 61_000 + rng.randint(0, 5000))
     job = ro.jobs.get()
-    services.job_line_add(actor=advisor, job=job, kind="labour", operation_code="OIL-SERVICE")
+    job_line_add(actor=advisor, job=job, kind="labour", operation_code="OIL-SERVICE")
     # The filter by one of its old numbers: the catalogue answers with the current part.
-    services.job_line_add(actor=advisor, job=job, kind="part", code=OLD_OIL_FILTER_NUMBER)
-    services.job_line_add(
+    job_line_add(actor=advisor, job=job, kind="part", code=OLD_OIL_FILTER_NUMBER)
+    job_line_add(
         actor=advisor, job=job, kind="part", code=_number_of(workshop, ENGINE_OIL), quantity=5
     )
     approve(ro, advisor)
@@ -231,9 +235,7 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
 
     # 3. Done; the technician's check passed, the foreman's is next.
     ro = walk_in(advisor, owners[2], concerns[2], 33_500 + rng.randint(0, 5000))
-    services.job_line_add(
-        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="MICRO-FILTER"
-    )
+    job_line_add(actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="MICRO-FILTER")
     approve(ro, advisor)
     _work(ro, technician)
     _qc(ro, people, (QCLevel.TECHNICIAN,))
@@ -241,9 +243,7 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
 
     # 4. Ready for the cashier and the handover.
     ro = walk_in(advisor, owners[3], concerns[1], 87_300 + rng.randint(0, 5000))
-    services.job_line_add(
-        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="DIAGNOSIS"
-    )
+    job_line_add(actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="DIAGNOSIS")
     approve(ro, advisor)
     _work(ro, technician)
     _qc(ro, people, tuple(QCLevel.values))
@@ -251,7 +251,7 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
 
     # 5. Express oil service booked for three hours ago, finished only now: labour free.
     appointment = _late_express(workshop, advisor, owners[4], now)
-    ro = services.repair_order_check_in(
+    ro = repair_order_check_in(
         actor=advisor,
         appointment=appointment,
         mileage=next_km(owners[4].vehicle, 29_900 + rng.randint(0, 5000)),
@@ -265,9 +265,7 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
 
     # 6. Invoiced, paid and handed over this morning.
     ro = walk_in(advisor, owners[5], concerns[3], 54_000 + rng.randint(0, 5000))
-    services.job_line_add(
-        actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="OIL-SERVICE"
-    )
+    job_line_add(actor=advisor, job=ro.jobs.get(), kind="labour", operation_code="OIL-SERVICE")
     approve(ro, advisor)
     _work(ro, technician)
     _qc(ro, people, tuple(QCLevel.values))
@@ -278,8 +276,8 @@ def build_repair_orders(workshop: Workshop, key: str, rng: random.Random) -> lis
         method=PaymentMethod.CARD,
         amount=invoice.gross_total,
     )
-    points = services.checklist_points(workshop, ChecklistKind.HANDOVER)
-    services.repair_order_hand_over(
+    points = checklist_points(workshop, ChecklistKind.HANDOVER)
+    repair_order_hand_over(
         actor=advisor,
         repair_order=ro,
         signed_name=ro.customer.display_name,

@@ -18,9 +18,9 @@ from servicelane.core.models import Membership, User, Workshop
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import approved_order
 from servicelane.tools.models import SpecialTool
-from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import Job, RepairOrder
+from servicelane.workorders.reception import services as ro_services
 from servicelane.workorders.tests.factories import BERLIN, with_operations
 
 # Tuesday 2026-11-24, 08:00 in Freiburg (CET = UTC+1).

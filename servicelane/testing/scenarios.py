@@ -10,10 +10,14 @@ from servicelane.core.models import User, Workshop
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.customers import make_vin
 from servicelane.vehicles.services import vehicle_register
-from servicelane.workorders import services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.choices import QC_CHECKLIST, ChecklistKind, QCLevel
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send, job_add
 from servicelane.workorders.models import Estimate, Job, JobLine, RepairOrder
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.reception.services import repair_order_check_in
+from servicelane.workorders.selectors import checklist_points
+from servicelane.workorders.work.services import job_clock_on, job_finish
 
 _serials = itertools.count(300_000)
 
@@ -31,7 +35,7 @@ def walk_in(
         plate="FR-SL 42",
         owner=customer,
     )
-    return services.repair_order_check_in(
+    return repair_order_check_in(
         actor=advisor,
         workshop=workshop,
         customer=customer,
@@ -44,7 +48,7 @@ def walk_in(
 
 def priced_job(ro: RepairOrder, advisor: User, *codes: str, title: str = "Brakes") -> Job:
     """A draft job of the network's operations (front brakes if none are named)."""
-    return services.job_add(
+    return job_add(
         actor=advisor, repair_order=ro, title=title, operation_codes=codes or ("BRAKES-FRONT",)
     )
 
@@ -52,13 +56,13 @@ def priced_job(ro: RepairOrder, advisor: User, *codes: str, title: str = "Brakes
 def approve_all(estimate: Estimate, name: str = "Eva Kundin", ip: str = "192.0.2.7") -> Estimate:
     """The customer approves every job of the estimate and signs."""
     decisions = {job.pk: True for job in estimate.jobs.all()}
-    return services.estimate_answer(estimate=estimate, decisions=decisions, signed_name=name, ip=ip)
+    return estimate_answer(estimate=estimate, decisions=decisions, signed_name=name, ip=ip)
 
 
 def decline_all(estimate: Estimate, name: str = "Eva Kundin", ip: str | None = None) -> Estimate:
     """The customer declines every job of the estimate and signs."""
     decisions = {job.pk: False for job in estimate.jobs.all()}
-    return services.estimate_answer(estimate=estimate, decisions=decisions, signed_name=name, ip=ip)
+    return estimate_answer(estimate=estimate, decisions=decisions, signed_name=name, ip=ip)
 
 
 def agreed(advisor: User, *lines: JobLine) -> None:
@@ -66,7 +70,7 @@ def agreed(advisor: User, *lines: JobLine) -> None:
     signed): only then are their parts issued."""
     for repair_order in {line.job.repair_order for line in lines}:
         if repair_order.jobs.filter(status="draft").exists():
-            estimate = services.estimate_send(actor=advisor, repair_order=repair_order)
+            estimate = estimate_send(actor=advisor, repair_order=repair_order)
             approve_all(estimate)
     for line in lines:
         line.job.refresh_from_db()
@@ -80,7 +84,7 @@ def approved_order(
     ro = walk_in(workshop, advisor)
     for title in titles or ("Brakes",):
         priced_job(ro, advisor, *codes, title=title)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     ro.refresh_from_db()
     return ro
 
@@ -88,13 +92,13 @@ def approved_order(
 def work_all(ro: RepairOrder, technician: User) -> None:
     """The technician clocks on and finishes every agreed job still open."""
     for job in ro.jobs.filter(status__in=["approved", "paused"]).order_by("position"):
-        services.job_clock_on(actor=technician, job=job)
-        services.job_finish(actor=technician, job=job)
+        job_clock_on(actor=technician, job=job)
+        job_finish(actor=technician, job=job)
 
 
 def tick_all(workshop: Workshop, kind: str) -> dict[str, bool]:
     """Every point of the workshop's checklist of ``kind``, ticked."""
-    return {str(p.pk): True for p in services.checklist_points(workshop, kind)}
+    return {str(p.pk): True for p in checklist_points(workshop, kind)}
 
 
 def pass_qc(ro: RepairOrder, technician: User, foreman: User, advisor: User) -> None:
@@ -104,7 +108,7 @@ def pass_qc(ro: RepairOrder, technician: User, foreman: User, advisor: User) -> 
         (QCLevel.FOREMAN, foreman),
         (QCLevel.ADVISOR, advisor),
     ):
-        services.quality_check_record(
+        quality_check_record(
             actor=who,
             repair_order=ro,
             level=level,
@@ -122,7 +126,7 @@ def ready_order(workshop: Workshop, advisor: User, technician: User, foreman: Us
     """A walk-in with one approved, done brake job that passed all three checks."""
     ro = walk_in(workshop, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, technician)
     pass_qc(ro, technician, foreman, advisor)
     ro.refresh_from_db()
@@ -133,7 +137,7 @@ def declined_order(workshop: Workshop, advisor: User, **kw) -> RepairOrder:
     """Ready for pick-up with nothing to invoice: the customer declined the only job."""
     ro = walk_in(workshop, advisor, **kw)
     priced_job(ro, advisor)
-    decline_all(services.estimate_send(actor=advisor, repair_order=ro))
+    decline_all(estimate_send(actor=advisor, repair_order=ro))
     ro.refresh_from_db()
     return ro
 

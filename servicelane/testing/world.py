@@ -35,8 +35,16 @@ from servicelane.testing.scenarios import handover_answers, pass_qc
 from servicelane.tools.models import SpecialTool
 from servicelane.vehicles.services import vehicle_record_mileage
 from servicelane.vehicles.tests.factories import vehicle_of
-from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
+from servicelane.workorders.estimate.services import (
+    estimate_answer,
+    estimate_send,
+    job_add,
+    job_line_add,
+)
+from servicelane.workorders.handover.services import repair_order_hand_over
+from servicelane.workorders.reception.services import photo_add, repair_order_check_in
+from servicelane.workorders.work.services import job_clock_on, job_finish
 
 SECRET_NAME = "Zwetschgenbaum"
 SECRET_EMAIL = "geheim.kundin@beijing.example"
@@ -95,35 +103,33 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
     ensure_catalogue(beijing.network)
     tech = technician_of(beijing, level=4, email="tech@beijing.test")
     foreman = member(beijing, WorkshopRole.FOREMAN, email="foreman@beijing.test")
-    done = ro_services.repair_order_check_in(
+    done = repair_order_check_in(
         actor=advisor_bj, workshop=beijing, customer=customer, vehicle=vehicle, mileage=13000
     )
-    ro_services.job_add(
-        actor=advisor_bj, repair_order=done, title="刹车", operation_codes=["BRAKES-FRONT"]
-    )
-    estimate = ro_services.estimate_send(actor=advisor_bj, repair_order=done)
-    ro_services.estimate_answer(
+    job_add(actor=advisor_bj, repair_order=done, title="刹车", operation_codes=["BRAKES-FRONT"])
+    estimate = estimate_send(actor=advisor_bj, repair_order=done)
+    estimate_answer(
         estimate=estimate,
         decisions={j.pk: True for j in estimate.jobs.all()},
         signed_name="林女士",
         ip="192.0.2.1",
     )
     for job in done.jobs.all():
-        ro_services.job_clock_on(actor=tech, job=job)
-        ro_services.job_finish(actor=tech, job=job)
+        job_clock_on(actor=tech, job=job)
+        job_finish(actor=tech, job=job)
     pass_qc(done, tech, foreman, advisor_bj)
     invoice = invoice_issue(actor=advisor_bj, repair_order=done)
     cashier = member(beijing, WorkshopRole.CASHIER, email="cashier@beijing.test")
     payment_record(actor=cashier, invoice=invoice, method="card", amount="10.00")
     # Delivered: the service book gets its entries, the owner a survey.
-    ro_services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor_bj,
         repair_order=done,
         signed_name="林女士",
         mileage_out=13001,
         answers=handover_answers(beijing),
     )
-    open_order = ro_services.repair_order_check_in(
+    open_order = repair_order_check_in(
         actor=advisor_bj,
         workshop=beijing,
         customer=customer,
@@ -132,7 +138,7 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
         concerns="异响",
     )
     job = open_order.jobs.get()
-    ro_services.job_line_add(
+    job_line_add(
         actor=advisor_bj, job=job, kind="part", description="刹车片", quantity=1, unit_price=300
     )
     parts = beijing_parts(beijing, advisor_bj, job)
@@ -144,7 +150,7 @@ def beijing_repair_orders(beijing, advisor_bj, customer, vehicle) -> dict[str, A
 
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
-    photo = ro_services.photo_add(
+    photo = photo_add(
         actor=advisor_bj,
         repair_order=open_order,
         upload=SimpleUploadedFile("p.png", buffer.getvalue(), "image/png"),
@@ -185,7 +191,7 @@ def beijing_parts(beijing, advisor_bj, job) -> dict[str, Any]:
     connect(beijing, centre, "6", "3")
     CentreStock.objects.create(centre=centre, part=part, on_hand=10)
     clerk = member(beijing, WorkshopRole.PARTS_CLERK, email="clerk@beijing.test")
-    line = ro_services.job_line_add(actor=advisor_bj, job=job, kind="part", code=part.number)
+    line = job_line_add(actor=advisor_bj, job=job, kind="part", code=part.number)
     store_services.part_reserve(actor=clerk, job_line=line)
     order = part_order_place(
         actor=clerk,

@@ -29,15 +29,33 @@ from servicelane.store.availability import LineAvailability
 from servicelane.supply.availability import part_lines_availability
 from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.selectors import vehicle_get_for_user
-from servicelane.workorders import selectors, services
 from servicelane.workorders.choices import ChecklistKind
 from servicelane.workorders.documents import estimate_pdf
+from servicelane.workorders.estimate.services import (
+    estimate_send,
+    job_add,
+    job_line_add,
+    job_line_remove,
+    job_remove,
+)
+from servicelane.workorders.handover.services import repair_order_cancel, repair_order_hand_over
+from servicelane.workorders.inspection.services import inspection_record
 from servicelane.workorders.links import estimate_url
 from servicelane.workorders.models import (
     ChecklistTemplate,
     Job,
     LabourOperation,
     RepairOrder,
+)
+from servicelane.workorders.part_lines.selectors import catalogue_part_lines, jobs_with_parts_state
+from servicelane.workorders.pricing import labour_price
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.reception.selectors import deferred_jobs_of
+from servicelane.workorders.reception.services import (
+    photo_add,
+    repair_order_check_in,
+    repair_order_import_cbs,
+    repair_order_update_reception,
 )
 from servicelane.workorders.schemas import (
     AssignIn,
@@ -71,6 +89,13 @@ from servicelane.workorders.schemas import (
     RepairOrderOut,
     WalkInIn,
 )
+from servicelane.workorders.selectors import (
+    job_get_for_user,
+    repair_order_get_for_user,
+    repair_order_list_for_user,
+)
+from servicelane.workorders.work.selectors import jobs_for_technician, workshop_technicians
+from servicelane.workorders.work.services import job_assign, job_clock_on, job_finish, job_pause
 
 router = Router(tags=["repair orders"])
 jobs_router = Router(tags=["repair orders"])
@@ -85,7 +110,7 @@ CLEARABLE = {"concerns", "parking_spot", "contact_email", "contact_phone"}
 
 
 def _detail(request: HttpRequest, repair_order_id: int) -> RepairOrder:
-    return selectors.repair_order_get_for_user(user=request.user, pk=repair_order_id)
+    return repair_order_get_for_user(user=request.user, pk=repair_order_id)
 
 
 def _order(request: HttpRequest, repair_order_id: int, *perms: Perm) -> RepairOrder:
@@ -104,10 +129,10 @@ def _job(request: HttpRequest, job_id: int, *perms: Perm) -> Job:
     """A job of an order the user reaches with one of ``perms``; 404 otherwise."""
     for perm in perms[:-1]:
         try:
-            return selectors.job_get_for_user(user=request.user, pk=job_id, perm=perm)
+            return job_get_for_user(user=request.user, pk=job_id, perm=perm)
         except Http404:
             continue
-    return selectors.job_get_for_user(user=request.user, pk=job_id, perm=perms[-1])
+    return job_get_for_user(user=request.user, pk=job_id, perm=perms[-1])
 
 
 def _job_out(job: Job) -> Job:
@@ -160,7 +185,7 @@ def _vehicle(request: HttpRequest, vin: str | None, vehicle_id: int | None) -> V
 def list_repair_orders(request: HttpRequest, filters: Query[RepairOrderFilters]) -> object:
     """Repair orders of your workshop(s), newest check-in first."""
     access_for(request.user).require(Perm.RO_VIEW)
-    return selectors.repair_order_list_for_user(
+    return repair_order_list_for_user(
         user=request.user, filters=filters.model_dump(exclude_none=True)
     )
 
@@ -173,7 +198,7 @@ def create_walk_in(request: HttpRequest, payload: WalkInIn) -> Status:
         customer = customer_get_for_user(user=request.user, customer_id=payload.customer_id)
     except Http404:
         raise ValidationError({"customer_id": [_("Unknown customer.")]}) from None
-    repair_order = services.repair_order_check_in(
+    repair_order = repair_order_check_in(
         actor=request.user,
         workshop=workshop,
         customer=customer,
@@ -193,7 +218,7 @@ def check_in_appointment(request: HttpRequest, payload: CheckInIn) -> Status:
         )
     except Http404:
         raise ValidationError({"appointment_id": [_("Unknown appointment.")]}) from None
-    repair_order = services.repair_order_check_in(
+    repair_order = repair_order_check_in(
         actor=request.user,
         appointment=appointment,
         vin=payload.vin,
@@ -209,7 +234,7 @@ def deferred_before_check_in(
 ) -> list[Job]:
     """Work the customer declined at earlier visits, to offer again at check-in."""
     found = workshop_in_scope(request, Perm.RO_RECEIVE, workshop)
-    return services.deferred_jobs_of(_vehicle(request, vin, None), found)
+    return deferred_jobs_of(_vehicle(request, vin, None), found)
 
 
 @router.get("/{int:repair_order_id}", response={200: RepairOrderOut, **ERRORS})
@@ -236,7 +261,7 @@ def update_reception(
         data["estimated_completion_at"] = _aware(
             data["estimated_completion_at"], repair_order.workshop
         )
-    services.repair_order_update_reception(
+    repair_order_update_reception(
         actor=request.user, repair_order=repair_order, mileage_confirmed=confirmed, **data
     )
     return _detail(request, repair_order_id)
@@ -246,7 +271,7 @@ def update_reception(
 def import_cbs(request: HttpRequest, repair_order_id: int, payload: CbsDocumentIn) -> Status:
     """Read the car's Condition Based Service data; it replaces what was read before."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW)
-    items = services.repair_order_import_cbs(
+    items = repair_order_import_cbs(
         actor=request.user, repair_order=repair_order, data=payload.model_dump()
     )
     return Status(201, items)
@@ -262,7 +287,7 @@ def add_photo(
 ) -> Status:
     """Upload a photo (multipart, field ``image``); it is stored resized, without metadata."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW, Perm.INSPECTION_RECORD)
-    photo = services.photo_add(
+    photo = photo_add(
         actor=request.user,
         repair_order=repair_order,
         upload=image,
@@ -285,7 +310,7 @@ def record_inspection(request: HttpRequest, repair_order_id: int, payload: Inspe
         r.point_id: {"rating": str(r.rating), "note": r.note, "photo": r.photo_id}
         for r in payload.results
     }
-    inspection = services.inspection_record(
+    inspection = inspection_record(
         actor=request.user, repair_order=repair_order, template=template, results=results
     )
     return Status(201, inspection)
@@ -296,7 +321,7 @@ def add_job(request: HttpRequest, repair_order_id: int, payload: JobIn) -> Statu
     """Add work. During the repair it is found work: it goes out as a supplementary
     estimate before anyone may clock on it."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW, Perm.JOB_REPORT)
-    job = services.job_add(
+    job = job_add(
         actor=request.user,
         repair_order=repair_order,
         title=payload.title,
@@ -311,7 +336,7 @@ def add_job(request: HttpRequest, repair_order_id: int, payload: JobIn) -> Statu
 def send_estimate(request: HttpRequest, repair_order_id: int, payload: EstimateIn) -> Status:
     """Put every draft job to the customer: e-mail with the PDF and the approval link."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW)
-    estimate = services.estimate_send(
+    estimate = estimate_send(
         actor=request.user,
         repair_order=repair_order,
         estimated_completion_at=_aware(payload.estimated_completion_at, repair_order.workshop),
@@ -352,7 +377,7 @@ def record_quality_check(
 ) -> Status:
     """One level of the three-level check, in order. A failure names the jobs to redo."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW, Perm.QC_TECHNICIAN)
-    check = services.quality_check_record(
+    check = quality_check_record(
         actor=request.user,
         repair_order=repair_order,
         level=payload.level,
@@ -368,7 +393,7 @@ def record_quality_check(
 def hand_over(request: HttpRequest, repair_order_id: int, payload: HandoverIn) -> Status:
     """Give the car back: checklist, the customer's typed signature, the mileage."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW)
-    handover = services.repair_order_hand_over(
+    handover = repair_order_hand_over(
         actor=request.user,
         repair_order=repair_order,
         signed_name=payload.signed_name,
@@ -382,9 +407,7 @@ def hand_over(request: HttpRequest, repair_order_id: int, payload: HandoverIn) -
 def cancel(request: HttpRequest, repair_order_id: int, payload: RepairOrderCancelIn) -> RepairOrder:
     """Close an order before any work was clocked; say why."""
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW)
-    services.repair_order_cancel(
-        actor=request.user, repair_order=repair_order, reason=payload.reason
-    )
+    repair_order_cancel(actor=request.user, repair_order=repair_order, reason=payload.reason)
     return _detail(request, repair_order_id)
 
 
@@ -394,7 +417,7 @@ def deferred_jobs(request: HttpRequest, repair_order_id: int) -> list[Job]:
     repair_order = _order(request, repair_order_id, Perm.RO_VIEW)
     return [
         job
-        for job in services.deferred_jobs_of(repair_order.vehicle, repair_order.workshop)
+        for job in deferred_jobs_of(repair_order.vehicle, repair_order.workshop)
         if job.repair_order_id != repair_order.pk
     ]
 
@@ -427,9 +450,7 @@ def _part_state(found: LineAvailability) -> dict[str, Any]:
 
 def _part_lines_of(repair_order: RepairOrder, line_id: int | None = None) -> list[Any]:
     lines = [
-        line
-        for line in selectors.catalogue_part_lines(repair_order)
-        if line_id is None or line.pk == line_id
+        line for line in catalogue_part_lines(repair_order) if line_id is None or line.pk == line_id
     ]
     if line_id is not None and not lines:
         raise Http404
@@ -520,14 +541,14 @@ def my_jobs(request: HttpRequest) -> list[Job]:
     """The technician's tablet: my jobs, then approved jobs my level allows that nobody has
     taken; flat-rate time against the time clocked."""
     access_for(request.user).require(Perm.JOB_CLOCK)
-    return selectors.jobs_with_parts_state(list(selectors.jobs_for_technician(user=request.user)))
+    return jobs_with_parts_state(list(jobs_for_technician(user=request.user)))
 
 
 @jobs_router.post("/{int:job_id}/lines", response={201: JobOut, **ERRORS})
 def add_line(request: HttpRequest, job_id: int, payload: LineIn) -> Status:
     """Price a draft job: a labour line from an operation or a part line."""
     job = _job(request, job_id, Perm.RO_VIEW)
-    services.job_line_add(
+    job_line_add(
         actor=request.user,
         job=job,
         kind=payload.kind,
@@ -548,14 +569,14 @@ def remove_line(request: HttpRequest, job_id: int, line_id: int) -> Status:
     line = next((line for line in job.lines.all() if line.pk == line_id), None)
     if line is None:
         raise Http404
-    services.job_line_remove(actor=request.user, line=line)
+    job_line_remove(actor=request.user, line=line)
     return Status(204, None)
 
 
 @jobs_router.delete("/{int:job_id}", response={204: None, **ERRORS})
 def remove_job(request: HttpRequest, job_id: int) -> Status:
     """Drop a draft job the customer has not seen."""
-    services.job_remove(actor=request.user, job=_job(request, job_id, Perm.RO_VIEW))
+    job_remove(actor=request.user, job=_job(request, job_id, Perm.RO_VIEW))
     return Status(204, None)
 
 
@@ -568,7 +589,7 @@ def assign(request: HttpRequest, job_id: int, payload: AssignIn) -> Job:
         membership = next(
             (
                 m
-                for m in selectors.workshop_technicians(job.repair_order.workshop)
+                for m in workshop_technicians(job.repair_order.workshop)
                 if m.user_id == payload.technician_id
             ),
             None,
@@ -576,7 +597,7 @@ def assign(request: HttpRequest, job_id: int, payload: AssignIn) -> Job:
         if membership is None:
             raise ValidationError({"technician_id": [_("Not a technician of this workshop.")]})
         technician = membership.user
-    services.job_assign(actor=request.user, job=job, technician=technician)
+    job_assign(actor=request.user, job=job, technician=technician)
     return _job_out(job)
 
 
@@ -584,7 +605,7 @@ def assign(request: HttpRequest, job_id: int, payload: AssignIn) -> Job:
 def clock_on(request: HttpRequest, job_id: int) -> Job:
     """Start or resume work: one running job per technician."""
     job = _job(request, job_id, Perm.JOB_CLOCK, Perm.RO_VIEW)
-    services.job_clock_on(actor=request.user, job=job)
+    job_clock_on(actor=request.user, job=job)
     return _job_out(job)
 
 
@@ -592,7 +613,7 @@ def clock_on(request: HttpRequest, job_id: int) -> Job:
 def pause(request: HttpRequest, job_id: int, payload: PauseIn) -> Job:
     """Stop the clock without finishing; a pause needs a reason."""
     job = _job(request, job_id, Perm.JOB_CLOCK, Perm.RO_VIEW)
-    services.job_pause(actor=request.user, job=job, reason=payload.reason)
+    job_pause(actor=request.user, job=job, reason=payload.reason)
     return _job_out(job)
 
 
@@ -600,7 +621,7 @@ def pause(request: HttpRequest, job_id: int, payload: PauseIn) -> Job:
 def finish(request: HttpRequest, job_id: int) -> Job:
     """The job is done; when every agreed job is, the car goes to quality check."""
     job = _job(request, job_id, Perm.JOB_CLOCK, Perm.RO_VIEW)
-    services.job_finish(actor=request.user, job=job)
+    job_finish(actor=request.user, job=job)
     return _job_out(job)
 
 
@@ -625,7 +646,7 @@ def list_labour_operations(
         )
     rows = []
     for operation in operations.order_by("code"):
-        quantity, unit_price, menu = services.labour_price(operation, found)
+        quantity, unit_price, menu = labour_price(operation, found)
         rows.append(
             {
                 "id": operation.pk,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicelane.workorders import bay_views as views
+from servicelane.workorders.views import bay as views
 
 app_name = "bay"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from servicelane.workorders import customer_views as views
+from servicelane.workorders.views import customer as views
 
 app_name = "customer"
 urlpatterns: list = [

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from servicelane.core.pdf import render_pdf
 from servicelane.workorders.models import Estimate, Job, JobLine
-from servicelane.workorders.services import totals
+from servicelane.workorders.pricing import totals
 
 
 def estimate_jobs(estimate: Estimate) -> list[Job]:

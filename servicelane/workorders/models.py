@@ -266,6 +266,16 @@ class RepairOrder(WorkshopOwned):
         return self.status not in (ROStatus.DELIVERED, ROStatus.CANCELLED)
 
     @property
+    def has_passed_quality_check(self) -> bool:
+        """The three checks passed: the car is ready, invoiced or handed over."""
+        return self.status in (ROStatus.READY, ROStatus.INVOICED, ROStatus.DELIVERED)
+
+    @property
+    def may_be_invoiced(self) -> bool:
+        """The car is ready and not invoiced yet."""
+        return self.status == ROStatus.READY
+
+    @property
     def documents_seen_display(self) -> list[str]:
         from servicelane.workorders.choices import Document
 
@@ -434,8 +444,20 @@ class Estimate(models.Model):
         return self.expires_at <= timezone.now()
 
     @property
-    def is_open(self) -> bool:
-        return self.status == EstimateStatus.SENT and not self.is_expired
+    def closed_because(self) -> str | None:
+        """Why the customer's link can no longer answer this estimate ("answered",
+        "withdrawn", "expired"); None while it may be answered."""
+        if self.status == EstimateStatus.ANSWERED:
+            return "answered"
+        if self.status == EstimateStatus.WITHDRAWN:
+            return "withdrawn"
+        if self.is_expired:
+            return "expired"
+        return None
+
+    @property
+    def may_be_answered(self) -> bool:
+        return self.closed_because is None
 
 
 class Job(models.Model):
@@ -504,6 +526,16 @@ class Job(models.Model):
     @property
     def is_declined(self) -> bool:
         return self.status == JobStatus.DECLINED
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft job (not yet put to the customer) may be priced or removed."""
+        return self.status == JobStatus.DRAFT
+
+    @property
+    def may_be_assigned(self) -> bool:
+        """A job declined or done takes no technician any more."""
+        return self.status not in (JobStatus.DECLINED, JobStatus.DONE)
 
     def flat_rate_units(self) -> int:
         return sum(line.time_units for line in self.lines.all() if line.kind == LineKind.LABOUR)

@@ -23,7 +23,6 @@ from servicelane.core.schema_types import (
 )
 from servicelane.core.tenancy import access_for
 from servicelane.store.schemas import Quantity
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     AGREED_JOB_STATUSES,
     CbsStatus,
@@ -38,6 +37,7 @@ from servicelane.workorders.choices import (
     Rating,
     ROStatus,
 )
+from servicelane.workorders.handover.selectors import handover_blockers
 from servicelane.workorders.models import (
     Estimate,
     Handover,
@@ -46,7 +46,10 @@ from servicelane.workorders.models import (
     RepairOrder,
     RepairOrderEvent,
 )
-from servicelane.workorders.selectors import job_time_summary, jobs_with_parts_state
+from servicelane.workorders.part_lines.selectors import jobs_with_parts_state
+from servicelane.workorders.pricing import totals
+from servicelane.workorders.quality.selectors import qc_next_level, qc_passed_levels
+from servicelane.workorders.work.selectors import job_time_summary
 
 
 def _user(context: Any) -> Any:
@@ -99,7 +102,7 @@ class TotalsOut(Schema):
 
 def _totals(jobs: list[Job], repair_order: RepairOrder) -> dict[str, Any]:
     return {
-        **services.totals(jobs, repair_order.workshop),
+        **totals(jobs, repair_order.workshop),
         "currency": repair_order.workshop.currency,
     }
 
@@ -445,7 +448,7 @@ class QualityCheckRecordedOut(QualityCheckOut):
     def resolve_next_level(obj: QualityCheck) -> int | None:
         if obj.repair_order.status != ROStatus.QUALITY_CHECK:
             return None
-        return services.qc_next_level(obj.repair_order)
+        return qc_next_level(obj.repair_order)
 
 
 class QualityCheckStateOut(Schema):
@@ -561,12 +564,10 @@ class RepairOrderOut(RepairOrderListOut):
 
     @staticmethod
     def resolve_quality_check(obj: RepairOrder) -> dict[str, Any]:
-        passed = services.qc_passed_levels(obj)
+        passed = qc_passed_levels(obj)
         return {
             "passed_levels": sorted(passed),
-            "next_level": (
-                services.qc_next_level(obj) if obj.status == ROStatus.QUALITY_CHECK else None
-            ),
+            "next_level": (qc_next_level(obj) if obj.status == ROStatus.QUALITY_CHECK else None),
             "checks": list(obj.quality_checks.all()),
         }
 
@@ -597,7 +598,7 @@ class RepairOrderOut(RepairOrderListOut):
     def resolve_handover_blockers(obj: RepairOrder) -> list[str]:
         if not obj.is_open:
             return []
-        return [str(reason) for reason in services.handover_blockers(obj)]
+        return [str(reason) for reason in handover_blockers(obj)]
 
 
 # ---------------------------------------------------------------- input

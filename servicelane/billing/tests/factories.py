@@ -18,8 +18,9 @@ from servicelane.testing.scenarios import (
     work_all,
 )
 from servicelane.vehicles.services import vehicle_register
-from servicelane.workorders import services
+from servicelane.workorders.estimate.services import estimate_send, job_line_add
 from servicelane.workorders.models import RepairOrder
+from servicelane.workorders.reception.services import repair_order_check_in
 
 _serials = itertools.count(910_000)
 
@@ -52,11 +53,11 @@ def ready_with_parts(
         plate="FR-EK 19",
         owner=customer,
     )
-    ro = services.repair_order_check_in(
+    ro = repair_order_check_in(
         actor=advisor, workshop=workshop, customer=customer, vehicle=vehicle, mileage=51_234
     )
     job = priced_job(ro, advisor, "OIL-SERVICE", title="Oil service")
-    services.job_line_add(
+    job_line_add(
         actor=advisor,
         job=job,
         kind="part",
@@ -65,7 +66,7 @@ def ready_with_parts(
         quantity=1,
         unit_price=Decimal(part_price),
     )
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, technician)
     pass_qc(ro, technician, foreman, advisor)
     ro.refresh_from_db()
@@ -79,7 +80,7 @@ def menu_ready_order(
     and passed all three checks."""
     ro = walk_in(workshop, advisor)
     priced_job(ro, advisor, "OIL-SERVICE", title="Oil service")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, technician)
     pass_qc(ro, technician, foreman, advisor)
     ro.refresh_from_db()

@@ -10,7 +10,7 @@ from servicelane.billing.documents import invoice_html, invoice_pdf
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
 from servicelane.billing.tests.factories import ready_with_parts
 from servicelane.testing.scenarios import pass_qc, work_all
-from servicelane.workorders import services as ro_services
+from servicelane.workorders.reception import services as ro_services
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,15 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
-from servicelane.workorders import services as ro_services
 from servicelane.workorders.choices import EventKind, JobStatus, ROStatus
+from servicelane.workorders.estimate.services import (
+    estimate_answer,
+    estimate_send,
+    job_add,
+    job_line_add,
+)
+from servicelane.workorders.handover.services import repair_order_hand_over
+from servicelane.workorders.reception.services import repair_order_check_in
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +104,10 @@ def test_vat_is_the_workshops_19_percent_rounded_to_the_cent(
 def _parts_only_order(workshop, advisor, tech, foreman, *prices: str):
     """A ready order with one job made of typed-in parts at the given net prices."""
     ro = walk_in(workshop, advisor)
-    job = ro_services.job_add(actor=advisor, repair_order=ro, title="Parts", operation_codes=())
+    job = job_add(actor=advisor, repair_order=ro, title="Parts", operation_codes=())
     for price in prices:
-        ro_services.job_line_add(
-            actor=advisor, job=job, kind="part", description="Part", unit_price=price
-        )
-    approve_all(ro_services.estimate_send(actor=advisor, repair_order=ro))
+        job_line_add(actor=advisor, job=job, kind="part", description="Part", unit_price=price)
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     pass_qc(ro, tech, foreman, advisor)
     ro.refresh_from_db()
@@ -137,9 +142,9 @@ def test_only_done_work_is_invoiced_declined_work_is_not(
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "BRAKES-FRONT", title="Brakes")
     declined = priced_job(ro, advisor, "BRAKES-REAR", title="Rear brakes")
-    estimate = ro_services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     decisions = {job.pk: job.pk != declined.pk for job in estimate.jobs.all()}
-    ro_services.estimate_answer(
+    estimate_answer(
         estimate=estimate, decisions=decisions, signed_name="Eva Kundin", ip="192.0.2.7"
     )
     work_all(ro, tech)
@@ -155,7 +160,7 @@ def test_only_done_work_is_invoiced_declined_work_is_not(
 def test_work_not_yet_done_cannot_be_invoiced(freiburg, advisor, tech, operations):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(ro_services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
 
     with pytest.raises(ValidationError, match="ready for pick-up"):
         invoice_issue(actor=advisor, repair_order=ro)
@@ -180,7 +185,7 @@ def test_quality_check_not_finished_refuses_the_invoice(
 ):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(ro_services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)  # waits for the quality check now
 
     with pytest.raises(ValidationError, match="ready for pick-up"):
@@ -378,7 +383,7 @@ def test_a_technician_cannot_issue_a_credit_note(ready, advisor, tech):
 def test_a_credit_note_after_handover_leaves_the_order_delivered(ready, advisor):
 
     invoice = invoice_issue(actor=advisor, repair_order=ready)
-    ro_services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor,
         repair_order=ready,
         signed_name="Eva Kundin",
@@ -521,7 +526,7 @@ def test_a_missed_promise_shows_its_discount_reason_on_the_invoice(
     # Express oil service booked for Tuesday 09:00, promised for 10:00.
     appointment = book(freiburg, fr_cap, "express-oil", at=dt.datetime(2026, 11, 24, 9, 0))
     time_machine.move_to(dt.datetime(2026, 11, 24, 7, 55, tzinfo=UTC), tick=False)
-    ro = ro_services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=30_000)
+    ro = repair_order_check_in(actor=advisor, appointment=appointment, mileage=30_000)
     assert ro.promised_at is not None
     work_all(ro, tech)
     time_machine.move_to(dt.datetime(2026, 11, 24, 10, 10, tzinfo=UTC), tick=False)  # 11:10
@@ -546,7 +551,7 @@ def test_a_missed_promise_shows_its_discount_reason_on_the_invoice(
 def test_a_kept_promise_leaves_no_note(freiburg, fr_cap, advisor, tech, foreman, time_machine):
     appointment = book(freiburg, fr_cap, "express-oil", at=dt.datetime(2026, 11, 24, 9, 0))
     time_machine.move_to(dt.datetime(2026, 11, 24, 7, 55, tzinfo=UTC), tick=False)
-    ro = ro_services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=30_000)
+    ro = repair_order_check_in(actor=advisor, appointment=appointment, mileage=30_000)
     work_all(ro, tech)
     pass_qc(ro, tech, foreman, advisor)  # 08:55, well before 10:00
     ro.refresh_from_db()

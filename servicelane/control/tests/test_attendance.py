@@ -19,8 +19,8 @@ from servicelane.demo.control import build_control
 from servicelane.testing.clients import bearer_client, client_of
 from servicelane.testing.personas import member, technician_of
 from servicelane.testing.scenarios import approved_order
-from servicelane.workorders import services
 from servicelane.workorders.tests.factories import local
+from servicelane.workorders.work import services
 
 MONDAY = dt.date(2026, 11, 23)
 

@@ -12,7 +12,8 @@ from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services as store_services
 from servicelane.testing.floor import NOW, TODAY, approved_walk_in, local, shift, technician_with
 from servicelane.testing.scenarios import approve_all, priced_job, walk_in
-from servicelane.workorders import services as ro_services
+from servicelane.workorders.estimate.services import estimate_send, job_line_add
+from servicelane.workorders.work.services import job_clock_on, job_finish, job_pause
 
 pytestmark = pytest.mark.django_db
 
@@ -74,19 +75,19 @@ def test_rows_are_the_technicians_on_shift_with_working_time_breaks_and_absences
 def test_jobs_show_in_their_state_where_and_when_they_run(floor, advisor, time_machine):
     plan(floor, "express", floor.mech, "B1", 8)
     plan(floor, "hv", floor.senior, "B5", 10)
-    ro_services.job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
+    job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
     time_machine.move_to(local(8, 20), tick=False)
     # A pending supplementary job on the diagnosis order waits for the customer.
     extra = priced_job(floor.orders["diagnosis"], advisor, "WIPER-BLADES", title="Wipers")
-    ro_services.estimate_send(actor=advisor, repair_order=floor.orders["diagnosis"])
+    estimate_send(actor=advisor, repair_order=floor.orders["diagnosis"])
     # A paused job, a job waiting for parts, a finished job whose car is in QC.
     paused_ro = approved_walk_in(floor.workshop, advisor, "OIL-SERVICE", title="Oil")
     paused = paused_ro.jobs.get()
-    ro_services.job_clock_on(actor=floor.junior, job=paused)
-    ro_services.job_pause(actor=floor.junior, job=paused, reason="Break")
+    job_clock_on(actor=floor.junior, job=paused)
+    job_pause(actor=floor.junior, job=paused, reason="Break")
     parts_ro = walk_in(floor.workshop, advisor)
     waiting = priced_job(parts_ro, advisor, "BRAKES-REAR", title="Rear brakes")
-    line = ro_services.job_line_add(
+    line = job_line_add(
         actor=advisor,
         job=waiting,
         kind="part",
@@ -94,13 +95,13 @@ def test_jobs_show_in_their_state_where_and_when_they_run(floor, advisor, time_m
         quantity=1,
         unit_price="50.00",
     )
-    approve_all(ro_services.estimate_send(actor=advisor, repair_order=parts_ro))
+    approve_all(estimate_send(actor=advisor, repair_order=parts_ro))
     store_services.part_reserve(actor=advisor, job_line=line)
     qc_ro = approved_walk_in(floor.workshop, advisor, "WIPER-BLADES", title="Wipers")
     done = qc_ro.jobs.get()
-    ro_services.job_clock_on(actor=floor.junior, job=done)
+    job_clock_on(actor=floor.junior, job=done)
     time_machine.move_to(local(8, 30), tick=False)
-    ro_services.job_finish(actor=floor.junior, job=done)
+    job_finish(actor=floor.junior, job=done)
 
     board = selectors.board(floor.workshop, TODAY)
     blocks = blocks_of(board)
@@ -178,7 +179,7 @@ def test_the_board_reads_in_a_fixed_number_of_queries(
     floor, advisor, django_assert_num_queries, django_assert_max_num_queries
 ):
     plan(floor, "express", floor.mech, "B1", 8)
-    ro_services.job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
+    job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
     with django_assert_max_num_queries(12) as few:
         selectors.board(floor.workshop, TODAY)
     for n, (hour, minute) in enumerate([(9, 0), (10, 0), (11, 0), (13, 15)]):

@@ -12,8 +12,8 @@ from servicelane.control.models import PlanningRun
 from servicelane.control.selectors import plan_of
 from servicelane.testing.clients import client_of as logged_in
 from servicelane.testing.floor import TODAY, approved_walk_in, local
-from servicelane.workorders import services as ro_services
 from servicelane.workorders.models import Job
+from servicelane.workorders.work import services as ro_services
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,10 @@ from servicelane.testing.scenarios import (
     priced_job,
     walk_in,
 )
-from servicelane.workorders import services
+from servicelane.workorders.estimate.services import estimate_send
+from servicelane.workorders.handover.services import repair_order_hand_over
 from servicelane.workorders.tests.factories import local
+from servicelane.workorders.work.services import job_clock_on, job_finish, job_pause
 
 MONDAY = dt.date(2026, 11, 23)
 SUNDAY = dt.date(2026, 11, 22)
@@ -55,15 +57,15 @@ def night_and_morning(freiburg, advisor, tech, junior, time_machine):
     job = approved_brake_job(freiburg, advisor)
     attendance.attendance_clock_in(actor=tech, workshop=freiburg, at=local(2026, 11, 22, 22, 45))
     time_machine.move_to(local(2026, 11, 22, 23), tick=False)
-    services.job_clock_on(actor=tech, job=job)
+    job_clock_on(actor=tech, job=job)
     time_machine.move_to(local(2026, 11, 23, 1), tick=False)
-    services.job_pause(actor=tech, job=job, reason="Waiting for parts")
+    job_pause(actor=tech, job=job, reason="Waiting for parts")
     attendance.attendance_clock_out(actor=tech, at=local(2026, 11, 23, 2))
     attendance.attendance_clock_in(actor=tech, workshop=freiburg, at=local(2026, 11, 23, 9, 30))
     time_machine.move_to(local(2026, 11, 23, 10), tick=False)
-    services.job_clock_on(actor=tech, job=job)
+    job_clock_on(actor=tech, job=job)
     time_machine.move_to(local(2026, 11, 23, 11, 30), tick=False)
-    services.job_finish(actor=tech, job=job)
+    job_finish(actor=tech, job=job)
     time_machine.move_to(local(2026, 11, 23, 12, 30), tick=False)
     return job
 
@@ -171,7 +173,7 @@ def test_nothing_to_divide_by_gives_no_ratio(freiburg, foreman, night_and_mornin
 def test_a_running_job_clock_counts_until_now(freiburg, advisor, tech, foreman, time_machine):
     job = approved_brake_job(freiburg, advisor)
     attendance.attendance_clock_in(actor=tech, workshop=freiburg, at=local(2026, 11, 23, 7))
-    services.job_clock_on(actor=tech, job=job)
+    job_clock_on(actor=tech, job=job)
     time_machine.move_to(local(2026, 11, 23, 9, 15), tick=False)
 
     tom = figures_of(report(foreman, freiburg, Period.DAY, MONDAY), "Tom Technik")
@@ -205,12 +207,12 @@ def delivered_visit(workshop, advisor, time_machine, checked_in, ready, delivere
     time_machine.move_to(checked_in, tick=False)
     ro = walk_in(workshop, advisor)
     priced_job(ro, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     time_machine.move_to(ready, tick=False)
     decline_all(estimate)
     if delivered:
         time_machine.move_to(delivered, tick=False)
-        services.repair_order_hand_over(
+        repair_order_hand_over(
             actor=advisor,
             repair_order=ro,
             signed_name="Eva Kundin",
@@ -328,9 +330,9 @@ def test_the_page_query_count_does_not_grow_with_the_staff(
         attendance.attendance_clock_in(actor=other, workshop=freiburg, at=local(2026, 11, 2, 8))
         attendance.attendance_clock_out(actor=other, at=local(2026, 11, 2, 16))
         job = approved_brake_job(freiburg, advisor)
-        services.job_clock_on(actor=other, job=job)
+        job_clock_on(actor=other, job=job)
         time_machine.shift(dt.timedelta(minutes=30))
-        services.job_finish(actor=other, job=job)
+        job_finish(actor=other, job=job)
 
     with django_assert_max_num_queries(len(one)):
         page = client.get(url)

@@ -31,10 +31,12 @@ from servicelane.testing.floor import (
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import approve_all, priced_job, walk_in
 from servicelane.tools import services as tools_room
-from servicelane.workorders import services as ro_services
 from servicelane.workorders.catalogue import ensure_catalogue
+from servicelane.workorders.estimate.services import estimate_send, job_line_add
 from servicelane.workorders.models import Job
+from servicelane.workorders.reception.services import repair_order_update_reception
 from servicelane.workorders.tests.factories import with_operations
+from servicelane.workorders.work.services import job_clock_on
 
 pytestmark = pytest.mark.django_db
 
@@ -143,16 +145,14 @@ def tight_day(freiburg, advisor, time_machine):
     tyres = approved_walk_in(freiburg, advisor, "TYRES-CHANGE", title="Tyres")
     plugs = approved_walk_in(freiburg, advisor, "SPARK-PLUGS", title="Spark plugs")
     for ro, due in ((tyres, local(8, 40)), (plugs, local(8, 55))):
-        ro_services.repair_order_update_reception(
-            actor=advisor, repair_order=ro, estimated_completion_at=due
-        )
+        repair_order_update_reception(actor=advisor, repair_order=ro, estimated_completion_at=due)
     express = express_booked(freiburg, cap, advisor, time_machine, dt.time(8))
     cem = people[2]
     running = Job.objects.get(repair_order=wipers)
     board_services.job_reassign(
         actor=foreman, job=running, technician=cem, bay=bays["D"], start=local(8)
     )
-    ro_services.job_clock_on(actor=cem, job=running)
+    job_clock_on(actor=cem, job=running)
     return SimpleNamespace(
         workshop=freiburg,
         foreman=foreman,
@@ -203,10 +203,10 @@ def test_jobs_that_cannot_be_placed_are_explained_in_words(floor, advisor):
     part = PartFactory(network=floor.workshop.network)
     parts_ro = walk_in(floor.workshop, advisor)
     job = priced_job(parts_ro, advisor, "BRAKES-REAR", title="Rear brakes")
-    line = ro_services.job_line_add(
+    line = job_line_add(
         actor=advisor, job=job, kind="part", code=part.number, quantity=1, unit_price="50.00"
     )
-    approve_all(ro_services.estimate_send(actor=advisor, repair_order=parts_ro))
+    approve_all(estimate_send(actor=advisor, repair_order=parts_ro))
     store_services.part_reserve(actor=advisor, job_line=line)
 
     run = run_for(floor)
@@ -261,7 +261,7 @@ def test_applying_writes_technician_bay_and_times_and_records_it(floor):
 
 def test_a_proposal_is_refused_when_a_job_changed_since(floor):
     run = run_for(floor)
-    ro_services.job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
+    job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
 
     with pytest.raises(ValidationError) as refused:
         planning.planning_run_apply(actor=floor.foreman, run=run)

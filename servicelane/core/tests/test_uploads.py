@@ -282,8 +282,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pydantic import TypeAdapter
 from servicelane.core import uploads
-from servicelane.workorders.bay_forms import PhotoForm as BayPhotoForm
-from servicelane.workorders.forms import PhotoForm
+from servicelane.workorders.work.forms import PhotoForm as BayPhotoForm
+from servicelane.workorders.reception.forms import PhotoForm
 
 eps = open(sys.argv[1], "rb").read()
 marker = sys.argv[2]
@@ -397,9 +397,9 @@ def test_every_file_field_of_our_forms_is_an_upload_field():
     # The walk sees the forms that take files today.
     names = {f"{f.__module__}.{f.__qualname__}" for f in upload_forms}
     assert {
-        "servicelane.workorders.forms.PhotoForm",
-        "servicelane.workorders.forms.CbsForm",
-        "servicelane.workorders.bay_forms.PhotoForm",
+        "servicelane.workorders.reception.forms.PhotoForm",
+        "servicelane.workorders.reception.forms.CbsForm",
+        "servicelane.workorders.work.forms.PhotoForm",
     } <= names
 
 

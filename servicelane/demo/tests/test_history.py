@@ -39,9 +39,10 @@ from servicelane.testing.scenarios import (
     work_all,
 )
 from servicelane.vehicles.tests.factories import VehicleTypeFactory, vehicle_of
-from servicelane.workorders import services
 from servicelane.workorders.catalogue import SERVICE_OPERATIONS, ensure_catalogue
 from servicelane.workorders.choices import JobStatus, QCLevel, ROStatus
+from servicelane.workorders.estimate.services import estimate_send
+from servicelane.workorders.handover.services import repair_order_hand_over
 from servicelane.workorders.models import ClockEntry, Job, RepairOrder
 from servicelane.workorders.tests.factories import local
 
@@ -244,16 +245,16 @@ def test_todays_demo_jobs_take_their_flat_rate_time_and_the_history_comes_before
     # the second car invoiced and handed over.
     waiting = walk_in(demo.workshop, advisor)
     priced_job(waiting, advisor, "BRAKES-FRONT")
-    approve_all(services.estimate_send(actor=advisor, repair_order=waiting))
+    approve_all(estimate_send(actor=advisor, repair_order=waiting))
     work_all(waiting, technician)
     delivered = walk_in(demo.workshop, advisor)
     priced_job(delivered, advisor, "OIL-SERVICE", title="Oil service")
-    approve_all(services.estimate_send(actor=advisor, repair_order=delivered))
+    approve_all(estimate_send(actor=advisor, repair_order=delivered))
     work_all(delivered, technician)
     pass_qc(delivered, technician, demo.foreman, advisor)
     invoice = invoice_issue(actor=advisor, repair_order=delivered)
     payment_record(actor=demo.cashier, invoice=invoice, method="card", amount=invoice.gross_total)
-    services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor,
         repair_order=delivered,
         signed_name="Anna Muster",

@@ -11,7 +11,7 @@ from servicelane.followup.models import Survey
 from servicelane.followup.services import survey_answer
 from servicelane.testing.clock import NOW
 from servicelane.testing.scenarios import declined_order, handover_answers
-from servicelane.workorders import services
+from servicelane.workorders.handover import services
 from servicelane.workorders.models import RepairOrder
 
 

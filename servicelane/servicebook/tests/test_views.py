@@ -19,7 +19,7 @@ from servicelane.testing.clients import client_of
 from servicelane.testing.personas import member, technician_of
 from servicelane.testing.scenarios import handover_answers, ready_order
 from servicelane.vehicles.tests.factories import VehicleFactory, vehicle_of
-from servicelane.workorders.services import repair_order_hand_over
+from servicelane.workorders.handover.services import repair_order_hand_over
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
 

@@ -14,7 +14,7 @@ from servicelane.store.models import StockItem
 from servicelane.testing.clients import client_of
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import walk_in
-from servicelane.workorders import services as ro_services
+from servicelane.workorders.estimate import services as ro_services
 from servicelane.workorders.models import JobLine, RepairOrder
 
 

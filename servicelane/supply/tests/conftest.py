@@ -11,7 +11,7 @@ from servicelane.core.choices import NetworkRole, WorkshopRole
 from servicelane.testing.clients import client_of
 from servicelane.testing.personas import member, network_staff
 from servicelane.testing.scenarios import walk_in
-from servicelane.workorders import services as ro_services
+from servicelane.workorders.estimate import services as ro_services
 
 SHANGHAI_TZ = ZoneInfo("Asia/Shanghai")
 # Tuesday 10 March 2026, 10:00 in Beijing: a working day, before every cut-off.

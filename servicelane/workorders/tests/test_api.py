@@ -27,7 +27,6 @@ from servicelane.testing.scenarios import (
     work_all,
 )
 from servicelane.testing.scenarios import approved_order as approved
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
     ChecklistKind,
@@ -35,6 +34,7 @@ from servicelane.workorders.choices import (
     QCLevel,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send, job_line_add
 from servicelane.workorders.models import (
     CbsItem,
     ClockEntry,
@@ -46,6 +46,8 @@ from servicelane.workorders.models import (
     QualityCheck,
     RepairOrder,
 )
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.work.services import job_clock_on
 
 RO = "/api/v1/repair-orders"
 JOBS = "/api/v1/jobs"
@@ -78,7 +80,7 @@ def in_quality_check(workshop, advisor, technician) -> RepairOrder:
     """A walk-in whose one approved brake job is done: the car waits for the checks."""
     ro = walk_in(workshop, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, technician)
     ro.refresh_from_db()
     assert ro.status == ROStatus.QUALITY_CHECK
@@ -287,7 +289,7 @@ def test_declined_work_leaves_without_invoice_and_is_offered_at_the_next_visit(
     ro = walk_in(freiburg, advisor)
     job = priced_job(ro, advisor, title="Rear brakes")
     sent = post(api, f"{RO}/{ro.pk}/estimates", {})
-    services.estimate_answer(
+    estimate_answer(
         estimate=Estimate.objects.get(pk=sent.json()["id"]),
         decisions={job.pk: False},
         signed_name="Eva Kundin",
@@ -457,7 +459,7 @@ def test_lines_and_jobs_can_be_removed_only_while_draft(api, advisor, freiburg):
     )
     assert labour.status_code == 201, labour.json()
     assert [line["code"] for line in labour.json()["lines"]] == ["BRAKES-REAR"]
-    services.estimate_send(actor=advisor, repair_order=ro)
+    estimate_send(actor=advisor, repair_order=ro)
     sent = ro.jobs.first()
     refused = api.delete(f"{JOBS}/{sent.pk}")
     assert refused.status_code == 400
@@ -594,7 +596,7 @@ def test_quality_checks_out_of_order_are_refused(api, advisor, freiburg, tech):
 def test_the_foreman_cannot_do_the_advisors_check(advisor, freiburg, tech, foreman):
     ro = in_quality_check(freiburg, advisor, tech)
     for level, who in ((QCLevel.TECHNICIAN, tech), (QCLevel.FOREMAN, foreman)):
-        services.quality_check_record(
+        quality_check_record(
             actor=who,
             repair_order=ro,
             level=level,
@@ -683,7 +685,7 @@ def test_cancelling_needs_a_reason_and_is_refused_once_work_was_clocked(
 ):
     idle = walk_in(freiburg, advisor)
     busy = approved(freiburg, advisor, "Brakes")
-    services.job_clock_on(actor=tech, job=busy.jobs.get())
+    job_clock_on(actor=tech, job=busy.jobs.get())
 
     no_reason = post(api, f"{RO}/{idle.pk}/cancel", {})
     cancelled = post(api, f"{RO}/{idle.pk}/cancel", {"reason": "Customer left"})
@@ -714,7 +716,7 @@ def test_the_foreman_reads_orders_but_may_not_receive_or_send_estimates(advisor,
 def test_an_estimate_pdf_of_an_unknown_sequence_is_404(api, advisor, freiburg):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    services.estimate_send(actor=advisor, repair_order=ro)
+    estimate_send(actor=advisor, repair_order=ro)
 
     assert api.get(f"{RO}/{ro.pk}/estimates/1/pdf").content.startswith(b"%PDF")
     assert api.get(f"{RO}/{ro.pk}/estimates/2/pdf").status_code == 404
@@ -769,7 +771,7 @@ def test_the_list_filters_by_status_and_search(api, advisor, freiburg, beijing, 
     waiting = walk_in(freiburg, advisor)
     sent = walk_in(freiburg, advisor)
     priced_job(sent, advisor)
-    services.estimate_send(actor=advisor, repair_order=sent)
+    estimate_send(actor=advisor, repair_order=sent)
     walk_in(beijing, advisor_bj)
 
     def numbers(**query):
@@ -818,10 +820,8 @@ def test_the_detail_costs_the_same_queries_for_1_or_6_jobs(
             post(api, f"{RO}/{ro.pk}/inspections", {"template_id": quick["id"], "results": green})
         for n in range(jobs):
             job = priced_job(ro, advisor, "BRAKES-FRONT", "BRAKE-FLUID", title=f"Job {n}")
-            services.job_line_add(
-                actor=advisor, job=job, kind="part", description="Pads", unit_price="45"
-            )
-        approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+            job_line_add(actor=advisor, job=job, kind="part", description="Pads", unit_price="45")
+        approve_all(estimate_send(actor=advisor, repair_order=ro))
         work_all(ro, tech)
         pass_qc(ro, tech, foreman, advisor)
         for _ in range(jobs):

@@ -21,7 +21,6 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
     JobSource,
@@ -29,7 +28,9 @@ from servicelane.workorders.choices import (
     QCLevel,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import estimate_send, job_add, job_line_add
 from servicelane.workorders.models import ClockEntry, Job, Photo, QualityCheck, RepairOrder
+from servicelane.workorders.work.services import job_clock_on
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +44,8 @@ def approved_order(workshop, advisor, *titles: str, concerns: str = "") -> Repai
     ro = walk_in(workshop, advisor, concerns=concerns)
     if concerns:
         concern_job = ro.jobs.get()
-        services.job_line_add(
-            actor=advisor, job=concern_job, kind="labour", operation_code="BRAKES-FRONT"
-        )
-        services.job_line_add(
+        job_line_add(actor=advisor, job=concern_job, kind="labour", operation_code="BRAKES-FRONT")
+        job_line_add(
             actor=advisor,
             job=concern_job,
             kind="part",
@@ -57,7 +56,7 @@ def approved_order(workshop, advisor, *titles: str, concerns: str = "") -> Repai
         )
     for title in titles or (() if concerns else ("Brakes",)):
         priced_job(ro, advisor, title=title)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     ro.refresh_from_db()
     return ro
 
@@ -117,7 +116,7 @@ def test_junior_does_not_see_a_job_needing_a_technician(freiburg, advisor, tech,
 
 def test_my_jobs_puts_the_running_job_on_top_with_its_clock(freiburg, advisor, tech):
     ro = approved_order(freiburg, advisor, "Front brakes", "Rear brakes")
-    services.job_clock_on(actor=tech, job=job_of(ro, 2))
+    job_clock_on(actor=tech, job=job_of(ro, 2))
 
     text = client_of(tech).get(reverse("bay:my_jobs")).content.decode()
 
@@ -131,7 +130,7 @@ def test_my_jobs_marks_work_awaiting_approval_and_counts_down_a_promise(freiburg
     RepairOrder.objects.filter(pk=ro.pk).update(
         promised_at=ro.checked_in_at + dt.timedelta(hours=2)
     )
-    services.job_add(actor=advisor, repair_order=ro, title="Wiper blades")
+    job_add(actor=advisor, repair_order=ro, title="Wiper blades")
 
     text = client_of(tech).get(reverse("bay:my_jobs")).content.decode()
 
@@ -161,8 +160,8 @@ def test_my_jobs_query_count_does_not_grow_with_the_jobs(
         client.get(reverse("bay:my_jobs"))
     for n in range(3):
         ro = approved_order(freiburg, advisor, f"Brakes {n}", f"Discs {n}")
-        services.job_add(actor=advisor, repair_order=ro, title=f"Found {n}")
-    services.job_clock_on(actor=tech, job=job_of(ro))
+        job_add(actor=advisor, repair_order=ro, title=f"Found {n}")
+    job_clock_on(actor=tech, job=job_of(ro))
 
     with django_assert_max_num_queries(len(one)):
         page = client.get(reverse("bay:my_jobs"))

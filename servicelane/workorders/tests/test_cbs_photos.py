@@ -13,9 +13,9 @@ from PIL import Image
 from servicelane.core.choices import WorkshopRole
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import walk_in
-from servicelane.workorders import services
 from servicelane.workorders.choices import CbsStatus, EventKind
 from servicelane.workorders.models import CbsItem, Photo
+from servicelane.workorders.reception import services
 
 pytestmark = pytest.mark.django_db
 

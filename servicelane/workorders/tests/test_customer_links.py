@@ -31,11 +31,15 @@ from servicelane.testing.scenarios import (
     work_all,
 )
 from servicelane.vehicles.services import vehicle_register
-from servicelane.workorders import services
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.choices import EstimateStatus, JobStatus, ROStatus
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send
+from servicelane.workorders.handover.services import repair_order_hand_over
 from servicelane.workorders.links import estimate_token, progress_token
 from servicelane.workorders.models import Estimate, Job, Photo, RepairOrder
+from servicelane.workorders.reception.selectors import deferred_jobs_of
+from servicelane.workorders.reception.services import photo_add, repair_order_check_in
+from servicelane.workorders.work.services import job_assign, job_clock_on
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +59,14 @@ def order_speaking(workshop, advisor, language: str, *, plate: str = "FR-SL 77")
         plate=plate,
         owner=customer,
     )
-    return services.repair_order_check_in(
+    return repair_order_check_in(
         actor=advisor, workshop=workshop, customer=customer, vehicle=vehicle, mileage=31_000
     )
 
 
 def send_estimate(ro, advisor, capture) -> Estimate:
     with capture(execute=True):
-        return services.estimate_send(actor=advisor, repair_order=ro)
+        return estimate_send(actor=advisor, repair_order=ro)
 
 
 def two_job_estimate(ro, advisor, capture) -> tuple[Estimate, Job, Job]:
@@ -130,7 +134,7 @@ def test_customer_approves_one_job_and_declines_another_through_the_link(
     assert wipers.status == JobStatus.DECLINED
     ro.refresh_from_db()
     assert ro.status == ROStatus.APPROVED
-    deferred = services.deferred_jobs_of(ro.vehicle, freiburg)
+    deferred = deferred_jobs_of(ro.vehicle, freiburg)
     assert [job.pk for job in deferred] == [wipers.pk]
 
 
@@ -386,10 +390,10 @@ def test_progress_page_shows_the_timeline_agreed_jobs_and_only_shared_photos(
 ):
     ro = order_speaking(freiburg, advisor, "en")
     estimate, brakes, wipers = two_job_estimate(ro, advisor, django_capture_on_commit_callbacks)
-    shared = services.photo_add(
+    shared = photo_add(
         actor=advisor, repair_order=ro, upload=png(), caption="Worn front discs", shared=True
     )
-    internal = services.photo_add(
+    internal = photo_add(
         actor=advisor, repair_order=ro, upload=png("blue"), caption="Parking bay B", shared=False
     )
     url = progress_link(ro)
@@ -398,14 +402,14 @@ def test_progress_page_shows_the_timeline_agreed_jobs_and_only_shared_photos(
     assert "Your estimate is waiting for your approval." in waiting
     assert estimate_link(estimate) in waiting
 
-    services.estimate_answer(
+    estimate_answer(
         estimate=estimate,
         decisions={brakes.pk: True, wipers.pk: False},
         signed_name="Ann Owner",
         ip="192.0.2.1",
     )
-    services.job_assign(actor=advisor, job=brakes, technician=tech)
-    services.job_clock_on(actor=tech, job=brakes)
+    job_assign(actor=advisor, job=brakes, technician=tech)
+    job_clock_on(actor=tech, job=brakes)
     page = phone.get(url)
 
     assert page.status_code == 200
@@ -444,7 +448,7 @@ def test_progress_page_shows_the_timeline_agreed_jobs_and_only_shared_photos(
 def test_a_photo_of_another_order_through_this_token_is_not_found(freiburg, advisor, phone):
     mine = walk_in(freiburg, advisor)
     other = walk_in(freiburg, advisor)
-    theirs = services.photo_add(actor=advisor, repair_order=other, upload=png(), shared=True)
+    theirs = photo_add(actor=advisor, repair_order=other, upload=png(), shared=True)
 
     response = phone.get(
         reverse("customer:photo", kwargs={"token": progress_token(mine), "photo_id": theirs.pk})
@@ -477,7 +481,7 @@ def test_progress_page_shows_the_finished_jobs_and_the_ready_car(
 ):
     ro = order_speaking(freiburg, advisor, "en")
     priced_job(ro, advisor, title="Brakes")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     pass_qc(ro, tech, foreman, advisor)
 
@@ -498,9 +502,9 @@ def test_a_supplementary_estimate_is_answered_while_the_work_goes_on(
 ):
     ro = order_speaking(freiburg, advisor, "en")
     brakes = priced_job(ro, advisor, title="Brakes")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
-    services.job_assign(actor=advisor, job=brakes, technician=tech)
-    services.job_clock_on(actor=tech, job=brakes)
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
+    job_assign(actor=advisor, job=brakes, technician=tech)
+    job_clock_on(actor=tech, job=brakes)
     found = priced_job(ro, advisor, "BRAKE-FLUID", title="Brake fluid")
     supplementary = send_estimate(ro, advisor, django_capture_on_commit_callbacks)
     assert supplementary.supplementary
@@ -524,12 +528,12 @@ def test_progress_page_queries_do_not_grow_with_photos_and_jobs(
 ):
     ro = order_speaking(freiburg, advisor, "en")
     two_job_estimate(ro, advisor, django_capture_on_commit_callbacks)
-    services.photo_add(actor=advisor, repair_order=ro, upload=png(), shared=True)
+    photo_add(actor=advisor, repair_order=ro, upload=png(), shared=True)
     url = progress_link(ro)
     with CaptureQueriesContext(connection) as small:
         phone.get(url)
     for color in ("blue", "green", "white"):
-        services.photo_add(actor=advisor, repair_order=ro, upload=png(color), shared=True)
+        photo_add(actor=advisor, repair_order=ro, upload=png(color), shared=True)
     priced_job(ro, advisor, "BRAKE-FLUID", title="Brake fluid")
     send_estimate(ro, advisor, django_capture_on_commit_callbacks)
 
@@ -551,7 +555,7 @@ def test_progress_link_stops_working_some_days_after_handover(
     )
     # nothing agreed: the car is ready to be picked up as it came
     assert RepairOrder.objects.get(pk=ro.pk).status == ROStatus.READY
-    services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor,
         repair_order=ro,
         answers=handover_answers(freiburg),
@@ -575,7 +579,7 @@ def test_progress_page_shows_the_express_promise_with_the_time_left(
         freiburg, fr_cap, "express-oil", at=dt.datetime(2026, 11, 24, 9, 0), language="en"
     )
     time_machine.move_to(dt.datetime(2026, 11, 24, 8, 55, tzinfo=BERLIN), tick=False)
-    ro = services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=20_000)
+    ro = repair_order_check_in(actor=advisor, appointment=appointment, mileage=20_000)
 
     html = phone.get(progress_link(ro)).content.decode()
 

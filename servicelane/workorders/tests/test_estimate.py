@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 
 from servicelane.testing.refusals import refusal
 from servicelane.testing.scenarios import approve_all, priced_job, walk_in
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     EstimateStatus,
     EventKind,
@@ -19,7 +18,18 @@ from servicelane.workorders.choices import (
     LineKind,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import (
+    estimate_answer,
+    estimate_send,
+    job_add,
+    job_line_add,
+    job_remove,
+)
+from servicelane.workorders.handover.selectors import handover_blockers, invoiceable_jobs
 from servicelane.workorders.models import Job, JobLine
+from servicelane.workorders.pricing import totals
+from servicelane.workorders.reception.selectors import deferred_jobs_of
+from servicelane.workorders.work.services import job_clock_on, job_finish, job_pause
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +41,13 @@ def ro(freiburg, advisor):
 
 def answer(estimate, signed_name="Eva Kundin", ip="192.0.2.7", **by_title: bool):
     decisions = {job.pk: by_title[job.title] for job in estimate.jobs.all()}
-    return services.estimate_answer(
-        estimate=estimate, decisions=decisions, signed_name=signed_name, ip=ip
-    )
+    return estimate_answer(estimate=estimate, decisions=decisions, signed_name=signed_name, ip=ip)
 
 
 def part(job: Job, advisor, **fields) -> JobLine:
     values = {"description": "Brake pads, front", "code": "34 11 6 860 016", "unit_price": "84.50"}
     values.update(fields)
-    return services.job_line_add(actor=advisor, job=job, kind=LineKind.PART, **values)
+    return job_line_add(actor=advisor, job=job, kind=LineKind.PART, **values)
 
 
 # ---------------------------------------------------------------- prices
@@ -80,7 +88,7 @@ def test_the_same_operations_in_beijing_are_priced_in_yuan_at_its_rate(beijing, 
     oil, brakes = job.lines.order_by("id")
     assert (oil.quantity, oil.unit_price) == (Decimal("1"), Decimal("450.00"))
     assert (brakes.quantity, brakes.unit_price) == (Decimal("18"), Decimal("40.00"))  # 480 / h
-    assert services.totals([job], beijing) == {
+    assert totals([job], beijing) == {
         "net": Decimal("1170.00"),
         "vat": Decimal("152.10"),  # 13 %
         "gross": Decimal("1322.10"),
@@ -91,7 +99,7 @@ def test_the_estimate_carries_its_totals_with_the_workshops_vat(ro, advisor):
     job = priced_job(ro, advisor, "OIL-SERVICE", "BRAKES-FRONT")
     part(job, advisor, quantity="2", unit_price="42.25")
 
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
 
     # 89.00 + 210.00 + 2 × 42.25 = 383.50 net; 19 % VAT 72.87.
     assert (estimate.net_total, estimate.gross_total) == (Decimal("383.50"), Decimal("456.37"))
@@ -183,7 +191,7 @@ def test_a_line_of_unknown_kind_is_refused(ro, advisor):
     job = priced_job(ro, advisor)
 
     with pytest.raises(ValidationError) as exc:
-        services.job_line_add(actor=advisor, job=job, kind="sublet", description="Towing")
+        job_line_add(actor=advisor, job=job, kind="sublet", description="Towing")
 
     assert exc.value.message_dict == {"kind": ["Choose labour or part."]}
 
@@ -193,10 +201,10 @@ def test_a_line_of_unknown_kind_is_refused(ro, advisor):
 
 def test_a_job_without_lines_cannot_be_put_to_the_customer(ro, advisor):
     priced_job(ro, advisor)
-    services.job_add(actor=advisor, repair_order=ro, title="Rattle from the dashboard")
+    job_add(actor=advisor, repair_order=ro, title="Rattle from the dashboard")
 
     with pytest.raises(ValidationError) as exc:
-        services.estimate_send(actor=advisor, repair_order=ro)
+        estimate_send(actor=advisor, repair_order=ro)
 
     assert refusal(exc) == "Price job(s) 2 first: a job without lines cannot be approved."
     ro.refresh_from_db()
@@ -206,7 +214,7 @@ def test_a_job_without_lines_cannot_be_put_to_the_customer(ro, advisor):
 
 def test_nothing_to_estimate_is_said(ro, advisor):
     with pytest.raises(ValidationError) as exc:
-        services.estimate_send(actor=advisor, repair_order=ro)
+        estimate_send(actor=advisor, repair_order=ro)
 
     assert refusal(exc) == "There is no draft job to put to the customer."
 
@@ -215,7 +223,7 @@ def test_an_estimated_completion_in_the_past_is_refused(ro, advisor):
     priced_job(ro, advisor)
 
     with pytest.raises(ValidationError) as exc:
-        services.estimate_send(
+        estimate_send(
             actor=advisor,
             repair_order=ro,
             estimated_completion_at=dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.UTC),
@@ -227,7 +235,7 @@ def test_an_estimated_completion_in_the_past_is_refused(ro, advisor):
 
 def test_a_job_put_to_the_customer_can_no_longer_be_repriced(ro, advisor):
     job = priced_job(ro, advisor)
-    services.estimate_send(actor=advisor, repair_order=ro)
+    estimate_send(actor=advisor, repair_order=ro)
 
     with pytest.raises(ValidationError) as exc:
         part(job, advisor)
@@ -243,7 +251,7 @@ def test_the_customer_gets_the_estimate_by_email_with_the_pdf_and_the_link(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.estimate_send(actor=advisor, repair_order=ro)
+        estimate_send(actor=advisor, repair_order=ro)
 
     (message,) = mailoutbox
     assert message.to == ["walkin@example.de"]
@@ -256,10 +264,10 @@ def test_the_customer_gets_the_estimate_by_email_with_the_pdf_and_the_link(
 
 def test_sending_again_replaces_the_unanswered_estimate_and_its_link(ro, advisor):
     priced_job(ro, advisor, title="Brakes")
-    first = services.estimate_send(actor=advisor, repair_order=ro)
+    first = estimate_send(actor=advisor, repair_order=ro)
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
 
-    second = services.estimate_send(actor=advisor, repair_order=ro)
+    second = estimate_send(actor=advisor, repair_order=ro)
 
     first.refresh_from_db()
     assert first.status == EstimateStatus.WITHDRAWN
@@ -280,7 +288,7 @@ def test_the_customer_approves_one_job_and_declines_another_signing_with_their_n
 ):
     priced_job(ro, advisor, title="Brakes")
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
 
     answer(estimate, signed_name="  Eva Kundin ", ip="2001:db8::7", Brakes=True, Wipers=False)
 
@@ -294,27 +302,27 @@ def test_the_customer_approves_one_job_and_declines_another_signing_with_their_n
     ro.refresh_from_db()
     assert ro.status == ROStatus.APPROVED
     # The declined job stays on the car for its next visit.
-    assert services.deferred_jobs_of(ro.vehicle, freiburg) == [wipers]
+    assert deferred_jobs_of(ro.vehicle, freiburg) == [wipers]
     event = ro.events.get(kind=EventKind.ESTIMATE_ANSWERED)
     assert (event.data["approved"], event.data["declined"]) == ([1], [2])
 
 
 def test_when_every_job_is_declined_the_car_is_ready_with_nothing_to_invoice(ro, advisor):
     priced_job(ro, advisor, title="Brakes")
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
 
     answer(estimate, Brakes=False)
 
     ro.refresh_from_db()
     assert ro.status == ROStatus.READY
     assert ro.ready_at is not None
-    assert services.invoiceable_jobs(ro) == []
-    assert services.handover_blockers(ro) == []
+    assert invoiceable_jobs(ro) == []
+    assert handover_blockers(ro) == []
 
 
 def test_a_link_answers_only_once(ro, advisor):
     priced_job(ro, advisor, title="Brakes")
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     answer(estimate, Brakes=False)
 
     with pytest.raises(ValidationError) as exc:
@@ -328,7 +336,7 @@ def test_a_link_answers_only_once(ro, advisor):
 
 def test_an_expired_link_is_refused(ro, advisor, time_machine):
     priced_job(ro, advisor, title="Brakes")
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     time_machine.move_to(estimate.expires_at + dt.timedelta(seconds=1), tick=False)
 
     with pytest.raises(ValidationError) as exc:
@@ -352,7 +360,7 @@ def test_an_incomplete_answer_is_refused_and_nothing_is_decided(
 ):
     priced_job(ro, advisor, title="Brakes")
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     first, second = estimate.jobs.order_by("position")
     chosen = {
         "all": {first.pk: True, second.pk: True},
@@ -362,9 +370,7 @@ def test_an_incomplete_answer_is_refused_and_nothing_is_decided(
     }[decisions]
 
     with pytest.raises(ValidationError) as exc:
-        services.estimate_answer(
-            estimate=estimate, decisions=chosen, signed_name=signed_name, ip=None
-        )
+        estimate_answer(estimate=estimate, decisions=chosen, signed_name=signed_name, ip=None)
 
     assert exc.value.message_dict[field] == [message]
     assert set(ro.jobs.values_list("status", flat=True)) == {JobStatus.PENDING}
@@ -379,35 +385,35 @@ def test_an_incomplete_answer_is_refused_and_nothing_is_decided(
 def in_progress(ro, advisor, tech):
     """The brake job approved and the technician on it."""
     priced_job(ro, advisor, title="Brakes")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
-    services.job_clock_on(actor=tech, job=ro.jobs.get())
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
+    job_clock_on(actor=tech, job=ro.jobs.get())
     return ro
 
 
 def test_work_found_during_the_repair_waits_for_the_customers_approval(in_progress, advisor, tech):
     ro = in_progress
-    found = services.job_add(
+    found = job_add(
         actor=tech, repair_order=ro, title="Wiper blades torn", operation_codes=["WIPER-BLADES"]
     )
     assert (found.source, found.status) == (JobSource.FOUND, JobStatus.DRAFT)
     brakes = ro.jobs.get(title="Brakes")
-    services.job_pause(actor=tech, job=brakes, reason="Waiting for the customer")
+    job_pause(actor=tech, job=brakes, reason="Waiting for the customer")
 
     with pytest.raises(ValidationError) as exc:
-        services.job_clock_on(actor=tech, job=found)
+        job_clock_on(actor=tech, job=found)
     assert refusal(exc) == "The customer has not approved this job yet."
 
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     assert estimate.supplementary is True
     assert list(estimate.jobs.all()) == [found]
     ro.refresh_from_db()
     assert ro.status == ROStatus.IN_PROGRESS
     with pytest.raises(ValidationError) as exc:
-        services.job_clock_on(actor=tech, job=found)
+        job_clock_on(actor=tech, job=found)
     assert refusal(exc) == "The customer has not approved this job yet."
 
     approve_all(estimate)
-    services.job_clock_on(actor=tech, job=found)
+    job_clock_on(actor=tech, job=found)
     found.refresh_from_db()
     assert found.status == JobStatus.IN_PROGRESS
 
@@ -416,11 +422,11 @@ def test_found_work_declined_after_the_rest_is_done_sends_the_car_to_quality_che
     in_progress, advisor, tech
 ):
     ro = in_progress
-    services.job_add(
+    job_add(
         actor=tech, repair_order=ro, title="Wiper blades torn", operation_codes=["WIPER-BLADES"]
     )
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
-    services.job_finish(actor=tech, job=ro.jobs.get(title="Brakes"))
+    estimate = estimate_send(actor=advisor, repair_order=ro)
+    job_finish(actor=tech, job=ro.jobs.get(title="Brakes"))
     ro.refresh_from_db()
     assert ro.status == ROStatus.IN_PROGRESS  # an answer is awaited
 
@@ -434,15 +440,15 @@ def test_found_work_not_yet_put_to_the_customer_keeps_the_car_from_quality_check
     in_progress, advisor, tech
 ):
     ro = in_progress
-    found = services.job_add(
+    found = job_add(
         actor=tech, repair_order=ro, title="Wiper blades torn", operation_codes=["WIPER-BLADES"]
     )
 
-    services.job_finish(actor=tech, job=ro.jobs.get(title="Brakes"))
+    job_finish(actor=tech, job=ro.jobs.get(title="Brakes"))
 
     ro.refresh_from_db()
     assert ro.status == ROStatus.IN_PROGRESS
     # The advisor decides not to offer it after all: the car moves on.
-    services.job_remove(actor=advisor, job=found)
+    job_remove(actor=advisor, job=found)
     ro.refresh_from_db()
     assert ro.status == ROStatus.QUALITY_CHECK

@@ -20,9 +20,12 @@ from servicelane.testing.scenarios import (
 )
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading
-from servicelane.workorders import services
 from servicelane.workorders.choices import ChecklistKind, EventKind, ROStatus
+from servicelane.workorders.estimate.services import estimate_send
+from servicelane.workorders.handover.services import repair_order_hand_over
 from servicelane.workorders.models import Handover
+from servicelane.workorders.reception.services import repair_order_update_reception
+from servicelane.workorders.selectors import checklist_points
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +45,7 @@ def hand_over(ro, actor, **kw) -> Handover:
         "answers": handover_answers(ro.workshop),
     }
     values.update(kw)
-    return services.repair_order_hand_over(actor=actor, repair_order=ro, **values)
+    return repair_order_hand_over(actor=actor, repair_order=ro, **values)
 
 
 def issue_invoice(actor, ro):
@@ -64,7 +67,7 @@ def test_the_car_is_handed_over_with_checklist_signature_and_mileage(ro, advisor
     assert handover.mileage_out == 42_003
     assert handover.handed_over_by == advisor
     assert set(handover.answers.values()) == {True}
-    assert len(handover.answers) == len(services.checklist_points(ro.workshop, "handover"))
+    assert len(handover.answers) == len(checklist_points(ro.workshop, "handover"))
     event = ro.events.get(kind=EventKind.DELIVERED)
     assert event.data == {"signed_name": "Eva Kundin", "mileage_out": 42_003}
 
@@ -84,7 +87,7 @@ def test_an_unchanged_odometer_adds_no_second_reading(ro, advisor):
 
 def test_every_handover_point_must_be_gone_through(ro, advisor):
     answers = handover_answers(ro.workshop)
-    points = services.checklist_points(ro.workshop, ChecklistKind.HANDOVER)
+    points = checklist_points(ro.workshop, ChecklistKind.HANDOVER)
     answers[str(points[2].pk)] = False
 
     with pytest.raises(ValidationError) as exc:
@@ -131,7 +134,7 @@ def test_the_contact_data_are_frozen_at_handover(ro, advisor):
     assert handover.contact_phone == ro.contact_phone != "+4976199999"
     # And the order's own copy can no longer be redirected either.
     with pytest.raises(ValidationError):
-        services.repair_order_update_reception(
+        repair_order_update_reception(
             actor=advisor, repair_order=ro, contact_email="someone.else@example.de"
         )
 
@@ -171,7 +174,7 @@ def test_after_the_invoice_the_service_book_items_and_the_work_done_are_recorded
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "OIL-SERVICE", "MICRO-FILTER", title="Oil service")
     priced_job(ro, advisor, "WIPER-BLADES", "BRAKES-FRONT", title="Wipers and brakes")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     pass_qc(ro, tech, foreman, advisor)
     issue_invoice(advisor, ro)
@@ -197,7 +200,7 @@ def test_the_delivered_order_writes_the_network_service_book_once(
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "OIL-SERVICE", "MICRO-FILTER", title="Oil service")
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     pass_qc(ro, tech, foreman, advisor)
     issue_invoice(advisor, ro)

@@ -14,7 +14,6 @@ from servicelane.appointments.tests.factories import book
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.testing.personas import member
 from servicelane.testing.scenarios import walk_in
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     ChecklistKind,
     EventKind,
@@ -23,7 +22,10 @@ from servicelane.workorders.choices import (
     Rating,
     ROStatus,
 )
+from servicelane.workorders.inspection.selectors import inspection_templates
+from servicelane.workorders.inspection.services import inspection_record
 from servicelane.workorders.models import ChecklistTemplate, Inspection, InspectionResult
+from servicelane.workorders.reception.services import photo_add, repair_order_check_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +60,7 @@ def test_amber_and_red_points_become_draft_jobs_priced_from_their_operation(
         lights=(Rating.RED, "Left low beam out"),
     )
 
-    inspection = services.inspection_record(
-        actor=tech, repair_order=ro, template=quick, results=results
-    )
+    inspection = inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     ro.refresh_from_db()
     assert ro.status == ROStatus.INSPECTION
@@ -99,7 +99,7 @@ def test_amber_and_red_points_become_draft_jobs_priced_from_their_operation(
 
 
 def test_an_all_green_check_recommends_nothing(ro, tech, quick):
-    services.inspection_record(actor=tech, repair_order=ro, template=quick, results=rated(quick))
+    inspection_record(actor=tech, repair_order=ro, template=quick, results=rated(quick))
 
     assert not ro.jobs.exists()
     assert ro.events.get(kind=EventKind.INSPECTION).data["recommended"] == 0
@@ -108,7 +108,7 @@ def test_an_all_green_check_recommends_nothing(ro, tech, quick):
 def test_a_recommended_job_needs_a_technician_of_its_operations_level(ro, tech, quick):
     results = rated(quick, front=(Rating.RED, "Discs scored"))
 
-    services.inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
+    inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert ro.jobs.get().level == QualificationLevel.TECHNICIAN
 
@@ -119,7 +119,7 @@ def test_a_point_left_unrated_refuses_the_whole_sheet(ro, tech, quick):
     del results[lights.pk]
 
     with pytest.raises(ValidationError) as exc:
-        services.inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
+        inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert exc.value.message_dict == {f"point_{lights.pk}": ["Rate this point."]}
     ro.refresh_from_db()
@@ -136,7 +136,7 @@ def test_a_rating_other_than_green_amber_or_red_is_refused(ro, tech, quick, rati
     results[first.pk] = {"rating": rating, "note": "?"}
 
     with pytest.raises(ValidationError) as exc:
-        services.inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
+        inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert exc.value.message_dict == {f"point_{first.pk}": ["Rate this point."]}
 
@@ -148,7 +148,7 @@ def test_amber_or_red_without_a_note_is_refused(ro, tech, quick, rating, note):
     front = quick.points.get(text_en="Front brakes")
 
     with pytest.raises(ValidationError) as exc:
-        services.inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
+        inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert exc.value.message_dict == {f"point_{front.pk}": ["Say what was found."]}
     assert not ro.jobs.exists()
@@ -158,7 +158,7 @@ def test_results_sent_in_a_shape_we_do_not_read_are_refused_not_a_crash(ro, tech
     results = {str(pk): answer["rating"] for pk, answer in rated(quick).items()}
 
     with pytest.raises(ValidationError) as exc:
-        services.inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
+        inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert exc.value.message_dict == {
         f"point_{pk}": ["Rate this point."] for pk in quick.points.values_list("pk", flat=True)
@@ -169,7 +169,7 @@ def test_results_sent_in_a_shape_we_do_not_read_are_refused_not_a_crash(ro, tech
 def a_photo(repair_order, actor):
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30)).save(buffer, "PNG")
-    return services.photo_add(
+    return photo_add(
         actor=actor,
         repair_order=repair_order,
         upload=SimpleUploadedFile("p.png", buffer.getvalue()),
@@ -182,9 +182,7 @@ def test_a_finding_keeps_its_photo(ro, tech, quick):
     front = quick.points.get(text_en="Front brakes")
     results[front.pk]["photo"] = str(photo.pk)
 
-    inspection = services.inspection_record(
-        actor=tech, repair_order=ro, template=quick, results=results
-    )
+    inspection = inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert inspection.results.get(point=front).photo == photo
 
@@ -199,7 +197,7 @@ def test_a_photo_not_taken_of_this_car_cannot_be_attached(
     results[front.pk]["photo"] = photo
 
     with pytest.raises(ValidationError) as exc:
-        services.inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
+        inspection_record(actor=tech, repair_order=ro, template=quick, results=results)
 
     assert exc.value.message_dict == {f"point_{front.pk}": ["Unknown photo."]}
     assert not Inspection.objects.exists()
@@ -209,7 +207,7 @@ def test_a_quality_check_sheet_is_not_an_inspection(ro, tech, operations):
     qc = ChecklistTemplate.objects.get(network=operations, kind=ChecklistKind.QC_FOREMAN)
 
     with pytest.raises(ValidationError) as exc:
-        services.inspection_record(actor=tech, repair_order=ro, template=qc, results=rated(qc))
+        inspection_record(actor=tech, repair_order=ro, template=qc, results=rated(qc))
 
     assert exc.value.message_dict == {"template": ["Unknown checklist."]}
 
@@ -218,18 +216,16 @@ def test_a_cashier_cannot_record_an_inspection(ro, quick, freiburg):
     cashier = member(freiburg, WorkshopRole.CASHIER)
 
     with pytest.raises(PermissionDenied):
-        services.inspection_record(
-            actor=cashier, repair_order=ro, template=quick, results=rated(quick)
-        )
+        inspection_record(actor=cashier, repair_order=ro, template=quick, results=rated(quick))
 
     assert not Inspection.objects.exists()
 
 
 def test_a_second_sheet_later_adds_its_findings_and_the_status_stays(ro, tech, quick, operations):
-    services.inspection_record(actor=tech, repair_order=ro, template=quick, results=rated(quick))
+    inspection_record(actor=tech, repair_order=ro, template=quick, results=rated(quick))
     detailed = ChecklistTemplate.objects.get(network=operations, kind=ChecklistKind.DETAILED)
 
-    services.inspection_record(
+    inspection_record(
         actor=tech,
         repair_order=ro,
         template=detailed,
@@ -246,15 +242,15 @@ def test_the_service_check_of_a_booked_service_is_offered_with_the_general_ones(
     freiburg, fr_cap, advisor
 ):
     appointment = book(freiburg, fr_cap, "oil-service", at=dt.datetime(2026, 11, 23, 9, 0))
-    booked = services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=20_000)
+    booked = repair_order_check_in(actor=advisor, appointment=appointment, mileage=20_000)
     walk = walk_in(freiburg, advisor)
 
-    assert [t.kind for t in services.inspection_templates(freiburg, booked)] == [
+    assert [t.kind for t in inspection_templates(freiburg, booked)] == [
         ChecklistKind.DETAILED,
         ChecklistKind.QUICK,
         ChecklistKind.SERVICE,
     ]
-    assert [t.kind for t in services.inspection_templates(freiburg, walk)] == [
+    assert [t.kind for t in inspection_templates(freiburg, walk)] == [
         ChecklistKind.DETAILED,
         ChecklistKind.QUICK,
     ]

@@ -12,9 +12,11 @@ from servicelane.testing.clock import NOW
 from servicelane.testing.personas import technician_of
 from servicelane.testing.refusals import refusal
 from servicelane.testing.scenarios import approve_all, priced_job, walk_in
-from servicelane.workorders import selectors, services
 from servicelane.workorders.choices import EventKind, JobStatus, ROStatus
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send
 from servicelane.workorders.models import ClockEntry
+from servicelane.workorders.work import selectors
+from servicelane.workorders.work.services import job_assign, job_clock_on, job_finish, job_pause
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def ro(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "BRAKES-FRONT", title="Brakes")
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     ro.refresh_from_db()
     return ro
 
@@ -52,7 +54,7 @@ def at(minutes: int, time_machine) -> None:
 
 
 def test_a_job_goes_to_a_technician_qualified_for_it(brakes, foreman, tech, ro):
-    services.job_assign(actor=foreman, job=brakes, technician=tech)
+    job_assign(actor=foreman, job=brakes, technician=tech)
 
     brakes.refresh_from_db()
     assert brakes.technician == tech
@@ -62,7 +64,7 @@ def test_a_job_goes_to_a_technician_qualified_for_it(brakes, foreman, tech, ro):
 
 def test_a_technician_below_the_jobs_level_is_refused(brakes, foreman, junior):
     with pytest.raises(ValidationError) as exc:
-        services.job_assign(actor=foreman, job=brakes, technician=junior)
+        job_assign(actor=foreman, job=brakes, technician=junior)
 
     assert exc.value.message_dict == {
         "technician": ["This job needs a technician of level “Technician” or above."]
@@ -72,7 +74,7 @@ def test_a_technician_below_the_jobs_level_is_refused(brakes, foreman, junior):
 
 
 def test_an_induction_level_technician_may_take_an_induction_level_job(wipers, foreman, junior):
-    services.job_assign(actor=foreman, job=wipers, technician=junior)
+    job_assign(actor=foreman, job=wipers, technician=junior)
 
     wipers.refresh_from_db()
     assert wipers.technician == junior
@@ -80,21 +82,21 @@ def test_an_induction_level_technician_may_take_an_induction_level_job(wipers, f
 
 def test_only_technicians_of_the_workshop_are_assigned(brakes, foreman, advisor):
     with pytest.raises(ValidationError) as exc:
-        services.job_assign(actor=foreman, job=brakes, technician=advisor)
+        job_assign(actor=foreman, job=brakes, technician=advisor)
 
     assert exc.value.message_dict == {"technician": ["Not a technician of this workshop."]}
 
 
 def test_a_technician_cannot_hand_out_jobs(brakes, tech):
     with pytest.raises(PermissionDenied):
-        services.job_assign(actor=tech, job=brakes, technician=tech)
+        job_assign(actor=tech, job=brakes, technician=tech)
 
 
 def test_a_job_someone_is_clocked_on_is_not_reassigned(brakes, foreman, tech):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
 
     with pytest.raises(ValidationError) as exc:
-        services.job_assign(actor=foreman, job=brakes, technician=None)
+        job_assign(actor=foreman, job=brakes, technician=None)
 
     assert refusal(exc) == "Someone is clocked on this job; they clock off first."
     brakes.refresh_from_db()
@@ -105,7 +107,7 @@ def test_a_job_someone_is_clocked_on_is_not_reassigned(brakes, foreman, tech):
 
 
 def test_clocking_on_starts_the_job_and_the_repair(brakes, tech, ro):
-    entry = services.job_clock_on(actor=tech, job=brakes)
+    entry = job_clock_on(actor=tech, job=brakes)
 
     assert (entry.technician, entry.started_at, entry.ended_at) == (tech, NOW, None)
     brakes.refresh_from_db()
@@ -116,10 +118,10 @@ def test_clocking_on_starts_the_job_and_the_repair(brakes, tech, ro):
 
 
 def test_a_technician_runs_one_job_at_a_time(brakes, wipers, tech, ro):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
 
     with pytest.raises(ValidationError) as exc:
-        services.job_clock_on(actor=tech, job=wipers)
+        job_clock_on(actor=tech, job=wipers)
 
     assert refusal(exc) == f"You are clocked on job 1 of {ro.number}. Pause or finish it first."
     assert [e.job for e in running(tech)] == [brakes]
@@ -128,7 +130,7 @@ def test_a_technician_runs_one_job_at_a_time(brakes, wipers, tech, ro):
 
 
 def test_the_database_itself_refuses_a_second_running_clock(brakes, wipers, tech):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ClockEntry.objects.create(job=wipers, technician=tech)
@@ -137,8 +139,8 @@ def test_the_database_itself_refuses_a_second_running_clock(brakes, wipers, tech
 
 
 def test_two_technicians_each_run_their_own_job(brakes, wipers, tech, junior):
-    services.job_clock_on(actor=tech, job=brakes)
-    services.job_clock_on(actor=junior, job=wipers)
+    job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=junior, job=wipers)
 
     assert [e.job for e in running(tech)] == [brakes]
     assert [e.job for e in running(junior)] == [wipers]
@@ -146,20 +148,20 @@ def test_two_technicians_each_run_their_own_job(brakes, wipers, tech, junior):
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_pause_needs_a_reason(brakes, tech, reason):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
 
     with pytest.raises(ValidationError) as exc:
-        services.job_pause(actor=tech, job=brakes, reason=reason)
+        job_pause(actor=tech, job=brakes, reason=reason)
 
     assert exc.value.message_dict == {"reason": ["A pause needs a reason."]}
     assert [e.job for e in running(tech)] == [brakes]
 
 
 def test_after_a_pause_with_a_reason_the_technician_may_start_another_job(brakes, wipers, tech, ro):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
 
-    entry = services.job_pause(actor=tech, job=brakes, reason="Waiting for brake discs")
-    services.job_clock_on(actor=tech, job=wipers)
+    entry = job_pause(actor=tech, job=brakes, reason="Waiting for brake discs")
+    job_clock_on(actor=tech, job=wipers)
 
     assert entry.pause_reason == "Waiting for brake discs"
     brakes.refresh_from_db()
@@ -170,10 +172,10 @@ def test_after_a_pause_with_a_reason_the_technician_may_start_another_job(brakes
 
 def test_a_job_assigned_to_someone_else_cannot_be_clocked(brakes, foreman, tech, freiburg):
     colleague = technician_of(freiburg, level=4, full_name="Sara Senior")
-    services.job_assign(actor=foreman, job=brakes, technician=tech)
+    job_assign(actor=foreman, job=brakes, technician=tech)
 
     with pytest.raises(ValidationError) as exc:
-        services.job_clock_on(actor=colleague, job=brakes)
+        job_clock_on(actor=colleague, job=brakes)
 
     assert refusal(exc) == "This job is assigned to Tom Technik."
     assert running(colleague) == []
@@ -181,7 +183,7 @@ def test_a_job_assigned_to_someone_else_cannot_be_clocked(brakes, foreman, tech,
 
 def test_an_unassigned_job_above_the_technicians_level_cannot_be_clocked(brakes, junior):
     with pytest.raises(ValidationError) as exc:
-        services.job_clock_on(actor=junior, job=brakes)
+        job_clock_on(actor=junior, job=brakes)
 
     assert "needs a technician of level “Technician”" in refusal(exc)
     assert running(junior) == []
@@ -189,14 +191,14 @@ def test_an_unassigned_job_above_the_technicians_level_cannot_be_clocked(brakes,
 
 def test_an_advisor_cannot_clock_on(brakes, advisor):
     with pytest.raises(PermissionDenied):
-        services.job_clock_on(actor=advisor, job=brakes)
+        job_clock_on(actor=advisor, job=brakes)
 
 
 def test_a_declined_job_cannot_be_clocked(freiburg, advisor, tech):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, title="Brakes")
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
-    services.estimate_answer(
+    estimate = estimate_send(actor=advisor, repair_order=ro)
+    estimate_answer(
         estimate=estimate,
         decisions={j.pk: False for j in estimate.jobs.all()},
         signed_name="Eva Kundin",
@@ -204,7 +206,7 @@ def test_a_declined_job_cannot_be_clocked(freiburg, advisor, tech):
     )
 
     with pytest.raises(ValidationError) as exc:
-        services.job_clock_on(actor=tech, job=ro.jobs.get())
+        job_clock_on(actor=tech, job=ro.jobs.get())
 
     assert refusal(exc) == "The customer declined this job."
 
@@ -213,9 +215,9 @@ def test_a_declined_job_cannot_be_clocked(freiburg, advisor, tech):
 
 
 def test_finishing_one_of_two_jobs_keeps_the_car_in_the_bay(brakes, tech, ro):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
 
-    services.job_finish(actor=tech, job=brakes)
+    job_finish(actor=tech, job=brakes)
 
     brakes.refresh_from_db()
     assert (brakes.status, brakes.done_at) == (JobStatus.DONE, NOW)
@@ -225,11 +227,11 @@ def test_finishing_one_of_two_jobs_keeps_the_car_in_the_bay(brakes, tech, ro):
 
 
 def test_finishing_the_last_job_sends_the_car_to_quality_check(brakes, wipers, tech, junior, ro):
-    services.job_clock_on(actor=tech, job=brakes)
-    services.job_clock_on(actor=junior, job=wipers)
-    services.job_finish(actor=junior, job=wipers)
+    job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=junior, job=wipers)
+    job_finish(actor=junior, job=wipers)
 
-    services.job_finish(actor=tech, job=brakes)
+    job_finish(actor=tech, job=brakes)
 
     ro.refresh_from_db()
     assert ro.status == ROStatus.QUALITY_CHECK
@@ -241,7 +243,7 @@ def test_finishing_the_last_job_sends_the_car_to_quality_check(brakes, wipers, t
 
 def test_a_job_nobody_is_clocked_on_cannot_be_finished(brakes, tech):
     with pytest.raises(ValidationError) as exc:
-        services.job_finish(actor=tech, job=brakes)
+        job_finish(actor=tech, job=brakes)
 
     assert refusal(exc) == "You are not clocked on this job."
     brakes.refresh_from_db()
@@ -249,13 +251,13 @@ def test_a_job_nobody_is_clocked_on_cannot_be_finished(brakes, tech):
 
 
 def test_a_done_job_is_neither_finished_again_nor_clocked(brakes, tech):
-    services.job_clock_on(actor=tech, job=brakes)
-    services.job_finish(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
+    job_finish(actor=tech, job=brakes)
 
     with pytest.raises(ValidationError) as finish:
-        services.job_finish(actor=tech, job=brakes)
+        job_finish(actor=tech, job=brakes)
     with pytest.raises(ValidationError) as clock:
-        services.job_clock_on(actor=tech, job=brakes)
+        job_clock_on(actor=tech, job=brakes)
 
     assert refusal(finish) == refusal(clock) == "This job is done."
 
@@ -264,13 +266,13 @@ def test_a_done_job_is_neither_finished_again_nor_clocked(brakes, tech):
 
 
 def test_clocked_time_is_compared_with_flat_rate_time(brakes, tech, time_machine):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
     at(60, time_machine)
-    services.job_pause(actor=tech, job=brakes, reason="Lunch")
+    job_pause(actor=tech, job=brakes, reason="Lunch")
     at(100, time_machine)  # 40 minutes of lunch are not on the job
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
     at(145, time_machine)
-    services.job_finish(actor=tech, job=brakes)
+    job_finish(actor=tech, job=brakes)
 
     summary = selectors.job_time_summary(brakes)
 
@@ -284,7 +286,7 @@ def test_clocked_time_is_compared_with_flat_rate_time(brakes, tech, time_machine
 
 
 def test_a_running_clock_counts_up_to_now(brakes, tech, time_machine):
-    services.job_clock_on(actor=tech, job=brakes)
+    job_clock_on(actor=tech, job=brakes)
     at(30, time_machine)
 
     summary = selectors.job_time_summary(brakes)
@@ -304,7 +306,7 @@ def test_a_job_not_started_has_no_efficiency_yet(wipers):
 def test_the_tablet_lists_the_technicians_jobs_and_open_jobs_of_their_level(
     brakes, wipers, tech, junior, foreman
 ):
-    services.job_assign(actor=foreman, job=wipers, technician=tech)
+    job_assign(actor=foreman, job=wipers, technician=tech)
 
     assert list(selectors.jobs_for_technician(user=tech)) == [brakes, wipers]
     # Front brakes are above the junior's level; the wipers are the colleague's.

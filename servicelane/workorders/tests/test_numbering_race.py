@@ -21,7 +21,7 @@ from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.services import vehicle_register
 from servicelane.workorders.catalogue import ensure_catalogue
 from servicelane.workorders.models import RepairOrder
-from servicelane.workorders.services import repair_order_check_in
+from servicelane.workorders.reception.services import repair_order_check_in
 
 RACERS = 6
 _rng = random.Random(23)

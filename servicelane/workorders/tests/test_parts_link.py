@@ -16,8 +16,8 @@ from servicelane.supply.services import centre_ship, goods_receipt_book, part_or
 from servicelane.testing.clients import client_of as client_for
 from servicelane.testing.personas import member, network_staff
 from servicelane.testing.scenarios import agreed, approve_all, walk_in
-from servicelane.workorders import services
 from servicelane.workorders.choices import LineKind
+from servicelane.workorders.estimate import services
 
 
 @pytest.fixture

@@ -27,8 +27,14 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
-from servicelane.workorders import services
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
+from servicelane.workorders.estimate.services import (
+    estimate_send,
+    job_add,
+    job_line_add,
+    job_line_remove,
+)
+from servicelane.workorders.handover.services import repair_order_cancel, repair_order_hand_over
 from servicelane.workorders.models import Job, JobLine
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +58,11 @@ def order(beijing, advisor_bj, catalogue):
 
 def filter_line(order, advisor, quantity=1, *, new_job=False) -> JobLine:
     job = (
-        services.job_add(actor=advisor, repair_order=order, title="Filter")
+        job_add(actor=advisor, repair_order=order, title="Filter")
         if new_job
         else order.jobs.order_by("position").first()
     )
-    return services.job_line_add(
+    return job_line_add(
         actor=advisor, job=job, kind=LineKind.PART, code="11427953129", quantity=quantity
     )
 
@@ -103,7 +109,7 @@ def test_a_part_is_issued_only_once_the_customer_approved_the_job(
 def test_a_declined_jobs_part_is_not_reserved(order, advisor_bj, clerk, catalogue):
     in_store(order, clerk, catalogue, 3)
     line = filter_line(order, advisor_bj)
-    estimate = services.estimate_send(actor=advisor_bj, repair_order=order)
+    estimate = estimate_send(actor=advisor_bj, repair_order=order)
     decline_all(estimate)
     line.refresh_from_db()
 
@@ -125,7 +131,7 @@ def test_declining_a_job_frees_the_parts_held_for_it_for_the_next_order(
     store.part_reserve(actor=advisor_bj, job_line=waiting)
     assert (status_of(line), status_of(waiting)) == ("held", "waiting")
 
-    estimate = services.estimate_send(actor=advisor_bj, repair_order=order)
+    estimate = estimate_send(actor=advisor_bj, repair_order=order)
     decline_all(estimate)
 
     assert status_of(line) == ReservationStatus.CANCELLED
@@ -205,7 +211,7 @@ def test_once_the_part_is_returned_the_line_can_go(
     line = issued_to_a_draft
     store.part_return(actor=clerk, job_line=line, quantity="2")
 
-    services.job_line_remove(actor=advisor_bj, line=line)
+    job_line_remove(actor=advisor_bj, line=line)
 
     assert not JobLine.objects.filter(pk=line.pk).exists()
     assert item(order, catalogue).on_hand == 3
@@ -252,7 +258,7 @@ def test_an_order_with_issued_parts_is_not_cancelled(order, advisor_bj, clerk, c
     store.part_issue(actor=clerk, job_line=line)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.repair_order_cancel(actor=advisor_bj, repair_order=order, reason="Gone")
+        repair_order_cancel(actor=advisor_bj, repair_order=order, reason="Gone")
 
     assert excinfo.value.messages == [
         "Parts have been issued to this order: return them to the store first."
@@ -277,7 +283,7 @@ def test_handing_the_car_over_releases_what_was_reserved_and_not_issued(
     assert order.status == ROStatus.INVOICED
     assert store.free_quantity(item(order, catalogue)) == 0  # still held for the car
 
-    services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor_bj,
         repair_order=order,
         signed_name="Eva Kundin",

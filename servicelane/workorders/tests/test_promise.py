@@ -10,8 +10,11 @@ import pytest
 from servicelane.appointments.tests.factories import book
 from servicelane.core.models import AuditEntry
 from servicelane.testing.scenarios import approve_all, pass_qc, priced_job, ready_order, work_all
-from servicelane.workorders import services
 from servicelane.workorders.choices import EventKind, JobSource, LineKind, ROStatus
+from servicelane.workorders.estimate.services import estimate_send
+from servicelane.workorders.handover.selectors import invoiceable_jobs
+from servicelane.workorders.pricing import totals
+from servicelane.workorders.reception.services import repair_order_check_in
 from servicelane.workorders.tests.factories import local
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +35,7 @@ def express(freiburg, fr_cap):
 
 def arrive(appointment, advisor, time_machine, minute: int):
     time_machine.move_to(local(2026, 11, 24, 9, minute), tick=False)
-    return services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=30_000)
+    return repair_order_check_in(actor=advisor, appointment=appointment, mileage=30_000)
 
 
 def finish_at(ro, hour: int, minute: int, *, tech, foreman, advisor, time_machine) -> None:
@@ -63,7 +66,7 @@ def test_ready_after_the_promised_time_makes_the_promised_labour_free(
     ro = arrive(express, advisor, time_machine, minute=5)
     # An extra job the customer approves on the spot: not part of the promise.
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
 
     finish_at(ro, 10, 30, tech=tech, foreman=foreman, advisor=advisor, time_machine=time_machine)
 
@@ -78,7 +81,7 @@ def test_ready_after_the_promised_time_makes_the_promised_labour_free(
     # The extra job keeps its price: 2 units at 11.6667.
     wipers = labour(ro, promised=False)
     assert (wipers.discount_percent, wipers.discount_reason) == (Decimal("0"), "")
-    assert services.totals(services.invoiceable_jobs(ro), ro.workshop)["net"] == Decimal("23.33")
+    assert totals(invoiceable_jobs(ro), ro.workshop)["net"] == Decimal("23.33")
     event = ro.events.get(kind=EventKind.PROMISE_BROKEN)
     assert (event.data["minutes_late"], event.data["lines"]) == (30, 1)
     audit = AuditEntry.objects.get(action="promise_broken", target_id=str(ro.pk))

@@ -14,7 +14,6 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     QC_CHECKLIST,
     EventKind,
@@ -22,8 +21,13 @@ from servicelane.workorders.choices import (
     QCLevel,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import estimate_send
+from servicelane.workorders.handover.selectors import handover_blockers
+from servicelane.workorders.handover.services import repair_order_hand_over
 from servicelane.workorders.models import QualityCheck
-from servicelane.workorders.selectors import qc_queue_for_user
+from servicelane.workorders.quality.selectors import qc_next_level, qc_queue_for_user, qc_round
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.selectors import checklist_points
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +40,7 @@ def ro(freiburg, advisor, tech):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor, "BRAKES-FRONT", title="Brakes")
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     ro.refresh_from_db()
     assert ro.status == ROStatus.QUALITY_CHECK
@@ -51,7 +55,7 @@ def people(tech, foreman, advisor):
 def check(ro, people, level, passed=True, **kw):
     if passed and "answers" not in kw:
         kw["answers"] = tick_all(ro.workshop, QC_CHECKLIST[level])
-    return services.quality_check_record(
+    return quality_check_record(
         actor=people[level], repair_order=ro, level=level, passed=passed, **kw
     )
 
@@ -62,18 +66,18 @@ def status_of(ro) -> str:
 
 
 def test_three_passes_in_order_make_the_car_ready(ro, people):
-    assert services.qc_next_level(ro) == T
+    assert qc_next_level(ro) == T
     check(ro, people, T)
-    assert services.qc_next_level(ro) == F
+    assert qc_next_level(ro) == F
     check(ro, people, F)
-    assert services.qc_next_level(ro) == A
+    assert qc_next_level(ro) == A
     assert status_of(ro) == ROStatus.QUALITY_CHECK
 
     check(ro, people, A)
 
     assert status_of(ro) == ROStatus.READY
     assert ro.ready_at is not None
-    assert services.qc_next_level(ro) is None
+    assert qc_next_level(ro) is None
     assert [(c.level, c.passed, c.checked_by) for c in ro.quality_checks.all()] == [
         (T, True, people[T]),
         (F, True, people[F]),
@@ -112,7 +116,7 @@ def test_each_level_is_signed_off_by_its_own_role(ro, people, request, level, wh
     wrong = request.getfixturevalue(who)
 
     with pytest.raises(PermissionDenied):
-        services.quality_check_record(
+        quality_check_record(
             actor=wrong,
             repair_order=ro,
             level=level,
@@ -125,9 +129,7 @@ def test_each_level_is_signed_off_by_its_own_role(ro, people, request, level, wh
 
 def test_a_pass_needs_every_point_ticked(ro, people):
     answers = tick_all(ro.workshop, QC_CHECKLIST[T])
-    bolts = next(
-        p for p in services.checklist_points(ro.workshop, QC_CHECKLIST[T]) if "Bolts" in p.text
-    )
+    bolts = next(p for p in checklist_points(ro.workshop, QC_CHECKLIST[T]) if "Bolts" in p.text)
     answers[str(bolts.pk)] = False
 
     with pytest.raises(ValidationError) as exc:
@@ -141,7 +143,7 @@ def test_a_pass_needs_every_point_ticked(ro, people):
 
 def test_an_unknown_level_is_refused(ro, people):
     with pytest.raises(ValidationError) as exc:
-        services.quality_check_record(actor=people[T], repair_order=ro, level=4, passed=True)
+        quality_check_record(actor=people[T], repair_order=ro, level=4, passed=True)
 
     assert exc.value.message_dict == {"level": ["Unknown quality check level."]}
 
@@ -165,14 +167,14 @@ def test_a_failed_check_sends_the_chosen_job_back_as_rework_and_starts_a_new_rou
     event = ro.events.get(kind=EventKind.QC_FAILED)
     assert event.data == {"level": 3, "jobs": [1], "note": "Squeal at low speed"}
     # Handover is impossible now.
-    assert "All three quality checks must pass first." in services.handover_blockers(ro)
+    assert "All three quality checks must pass first." in handover_blockers(ro)
 
     # The technician redoes the brakes (assigned to them still) ...
     assert brakes.technician == tech
     work_all(ro, tech)
     assert status_of(ro) == ROStatus.QUALITY_CHECK
     # ... and the three levels start again.
-    assert services.qc_next_level(ro) == T
+    assert qc_next_level(ro) == T
     with pytest.raises(ValidationError):
         check(ro, people, A)
     for level in (T, F, A):
@@ -196,7 +198,7 @@ def test_failing_twice_counts_the_rework_twice(ro, people, tech):
 
     brakes.refresh_from_db()
     assert brakes.rework_count == 2
-    assert services.qc_round(ro) == 3
+    assert qc_round(ro) == 3
 
 
 @pytest.mark.parametrize(
@@ -234,7 +236,7 @@ def test_the_car_cannot_be_handed_over_before_all_three_checks_pass(
         check(ro, people, level)
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_hand_over(
+        repair_order_hand_over(
             actor=advisor,
             repair_order=ro,
             signed_name="Eva Kundin",

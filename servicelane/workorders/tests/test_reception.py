@@ -16,7 +16,6 @@ from servicelane.testing.refusals import refusal
 from servicelane.testing.scenarios import handover_answers, priced_job, walk_in
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import MileageReading
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     EventKind,
     JobSource,
@@ -24,7 +23,14 @@ from servicelane.workorders.choices import (
     LineKind,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send
+from servicelane.workorders.handover.services import repair_order_hand_over
 from servicelane.workorders.models import RepairOrder
+from servicelane.workorders.reception.selectors import deferred_jobs_of
+from servicelane.workorders.reception.services import (
+    repair_order_check_in,
+    repair_order_update_reception,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +40,7 @@ NINE_TODAY = dt.datetime(2026, 11, 23, 9, 0)  # Monday 09:00 in Freiburg
 
 def check_in(ro: RepairOrder, advisor, **kw) -> RepairOrder:
     """The same customer's car back for another visit."""
-    return services.repair_order_check_in(
+    return repair_order_check_in(
         actor=advisor,
         workshop=ro.workshop,
         customer=ro.customer,
@@ -80,7 +86,7 @@ def test_another_workshops_customer_is_unknown_here(freiburg, beijing, advisor):
     stranger = CustomerFactory(workshop=beijing)
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_check_in(
+        repair_order_check_in(
             actor=advisor, workshop=freiburg, customer=stranger, vehicle=ro.vehicle, mileage=50_000
         )
 
@@ -194,9 +200,7 @@ def test_the_customers_concerns_are_kept_in_their_words_and_become_a_job(freibur
 def test_reception_data_can_be_corrected_and_the_change_is_audited(freiburg, advisor):
     ro = walk_in(freiburg, advisor, fuel_level=1)
 
-    services.repair_order_update_reception(
-        actor=advisor, repair_order=ro, fuel_level=2, parking_spot="B7"
-    )
+    repair_order_update_reception(actor=advisor, repair_order=ro, fuel_level=2, parking_spot="B7")
 
     ro.refresh_from_db()
     assert (ro.fuel_level, ro.parking_spot) == (2, "B7")
@@ -213,7 +217,7 @@ def test_a_corrected_mileage_that_is_not_a_number_is_refused(freiburg, advisor, 
     ro = walk_in(freiburg, advisor, mileage=42_000)
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_update_reception(actor=advisor, repair_order=ro, mileage=mileage)
+        repair_order_update_reception(actor=advisor, repair_order=ro, mileage=mileage)
 
     assert exc.value.message_dict == {"mileage": ["Enter the mileage in whole kilometres."]}
     ro.refresh_from_db()
@@ -226,14 +230,14 @@ def test_a_corrected_mileage_that_is_not_a_number_is_refused(freiburg, advisor, 
 def test_work_declined_at_the_last_visit_is_offered_and_taken_up(freiburg, advisor):
     first = walk_in(freiburg, advisor)
     priced_job(first, advisor, "BRAKES-FRONT", title="Front brakes worn")
-    estimate = services.estimate_send(actor=advisor, repair_order=first)
-    services.estimate_answer(
+    estimate = estimate_send(actor=advisor, repair_order=first)
+    estimate_answer(
         estimate=estimate,
         decisions={j.pk: False for j in estimate.jobs.all()},
         signed_name="Eva Kundin",
         ip=None,
     )
-    services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor,
         repair_order=first,
         signed_name="Eva Kundin",
@@ -241,7 +245,7 @@ def test_work_declined_at_the_last_visit_is_offered_and_taken_up(freiburg, advis
         answers=handover_answers(freiburg),
     )
     declined = first.jobs.get()
-    assert services.deferred_jobs_of(first.vehicle, freiburg) == [declined]
+    assert deferred_jobs_of(first.vehicle, freiburg) == [declined]
 
     ro = check_in(first, advisor, deferred_job_ids=[declined.pk])
 
@@ -255,7 +259,7 @@ def test_work_declined_at_the_last_visit_is_offered_and_taken_up(freiburg, advis
     ]
     assert job.lines.get().kind == LineKind.LABOUR
     # Taken up once: no longer offered at the next visit.
-    assert services.deferred_jobs_of(first.vehicle, freiburg) == []
+    assert deferred_jobs_of(first.vehicle, freiburg) == []
 
 
 def test_a_deferred_job_that_is_not_a_record_number_is_refused(freiburg, advisor):
@@ -271,8 +275,8 @@ def test_a_deferred_job_that_is_not_a_record_number_is_refused(freiburg, advisor
 def test_taking_up_another_cars_declined_work_is_refused(freiburg, advisor):
     first = walk_in(freiburg, advisor)
     priced_job(first, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=first)
-    services.estimate_answer(
+    estimate = estimate_send(actor=advisor, repair_order=first)
+    estimate_answer(
         estimate=estimate,
         decisions={j.pk: False for j in estimate.jobs.all()},
         signed_name="Eva Kundin",
@@ -300,9 +304,7 @@ def test_a_booked_car_is_checked_in_with_its_services_as_approved_jobs(freiburg,
         language="de",
     )
 
-    ro = services.repair_order_check_in(
-        actor=advisor, appointment=appointment, mileage=61_000, fuel_level=2
-    )
+    ro = repair_order_check_in(actor=advisor, appointment=appointment, mileage=61_000, fuel_level=2)
 
     assert ro.appointment == appointment
     appointment.refresh_from_db()  # booked on the public page: the car is confirmed now
@@ -323,10 +325,10 @@ def test_a_booked_car_is_checked_in_with_its_services_as_approved_jobs(freiburg,
 
 def test_a_booking_is_checked_in_only_once(freiburg, fr_cap, advisor):
     appointment = book(freiburg, fr_cap, "diagnosis", at=NINE_TODAY)
-    services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
+    repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
+        repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
 
     assert refusal(exc) == "This appointment is already checked in."
     assert RepairOrder.objects.filter(appointment=appointment).count() == 1
@@ -337,7 +339,7 @@ def test_a_cancelled_booking_cannot_be_checked_in(freiburg, fr_cap, advisor):
     appointment_cancel(actor=advisor, appointment=appointment, reason="Customer called")
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
+        repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
 
     assert refusal(exc) == "A cancelled appointment cannot be checked in."
     assert not RepairOrder.objects.exists()
@@ -347,7 +349,7 @@ def test_a_booking_for_another_day_cannot_be_checked_in_today(freiburg, fr_cap, 
     appointment = book(freiburg, fr_cap, "diagnosis", at=NINE_TODAY + dt.timedelta(days=1))
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
+        repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
 
     assert "only arrive on the day of the appointment" in refusal(exc)
     assert not RepairOrder.objects.exists()
@@ -364,7 +366,7 @@ def test_the_customer_gets_the_progress_link_by_email_at_check_in(
     mailoutbox.clear()  # the booking confirmation
 
     with django_capture_on_commit_callbacks(execute=True):
-        ro = services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
+        ro = repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000)
 
     (message,) = mailoutbox
     assert message.to == ["eva@example.de"]
@@ -380,9 +382,7 @@ def test_nothing_is_sent_for_a_check_in_that_was_refused(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.repair_order_check_in(
-            actor=advisor, appointment=appointment, mileage=10_000, fuel_level=9
-        )
+        repair_order_check_in(actor=advisor, appointment=appointment, mileage=10_000, fuel_level=9)
 
     assert mailoutbox == []
 

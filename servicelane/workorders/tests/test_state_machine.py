@@ -15,7 +15,6 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -24,7 +23,16 @@ from servicelane.workorders.choices import (
     JobStatus,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import estimate_send, job_add
+from servicelane.workorders.handover.selectors import handover_blockers
+from servicelane.workorders.handover.services import (
+    repair_order_cancel,
+    repair_order_hand_over,
+    repair_order_mark_invoiced,
+)
 from servicelane.workorders.models import RepairOrder
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.work.services import job_clock_on, job_pause
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +106,9 @@ def test_every_status_change_is_audited_with_who_and_before_and_after(
 def test_a_car_whose_customer_declines_everything_is_ready_and_can_be_delivered(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     decline_all(estimate)
-    services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor,
         repair_order=ro,
         signed_name="Eva Kundin",
@@ -125,7 +133,7 @@ def test_a_quality_check_on_a_car_just_checked_in_is_refused_with_the_reason(
     ro = walk_in(freiburg, advisor)
 
     with pytest.raises(ValidationError) as exc:
-        services.quality_check_record(actor=tech, repair_order=ro, level=1, passed=True)
+        quality_check_record(actor=tech, repair_order=ro, level=1, passed=True)
 
     assert "not waiting for a quality check (it is checked in)" in refusal(exc)
     ro.refresh_from_db()
@@ -136,11 +144,11 @@ def test_a_quality_check_on_a_car_just_checked_in_is_refused_with_the_reason(
 def test_invoicing_an_order_whose_work_is_not_done_is_refused(freiburg, advisor, tech):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
-    services.job_clock_on(actor=tech, job=ro.jobs.get())
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
+    job_clock_on(actor=tech, job=ro.jobs.get())
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_mark_invoiced(actor=advisor, repair_order=ro, number="FR-2026-1")
+        repair_order_mark_invoiced(actor=advisor, repair_order=ro, number="FR-2026-1")
 
     assert refusal(exc) == "A repair order that is “In progress” cannot become “Invoiced”."
     ro.refresh_from_db()
@@ -152,7 +160,7 @@ def test_handing_over_a_car_still_in_the_workshop_is_refused(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_hand_over(
+        repair_order_hand_over(
             actor=advisor,
             repair_order=ro,
             signed_name="Eva Kundin",
@@ -170,7 +178,7 @@ def test_more_work_on_a_ready_car_needs_a_new_order(freiburg, advisor, tech, for
     ro = ready_order(freiburg, advisor, tech, foreman)
 
     with pytest.raises(ValidationError) as exc:
-        services.job_add(actor=advisor, repair_order=ro, title="Wipers", operation_codes=[])
+        job_add(actor=advisor, repair_order=ro, title="Wipers", operation_codes=[])
 
     assert "open a new repair order" in refusal(exc)
     assert ro.jobs.count() == 1
@@ -180,9 +188,9 @@ def test_a_delivered_order_cannot_be_cancelled(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
     # Nothing to do: ready at once, handed back.
     priced_job(ro, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
     decline_all(estimate)
-    services.repair_order_hand_over(
+    repair_order_hand_over(
         actor=advisor,
         repair_order=ro,
         signed_name="Eva Kundin",
@@ -191,7 +199,7 @@ def test_a_delivered_order_cannot_be_cancelled(freiburg, advisor):
     )
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_cancel(actor=advisor, repair_order=ro, reason="Mistake")
+        repair_order_cancel(actor=advisor, repair_order=ro, reason="Mistake")
 
     assert refusal(exc) == "A repair order that is “Delivered” cannot become “Cancelled”."
     ro.refresh_from_db()
@@ -204,9 +212,9 @@ def test_a_delivered_order_cannot_be_cancelled(freiburg, advisor):
 def test_an_order_is_cancelled_with_a_reason_and_its_estimate_link_stops_working(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    estimate = services.estimate_send(actor=advisor, repair_order=ro)
+    estimate = estimate_send(actor=advisor, repair_order=ro)
 
-    services.repair_order_cancel(
+    repair_order_cancel(
         actor=advisor, repair_order=ro, reason="  Customer took the car elsewhere  "
     )
 
@@ -225,10 +233,10 @@ def test_an_order_is_cancelled_with_a_reason_and_its_estimate_link_stops_working
 
 def test_a_cancelled_order_can_no_longer_be_changed(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
-    services.repair_order_cancel(actor=advisor, repair_order=ro, reason="Wrong car")
+    repair_order_cancel(actor=advisor, repair_order=ro, reason="Wrong car")
 
     with pytest.raises(ValidationError) as exc:
-        services.job_add(actor=advisor, repair_order=ro, title="Brakes")
+        job_add(actor=advisor, repair_order=ro, title="Brakes")
 
     assert "This repair order is cancelled; it can no longer be changed." in refusal(exc)
     assert not ro.jobs.exists()
@@ -239,7 +247,7 @@ def test_cancelling_without_a_reason_is_refused(freiburg, advisor, reason):
     ro = walk_in(freiburg, advisor)
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_cancel(actor=advisor, repair_order=ro, reason=reason)
+        repair_order_cancel(actor=advisor, repair_order=ro, reason=reason)
 
     assert exc.value.message_dict == {"reason": ["Say why the order is cancelled."]}
     ro.refresh_from_db()
@@ -249,13 +257,13 @@ def test_cancelling_without_a_reason_is_refused(freiburg, advisor, reason):
 def test_an_order_with_clocked_work_cannot_be_cancelled_even_when_paused(freiburg, advisor, tech):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     job = ro.jobs.get()
-    services.job_clock_on(actor=tech, job=job)
-    services.job_pause(actor=tech, job=job, reason="Waiting for parts")
+    job_clock_on(actor=tech, job=job)
+    job_pause(actor=tech, job=job, reason="Waiting for parts")
 
     with pytest.raises(ValidationError) as exc:
-        services.repair_order_cancel(actor=advisor, repair_order=ro, reason="Customer left")
+        repair_order_cancel(actor=advisor, repair_order=ro, reason="Customer left")
 
     assert "Work has been clocked on this order" in refusal(exc)
     ro.refresh_from_db()
@@ -265,9 +273,9 @@ def test_an_order_with_clocked_work_cannot_be_cancelled_even_when_paused(freibur
 def test_a_customer_who_approved_may_still_cancel_before_any_work_is_clocked(freiburg, advisor):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
 
-    services.repair_order_cancel(actor=advisor, repair_order=ro, reason="Customer changed plans")
+    repair_order_cancel(actor=advisor, repair_order=ro, reason="Customer changed plans")
 
     ro.refresh_from_db()
     assert ro.status == S.CANCELLED
@@ -278,11 +286,11 @@ def test_a_car_in_quality_check_cannot_be_handed_over_and_the_advisor_sees_why(
 ):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     ro.refresh_from_db()
     assert ro.status == S.QUALITY_CHECK
-    assert services.handover_blockers(ro) == [
+    assert handover_blockers(ro) == [
         "The repair order is quality check.",
         "All three quality checks must pass first.",
         "Issue the invoice first.",

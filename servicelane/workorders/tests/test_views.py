@@ -23,7 +23,6 @@ from servicelane.testing.scenarios import (
     walk_in,
     work_all,
 )
-from servicelane.workorders import services
 from servicelane.workorders.choices import (
     ChecklistKind,
     EstimateStatus,
@@ -32,6 +31,8 @@ from servicelane.workorders.choices import (
     LineKind,
     ROStatus,
 )
+from servicelane.workorders.estimate.services import estimate_answer, estimate_send, job_add
+from servicelane.workorders.handover.services import repair_order_cancel, repair_order_mark_invoiced
 from servicelane.workorders.models import (
     ChecklistTemplate,
     Handover,
@@ -40,6 +41,7 @@ from servicelane.workorders.models import (
     Photo,
     RepairOrder,
 )
+from servicelane.workorders.reception.services import repair_order_check_in
 from servicelane.workorders.tests.factories import BERLIN
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +81,7 @@ def test_list_filters_by_status_and_finds_an_order_by_number_or_plate(
     waiting = with_plate(walk_in(freiburg, advisor), "FR-AB 101")
     sent = with_plate(walk_in(freiburg, advisor), "FR-XY 7")
     priced_job(sent, advisor)
-    services.estimate_send(actor=advisor, repair_order=sent)
+    estimate_send(actor=advisor, repair_order=sent)
     url = reverse("workorders:list")
 
     by_status = page_of(advisor_client.get(url, {"status": ROStatus.ESTIMATE_SENT}))
@@ -96,7 +98,7 @@ def test_list_filters_by_status_and_finds_an_order_by_number_or_plate(
 def test_list_shows_open_orders_first_and_closed_ones_on_request(freiburg, advisor, advisor_client):
     open_order = walk_in(freiburg, advisor)
     closed = walk_in(freiburg, advisor)
-    services.repair_order_cancel(actor=advisor, repair_order=closed, reason="Customer left")
+    repair_order_cancel(actor=advisor, repair_order=closed, reason="Customer left")
     url = reverse("workorders:list")
 
     default = page_of(advisor_client.get(url))
@@ -144,7 +146,7 @@ def test_the_list_colours_a_promise_at_risk_then_late(
     tuesday_nine = dt.datetime(2026, 11, 24, 9, 0)
     appointment = book(freiburg, fr_cap, "express-oil", at=tuesday_nine)
     time_machine.move_to(dt.datetime(2026, 11, 24, 8, 55, tzinfo=BERLIN), tick=False)
-    ro = services.repair_order_check_in(actor=advisor, appointment=appointment, mileage=20_000)
+    ro = repair_order_check_in(actor=advisor, appointment=appointment, mileage=20_000)
     url = reverse("workorders:list")
 
     on_track = page_of(advisor_client.get(url))
@@ -218,8 +220,8 @@ def test_a_walk_in_customer_is_found_by_name_and_their_car_checked_in_with_defer
 ):
     earlier = walk_in(freiburg, advisor, mileage=40_000)
     declined = priced_job(earlier, advisor, "WIPER-BLADES", title="Wiper blades")
-    estimate = services.estimate_send(actor=advisor, repair_order=earlier)
-    services.estimate_answer(
+    estimate = estimate_send(actor=advisor, repair_order=earlier)
+    estimate_answer(
         estimate=estimate, decisions={declined.pk: False}, signed_name="Eva Kundin", ip=None
     )
     customer = earlier.customer
@@ -428,7 +430,7 @@ def test_sending_the_estimate_mails_it_and_lists_its_link_and_pdf(
 
 def test_sending_without_priced_jobs_says_why(freiburg, advisor, advisor_client):
     ro = walk_in(freiburg, advisor)
-    services.job_add(actor=advisor, repair_order=ro, title="Noise from the rear")
+    job_add(actor=advisor, repair_order=ro, title="Noise from the rear")
 
     response = advisor_client.post(reverse("workorders:estimate_send", kwargs={"pk": ro.pk}), {})
 
@@ -466,7 +468,7 @@ def test_handover_is_refused_before_the_quality_check_with_the_reason(
 ):
     ro = walk_in(freiburg, advisor)
     priced_job(ro, advisor)
-    approve_all(services.estimate_send(actor=advisor, repair_order=ro))
+    approve_all(estimate_send(actor=advisor, repair_order=ro))
     work_all(ro, tech)
     data = {
         "signed_name": "Eva Kundin",
@@ -489,7 +491,7 @@ def test_an_invoiced_car_is_handed_over_with_the_checklist_and_signature(
     freiburg, advisor, advisor_client, tech, foreman
 ):
     ro = ready_order(freiburg, advisor, tech, foreman)
-    services.repair_order_mark_invoiced(actor=advisor, repair_order=ro, number="FR-2026-00001")
+    repair_order_mark_invoiced(actor=advisor, repair_order=ro, number="FR-2026-00001")
     answers = handover_answers(freiburg)
     url = reverse("workorders:handover", kwargs={"pk": ro.pk})
 

@@ -14,7 +14,7 @@ from servicelane.core.viewutils import require_perm
 from servicelane.store import services as store
 from servicelane.store.choices import ReservationStatus
 from servicelane.workorders.models import JobLine, RepairOrder
-from servicelane.workorders.views import _back, _order, _refusal
+from servicelane.workorders.views.advisor.page import back_to, order_for, show_refusal
 
 
 def _part_line(repair_order: RepairOrder, line_id: int) -> JobLine:
@@ -29,15 +29,15 @@ def _part_line(repair_order: RepairOrder, line_id: int) -> JobLine:
 
 
 def _act(request: HttpRequest, pk: int, line_id: int, action: Any) -> HttpResponse:
-    repair_order = _order(request, pk)
+    repair_order = order_for(request, pk)
     line = _part_line(repair_order, line_id)
     try:
         message = action(line)
     except ValidationError as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, message)
-    return _back(repair_order, "parts")
+    return back_to(repair_order, "parts")
 
 
 def _reserved(request: HttpRequest, line: JobLine) -> str:

@@ -1,6 +1,5 @@
-"""Input of the bay screens. The forms only collect it; the services decide."""
+"""Input of the bay: a pause and its reason, found work, a photo of the car."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -9,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.core import uploads
 from servicelane.core.schema_types import LONG_TEXT
 from servicelane.core.uploads import UploadField
-from servicelane.workorders.models import ChecklistPoint, Job
 
 OTHER = "other"
 
@@ -80,55 +78,3 @@ class PhotoForm(forms.Form):
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
     shared = forms.BooleanField(label=_("Show to the customer"), required=False, initial=True)
-
-
-class QualityCheckForm(forms.Form):
-    """One level of the quality check: every point a checkbox, a note, the jobs to redo."""
-
-    PASS = "pass"
-    FAIL = "fail"
-
-    result = forms.ChoiceField(choices=[(PASS, _("Passed")), (FAIL, _("Failed: rework"))])
-    note = forms.CharField(
-        label=_("What must be redone"),
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    rework_job_ids = forms.TypedMultipleChoiceField(
-        label=_("Jobs to redo"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        points: Iterable[ChecklistPoint],
-        jobs: Iterable[Job],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.points = list(points)
-        for point in self.points:
-            self.fields[self.point_field(point)] = forms.BooleanField(
-                label=point.text, required=False
-            )
-        self.fields["rework_job_ids"].choices = [
-            (job.pk, f"{job.position}. {job.title}") for job in jobs
-        ]
-
-    @staticmethod
-    def point_field(point: ChecklistPoint) -> str:
-        return f"point_{point.pk}"
-
-    def point_fields(self) -> list[forms.BoundField]:
-        return [self[self.point_field(p)] for p in self.points]
-
-    @property
-    def passed(self) -> bool:
-        return self.cleaned_data["result"] == self.PASS
-
-    def answers(self) -> dict[str, bool]:
-        return {str(p.pk): bool(self.cleaned_data.get(self.point_field(p))) for p in self.points}

@@ -30,6 +30,7 @@ from servicelane.workorders.choices import (
     ROStatus,
 )
 from servicelane.workorders.documents import estimate_jobs, estimate_pdf
+from servicelane.workorders.estimate.services import estimate_answer
 from servicelane.workorders.links import (
     estimate_from_token,
     estimate_path,
@@ -37,7 +38,7 @@ from servicelane.workorders.links import (
     repair_order_from_token,
 )
 from servicelane.workorders.models import Estimate, Job, Photo, RepairOrder
-from servicelane.workorders.services import estimate_answer, totals
+from servicelane.workorders.pricing import totals
 
 # ---------------------------------------------------------------- helpers
 
@@ -136,17 +137,6 @@ def _estimate_or_404(token: str) -> Estimate:
     return estimate
 
 
-def _refusal(estimate: Estimate) -> str | None:
-    """Why this link can no longer answer the estimate, if it cannot."""
-    if estimate.status == EstimateStatus.ANSWERED:
-        return "answered"
-    if estimate.status == EstimateStatus.WITHDRAWN:
-        return "withdrawn"
-    if estimate.is_expired:
-        return "expired"
-    return None
-
-
 def _current_estimate(repair_order: RepairOrder) -> Estimate | None:
     """The estimate the customer may answer now, if there is one."""
     return (
@@ -190,7 +180,7 @@ def estimate(request: HttpRequest, token: str) -> HttpResponse:
     estimate = _estimate_or_404(token)
     repair_order = estimate.repair_order
     with customer_locale(repair_order.language, repair_order.workshop.zone):
-        reason = _refusal(estimate)
+        reason = estimate.closed_because
         if reason:
             return _closed_page(request, estimate, reason)
         jobs = [job for job in estimate_jobs(estimate) if job.status == JobStatus.PENDING]
@@ -207,7 +197,7 @@ def estimate(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 estimate.refresh_from_db()
-                reason = _refusal(estimate)  # answered in another tab, or just expired
+                reason = estimate.closed_because  # answered in another tab, or just expired
                 if reason:
                     return _closed_page(request, estimate, reason)
                 apply_to_form(form, exc)
@@ -244,7 +234,7 @@ def estimate_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
     repair_order = estimate.repair_order
     if estimate.is_expired:
         with customer_locale(repair_order.language, repair_order.workshop.zone):
-            return _closed_page(request, estimate, _refusal(estimate) or "expired")
+            return _closed_page(request, estimate, estimate.closed_because or "expired")
     response = HttpResponse(estimate_pdf(estimate), content_type="application/pdf")
     filename = f"{repair_order.number}-{estimate.sequence}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

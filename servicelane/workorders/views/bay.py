@@ -22,17 +22,32 @@ from servicelane.core.panels import render_panels
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
-from servicelane.workorders import selectors, services
-from servicelane.workorders.bay_forms import (
+from servicelane.workorders.choices import QC_CHECKLIST, JobStatus, LineKind, QCLevel, ROStatus
+from servicelane.workorders.estimate.services import job_add
+from servicelane.workorders.models import Job, RepairOrder
+from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
+from servicelane.workorders.quality.forms import QualityCheckForm
+from servicelane.workorders.quality.selectors import (
+    QC_PERMS,
+    qc_next_level,
+    qc_queue_for_user,
+    repair_order_for_qc,
+)
+from servicelane.workorders.quality.services import quality_check_record
+from servicelane.workorders.reception.services import photo_add
+from servicelane.workorders.registry import slot_of, technician_panels, with_plans
+from servicelane.workorders.selectors import checklist_points, job_get_for_user
+from servicelane.workorders.work.forms import (
     FoundWorkForm,
     PauseForm,
     PhotoForm,
-    QualityCheckForm,
 )
-from servicelane.workorders.choices import QC_CHECKLIST, JobStatus, LineKind, QCLevel, ROStatus
-from servicelane.workorders.models import Job, RepairOrder
-from servicelane.workorders.registry import slot_of, technician_panels, with_plans
-from servicelane.workorders.services import QC_PERMS
+from servicelane.workorders.work.selectors import (
+    job_time_summary,
+    jobs_for_technician,
+    running_entry,
+)
+from servicelane.workorders.work.services import job_clock_on, job_finish, job_pause
 
 # Work on the order that waits for the customer's (or the advisor's) word.
 AWAITING_APPROVAL = (JobStatus.DRAFT, JobStatus.PENDING)
@@ -76,7 +91,7 @@ def _decorate(job: Job, user_id: int, now: Any) -> Job:
         int((now - job.running_entry.started_at).total_seconds()) if job.running_entry else 0
     )
     job.running_text = hms(job.running_seconds)
-    job.time = selectors.job_time_summary(job)
+    job.time = job_time_summary(job)
     job.flat_rate_text = hours(job.time["flat_rate_minutes"])
     job.clocked_text = hours(job.time["clocked_minutes"])
     promised_at = job.repair_order.promised_at
@@ -86,7 +101,7 @@ def _decorate(job: Job, user_id: int, now: Any) -> Job:
 
 
 def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
-    mine = selectors.jobs_for_technician(user=request.user, workshop=_clock_workshop(request))
+    mine = jobs_for_technician(user=request.user, workshop=_clock_workshop(request))
     jobs = with_plans(mine).annotate(
         awaiting_approval=Exists(
             Job.objects.filter(repair_order=OuterRef("repair_order"), status__in=AWAITING_APPROVAL)
@@ -94,7 +109,7 @@ def _my_jobs_context(request: HttpRequest) -> dict[str, Any]:
     )
     now = timezone.now()
     jobs = list(jobs)
-    waiting = selectors.jobs_waiting_for_parts([job.pk for job in jobs])
+    waiting = jobs_waiting_for_parts([job.pk for job in jobs])
     running, assigned, unassigned = [], [], []
     for job in jobs:
         _decorate(job, request.user.pk, now)
@@ -126,7 +141,7 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, job_id: int) -> Job:
-    return selectors.job_get_for_user(user=request.user, pk=job_id, perm=Perm.JOB_CLOCK)
+    return job_get_for_user(user=request.user, pk=job_id, perm=Perm.JOB_CLOCK)
 
 
 def _job_page(
@@ -146,7 +161,7 @@ def _job_page(
     entries = sorted(job.clock_entries.all(), key=lambda e: (e.started_at, e.pk))
     for entry in entries:
         entry.duration_text = hms(entry.seconds)
-    elsewhere = services.running_entry(request.user)
+    elsewhere = running_entry(request.user)
     if elsewhere is not None and elsewhere.job_id == job.pk:
         elsewhere = None
     workable = job.status in (JobStatus.APPROVED, JobStatus.PAUSED) and order.status in (
@@ -197,7 +212,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def clock_on(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     try:
-        services.job_clock_on(actor=request.user, job=job)
+        job_clock_on(actor=request.user, job=job)
     except ValidationError as exc:
         return _job_page(request, _job(request, job_id), status=400, clock_errors=exc.messages)
     messages.success(
@@ -215,7 +230,7 @@ def pause(request: HttpRequest, job_id: int) -> HttpResponse:
     form = PauseForm(request.POST)
     if form.is_valid():
         try:
-            services.job_pause(actor=request.user, job=job, reason=form.reason_text())
+            job_pause(actor=request.user, job=job, reason=form.reason_text())
         except ValidationError as exc:
             apply_to_form(form, exc)
         else:
@@ -233,7 +248,7 @@ def pause(request: HttpRequest, job_id: int) -> HttpResponse:
 def finish(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     try:
-        done = services.job_finish(actor=request.user, job=job)
+        done = job_finish(actor=request.user, job=job)
     except ValidationError as exc:
         return _job_page(request, _job(request, job_id), status=400, clock_errors=exc.messages)
     if done.repair_order.status == ROStatus.QUALITY_CHECK:
@@ -254,7 +269,7 @@ def found_work(request: HttpRequest, job_id: int) -> HttpResponse:
     form = FoundWorkForm(request.POST)
     if form.is_valid():
         try:
-            services.job_add(
+            job_add(
                 actor=request.user,
                 repair_order=job.repair_order,
                 title=form.cleaned_data["title"],
@@ -281,7 +296,7 @@ def photo(request: HttpRequest, job_id: int) -> HttpResponse:
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.photo_add(
+            photo_add(
                 actor=request.user,
                 repair_order=job.repair_order,
                 upload=form.cleaned_data["image"],
@@ -312,7 +327,7 @@ def qc_queue(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     mine: list[RepairOrder] = []
     others: list[RepairOrder] = []
-    for order in selectors.qc_queue_for_user(user=request.user):
+    for order in qc_queue_for_user(user=request.user):
         level = order.next_qc_level
         order.next_qc_label = QCLevel(level).label if level else ""
         order.rounds_failed = sum(1 for c in order.quality_checks.all() if not c.passed)
@@ -336,15 +351,15 @@ def qc_check(request: HttpRequest, repair_order_id: int, level: int) -> HttpResp
         raise Http404(_("Not found.")) from None
     # Wrong role: 403. Right role, but not in this order's workshop: 404 from the selector.
     access_for(request.user).require(QC_PERMS[level])
-    order = selectors.repair_order_for_qc(user=request.user, pk=repair_order_id, level=level)
-    points = services.checklist_points(order.workshop, QC_CHECKLIST[level])
+    order = repair_order_for_qc(user=request.user, pk=repair_order_id, level=level)
+    points = checklist_points(order.workshop, QC_CHECKLIST[level])
     done_jobs = [job for job in order.jobs.all() if job.status == JobStatus.DONE]
     form = QualityCheckForm(request.POST or None, points=points, jobs=done_jobs)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.quality_check_record(
+                quality_check_record(
                     actor=request.user,
                     repair_order=order,
                     level=level,
@@ -363,7 +378,7 @@ def qc_check(request: HttpRequest, repair_order_id: int, level: int) -> HttpResp
                 messages.success(request, text % {"level": level.label, "ro": order.number})
                 return redirect("bay:qc_queue")
         status = 400
-    next_level = services.qc_next_level(order) if order.status == ROStatus.QUALITY_CHECK else None
+    next_level = qc_next_level(order) if order.status == ROStatus.QUALITY_CHECK else None
     checks = list(order.quality_checks.all())
     for check in checks:
         check.level_label = QCLevel(check.level).label
