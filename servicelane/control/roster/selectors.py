@@ -16,7 +16,7 @@ from servicelane.control.models import Absence, Bay, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
-from servicelane.workorders.selectors import workshop_technicians
+from servicelane.workorders.work.selectors import workshop_technicians
 
 
 def labels(values: Iterable[str], choices: Any) -> list[str]:
