@@ -46,17 +46,17 @@ from servicelane.workorders.selectors import (
 def _level_due(actor: User, repair_order: RepairOrder, level: Any) -> QCLevel:
     """The level asked for, if the actor may check it and it is the one the car waits for."""
     try:
-        level = QCLevel(int(level))
+        due = QCLevel(int(level))
     except (TypeError, ValueError):
         raise ValidationError({"level": [_("Unknown quality check level.")]}) from None
-    require(actor, QC_PERMS[level], repair_order.workshop_id)
+    require(actor, QC_PERMS[due], repair_order.workshop_id)
     if repair_order.status != ROStatus.QUALITY_CHECK:
         raise ValidationError(
             _("The car is not waiting for a quality check (it is %(status)s).")
             % {"status": ROStatus(repair_order.status).label.lower()}
         )
     expected = qc_next_level(repair_order)
-    if level != expected:
+    if due != expected:
         raise ValidationError(
             {
                 "level": [
@@ -65,7 +65,7 @@ def _level_due(actor: User, repair_order: RepairOrder, level: Any) -> QCLevel:
                 ]
             }
         )
-    return level
+    return due
 
 
 def _unticked_errors(points: list[Any], answers: dict[str, bool]) -> dict[str, list[str]]:
