@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from servicelane.core.dates import validate_sane_date
 from servicelane.core.forms import offer
 from servicelane.customers.models import Customer
+from servicelane.customers.selectors import no_customers
 from servicelane.vehicles.choices import MileageSource
 from servicelane.vehicles.models import VehicleType
 
@@ -51,7 +52,7 @@ class VehicleForm(forms.Form):
         widget=DateInput(),
         help_text=_("The last day of the new-car warranty."),
     )
-    owner = OwnerChoiceField(label=_("Owner"), queryset=Customer.objects.none(), required=False)
+    owner = OwnerChoiceField(label=_("Owner"), queryset=no_customers(), required=False)
     km = forms.IntegerField(label=_("Current mileage (km)"), min_value=0, required=False)
 
     def __init__(

@@ -19,6 +19,7 @@ from servicelane.core.viewutils import (
     workshop_with,
 )
 from servicelane.customers.models import Customer
+from servicelane.customers.selectors import workshop_customers_for_user
 from servicelane.vehicles.filters import VehicleFilter
 from servicelane.vehicles.forms import MileageForm, VehicleForm
 from servicelane.vehicles.models import Vehicle
@@ -39,10 +40,7 @@ from servicelane.vehicles.vin import decode_vin
 
 
 def _workshop_customers(request: WorkshopRequest) -> QuerySet[Customer]:
-    customers = Customer.objects.visible_to(request.user, Perm.CUSTOMER_VIEW)
-    if request.workshop is None:
-        return customers.none()
-    return customers.filter(workshop_id=request.workshop.pk)
+    return workshop_customers_for_user(user=request.user, workshop=request.workshop)
 
 
 @require_perm(Perm.VEHICLE_VIEW)
