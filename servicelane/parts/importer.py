@@ -25,7 +25,7 @@ from servicelane.parts import numbers
 from servicelane.parts.choices import Unit
 from servicelane.parts.fts import SQLITE_OPTIMIZE
 from servicelane.parts.models import Fitment, Part, PartGroup, PartPrice
-from servicelane.vehicles.models import VehicleType
+from servicelane.vehicles.selectors import vehicle_type_ids_by_code
 
 BATCH_SIZE = 2000
 # After this many changed rows the planner's statistics (and SQLite's full-text index
@@ -216,10 +216,7 @@ class CatalogueImport:
         # all when it is refused (a file importing the same loop again changes nothing).
         self.supersession_only: set[str] = set()
         self.types = {
-            code.upper(): pk
-            for pk, code in VehicleType.objects.filter(network=network).values_list(
-                "id", "model_code"
-            )
+            code.upper(): pk for code, pk in vehicle_type_ids_by_code(network_id=network.pk).items()
         }
         self.groups = GroupCache(network)
 

@@ -5,6 +5,7 @@ The catalogue is the network's: every workshop of the network and the network's
 staff read all of it; another network's catalogue is never found.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,7 +29,7 @@ from servicelane.parts.supersession import (
     resolve_many,
 )
 from servicelane.vehicles.models import Vehicle, VehicleType
-from servicelane.vehicles.vin import normalise_vin
+from servicelane.vehicles.selectors import vehicle_by_vin
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -59,11 +60,7 @@ def name_in(obj: Named, language: str | None) -> str:
 
 def vehicle_for_vin(*, network: Network, vin: str) -> Vehicle:
     """The network's car with this VIN (any case, with spaces); a 400 otherwise."""
-    vehicle = (
-        Vehicle.objects.select_related("vehicle_type")
-        .filter(network=network, vin=normalise_vin(vin))
-        .first()
-    )
+    vehicle = vehicle_by_vin(vin=vin, network_ids=[network.pk])
     if vehicle is None:
         raise ValidationError({"vin": [_("No car with this VIN in the network.")]})
     return vehicle
@@ -314,11 +311,12 @@ def part_sheet(part: Part) -> PartSheet:
     group_path = []
     if part.group is not None:
         group_path = [part.group.parent, part.group] if part.group.parent else [part.group]
-    types = list(
-        VehicleType.objects.filter(fitments__part=part).order_by(
-            "series", "model_name", "model_code"
-        )
-    )
+    types = [
+        fitment.vehicle_type
+        for fitment in Fitment.objects.filter(part=part)
+        .select_related("vehicle_type")
+        .order_by("vehicle_type__series", "vehicle_type__model_name", "vehicle_type__model_code")
+    ]
     return PartSheet(
         part=part,
         number=part.display_number(part.network.part_number_format),
@@ -332,15 +330,22 @@ def part_sheet(part: Part) -> PartSheet:
 # ---------------------------------------------------------------- for other apps
 
 
+def part_by_number(*, network_id: int, number: str) -> Part | None:
+    """The network's part of this number, written as the catalogue keeps it
+    (``numbers.normalise``); None when there is none."""
+    return Part.objects.filter(network_id=network_id, number=number).first() if number else None
+
+
+def parts_by_number(*, network_id: int, wanted: Iterable[str]) -> dict[str, Part]:
+    """The network's parts of these numbers (as the catalogue keeps them), by number, in
+    one query."""
+    return {p.number: p for p in Part.objects.filter(network_id=network_id, number__in=wanted)}
+
+
 def catalogue_part(workshop: Workshop, number: str) -> Part | None:
     """The current part for a number typed any way in the workshop's catalogue (an
     old number gives its successor); None when the catalogue has no such number."""
-    normalised = numbers.normalise(number)
-    part = (
-        Part.objects.filter(network_id=workshop.network_id, number=normalised).first()
-        if normalised
-        else None
-    )
+    part = part_by_number(network_id=workshop.network_id, number=numbers.normalise(number))
     return resolve_many([part])[part.pk] if part is not None else None
 
 
