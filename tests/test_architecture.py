@@ -57,8 +57,6 @@ KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = {
     ("servicebook/selectors.py", "Vehicle.objects"),
     ("servicebook/services.py", "MileageReading.objects"),
     ("servicebook/services.py", "Vehicle.objects"),
-    ("store/selectors.py", "Part.objects"),
-    ("supply/services.py", "Part.objects"),
     ("workorders/api.py", "Vehicle.objects"),
     ("workorders/reception/services.py", "Appointment.objects"),
     ("workorders/reception/services.py", "MileageReading.objects"),

@@ -35,6 +35,7 @@ from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.parts import numbers
 from servicelane.parts.models import Part
+from servicelane.parts.selectors import part_by_number, parts_by_number
 from servicelane.parts.supersession import resolve_many
 from servicelane.store.choices import OPEN_RESERVATION, ReservationStatus
 from servicelane.store.models import (
@@ -179,11 +180,7 @@ def item_lookup(*, user: User, workshop: Workshop, number: str) -> ItemLookup:
     keep leads to the part that replaced it when the store keeps that one."""
     normalised = numbers.normalise(number)
     items = store_items(user=user, workshop=workshop)
-    part = (
-        Part.objects.filter(network_id=workshop.network_id, number=normalised).first()
-        if normalised
-        else None
-    )
+    part = part_by_number(network_id=workshop.network_id, number=normalised)
     if part is None:
         return ItemLookup(item=None, part=None)
     item = items.filter(part=part).first()
@@ -368,9 +365,7 @@ def count_parts(
             {"lines": [_("At most %(max)s lines per count.") % {"max": MAX_COUNT_LINES}]}
         )
     wanted = {numbers.normalise(number) for _i, number, _c in typed} - {""}
-    found = {
-        p.number: p for p in Part.objects.filter(network_id=workshop.network_id, number__in=wanted)
-    }
+    found = parts_by_number(network_id=workshop.network_id, wanted=wanted)
     current = resolve_many(found.values())
     kept = set(
         StockItem.objects.filter(workshop=workshop, part__in=found.values()).values_list(

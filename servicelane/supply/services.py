@@ -22,6 +22,7 @@ from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.parts import numbers
 from servicelane.parts.models import Part
+from servicelane.parts.selectors import parts_by_number
 from servicelane.parts.supersession import resolve_many
 from servicelane.store import services as store
 from servicelane.store.models import Reservation
@@ -110,10 +111,7 @@ def _wanted(
         for i, line in enumerate(lines, 1)
     ]
     wanted_numbers = {numbers.normalise(number) for _i, number, _q in typed}
-    found = {
-        p.number: p
-        for p in Part.objects.filter(network_id=workshop.network_id, number__in=wanted_numbers)
-    }
+    found = parts_by_number(network_id=workshop.network_id, wanted=wanted_numbers)
     current = resolve_many(found.values())
     errors, result = [], []
     for position, number, quantity in typed:
