@@ -27,10 +27,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = set()
 # Queries on another app's models outside its selectors and services; each goes to a
 # selector (reads) or a service (writes) of the app that owns the model.
 KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = {
-    ("appointments/forms.py", "Customer.objects"),
-    ("appointments/selectors.py", "MileageReading.objects"),
-    ("appointments/selectors.py", "Ownership.objects"),
-    ("appointments/selectors.py", "Vehicle.objects"),
     ("billing/services.py", "RepairOrder.objects"),
     ("control/board_services.py", "Job.objects"),
     ("control/attendance/selectors.py", "ClockEntry.objects"),

@@ -15,7 +15,7 @@ from servicelane.core.forms import offer
 from servicelane.core.models import User, Workshop
 from servicelane.core.schema_types import CODE_TEXT, SHORT_TEXT
 from servicelane.core.selectors import workshop_advisors
-from servicelane.customers.models import Customer
+from servicelane.customers.selectors import no_customers, workshop_customers
 from servicelane.vehicles.models import MAX_KM
 
 
@@ -141,7 +141,7 @@ class PublicBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
 
 class PhoneBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
     customer = forms.ModelChoiceField(
-        label=_("Existing customer"), queryset=Customer.objects.none(), required=False
+        label=_("Existing customer"), queryset=no_customers(), required=False
     )
     vehicle = forms.CharField(widget=forms.HiddenInput, max_length=CODE_TEXT, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
@@ -163,7 +163,7 @@ class PhoneBookingForm(VehicleFieldsMixin, StartTimeMixin, SlotQueryForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer(self, "customer", Customer.objects.filter(workshop=self.workshop))
+        offer(self, "customer", workshop_customers(workshop=self.workshop))
         self.fields["customer"].widget = forms.HiddenInput()
         offer(self, "advisor", workshop_advisors(self.workshop))
         self.fields["language"].initial = self.workshop.default_language

@@ -30,8 +30,15 @@ from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import MAX_DB_ID
 from servicelane.core.tenancy import get_for_user
-from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
-from servicelane.vehicles.plates import normalise_plate
+from servicelane.customers.models import Customer
+from servicelane.vehicles.models import MileageReading, Vehicle
+from servicelane.vehicles.selectors import (
+    current_owner,
+    latest_mileage_reading,
+    vehicle_by_vin,
+    workshop_registered_vehicle,
+    workshop_vehicle_by_plate,
+)
 
 MAX_AVAILABILITY_DAYS = 42
 ONE_DAY = dt.timedelta(days=1)
@@ -403,10 +410,10 @@ class BookedCar:
     """What the network knows about the car typed with a booking, for the advisor who
     compares it with the car at reception. Never shown on the customer's pages."""
 
-    vehicle: Any  # Vehicle | None: the car the VIN (network) or plate (workshop) names
+    vehicle: Vehicle | None  # the car the VIN (network) or plate (workshop) names
     linked: bool  # already one of the workshop's cars
-    owner: Any  # Customer | None: its current owner as this workshop knows it
-    last_reading: Any  # MileageReading | None: the network's latest reading
+    owner: Customer | None  # its current owner as this workshop knows it
+    last_reading: MileageReading | None  # the network's latest reading
     other_network: bool  # the VIN is a car of another network
 
 
@@ -416,36 +423,18 @@ def car_for_reception(appointment: Appointment) -> BookedCar:
     vehicle = appointment.vehicle
     other_network = False
     if vehicle is None and appointment.entered_vin:
-        vehicle = (
-            Vehicle.objects.select_related("vehicle_type")
-            .filter(vin=appointment.entered_vin)
-            .first()
-        )
+        vehicle = vehicle_by_vin(vin=appointment.entered_vin)
         if vehicle is not None and vehicle.network_id != workshop.network_id:
             vehicle, other_network = None, True
     if vehicle is None and not other_network and appointment.entered_plate:
-        vehicle = (
-            Vehicle.objects.select_related("vehicle_type")
-            .filter(
-                plate_normalized=normalise_plate(appointment.entered_plate),
-                workshop_links__workshop=workshop,
-            )
-            .order_by("id")
-            .first()
-        )
+        vehicle = workshop_vehicle_by_plate(workshop=workshop, plate=appointment.entered_plate)
     if vehicle is None:
         return BookedCar(None, False, None, None, other_network)
-    owner = (
-        Ownership.objects.filter(workshop=workshop, vehicle=vehicle, ended_on__isnull=True)
-        .select_related("customer")
-        .first()
-    )
+    owner = current_owner(workshop=workshop, vehicle=vehicle)
     return BookedCar(
         vehicle=vehicle,
-        linked=vehicle.workshop_links.filter(workshop=workshop).exists(),
-        owner=owner.customer if owner else None,
-        last_reading=MileageReading.objects.filter(vehicle=vehicle)
-        .order_by("-read_on", "-km")
-        .first(),
+        linked=workshop_registered_vehicle(workshop_id=workshop.pk, vehicle_id=vehicle.pk),
+        owner=owner,
+        last_reading=latest_mileage_reading(vehicle=vehicle),
         other_network=False,
     )
