@@ -9,6 +9,7 @@ from servicelane.core.models import Network
 from servicelane.servicebook.models import MaintenanceInterval, MaintenanceItem
 from servicelane.vehicles.choices import FuelType
 from servicelane.vehicles.models import VehicleType
+from servicelane.vehicles.selectors import network_vehicle_types
 
 # code, English, German, Chinese, months, km
 ITEMS = [
@@ -49,7 +50,7 @@ def ensure_maintenance_items(network: Network) -> None:
                 "position": position,
             },
         )
-    for vehicle_type in VehicleType.objects.filter(network=network):
+    for vehicle_type in network_vehicle_types(network_id=network.pk):
         ensure_type_intervals(vehicle_type, items)
 
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from servicelane.core.models import Workshop
 from servicelane.customers.models import Customer
-from servicelane.vehicles.models import Ownership, Vehicle
+from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.selectors import current_ownership
 
 OWNER_BOOK_SALT = "servicelane.servicebook.owner"
 
@@ -54,17 +55,8 @@ def owner_link_from_token(token: str) -> OwnerLink | None:
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    ownership = (
-        Ownership.objects.select_related(
-            "vehicle__vehicle_type", "vehicle__network", "customer", "workshop"
-        )
-        .filter(
-            vehicle_id=vehicle_id,
-            customer_id=customer_id,
-            workshop_id=workshop_id,
-            ended_on__isnull=True,
-        )
-        .first()
+    ownership = current_ownership(
+        vehicle_id=vehicle_id, customer_id=customer_id, workshop_id=workshop_id
     )
     if ownership is None:
         return None

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 
 from servicelane.core.models import Workshop
 from servicelane.core.tasks import send_email
-from servicelane.customers.models import Customer
+from servicelane.customers.selectors import customer_by_id
 from servicelane.servicebook.links import owner_book_url
-from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.selectors import vehicle_by_id
 
 
 def send_owner_link(vehicle_id: int, customer_id: int, workshop_id: int) -> None:
     """The signed link to the car's service book, sent to its owner."""
-    vehicle = Vehicle.objects.select_related("vehicle_type").get(pk=vehicle_id)
-    customer = Customer.objects.get(pk=customer_id)
+    vehicle = vehicle_by_id(vehicle_id=vehicle_id)
+    customer = customer_by_id(customer_id=customer_id)
     workshop = Workshop.objects.get(pk=workshop_id)
     if not customer.email:
         return

@@ -11,8 +11,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.customers.models import Customer
 from servicelane.servicebook.choices import EntryKind, EntryReviewState, ReviewStatus
 from servicelane.servicebook.models import (
     EntryReview,
@@ -29,8 +31,13 @@ from servicelane.servicebook.prediction import (
     km_per_day,
 )
 from servicelane.servicebook.registry import car_readings
-from servicelane.vehicles.models import MileageReading, Ownership, Vehicle
-from servicelane.vehicles.vin import normalise_vin
+from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.selectors import current_owner as vehicle_current_owner
+from servicelane.vehicles.selectors import (
+    has_flagged_reading,
+    plausible_readings,
+    vehicle_by_vin,
+)
 
 
 def service_book_networks(user: Any) -> list[int]:
@@ -43,11 +50,7 @@ def service_book_networks(user: Any) -> list[int]:
 
 def service_book_vehicle(*, user: Any, vin: str) -> Vehicle:
     """The car with this VIN, if it is in a network the user reads; else 404."""
-    vehicle = (
-        Vehicle.objects.select_related("vehicle_type", "network")
-        .filter(vin=normalise_vin(vin or ""), network_id__in=service_book_networks(user))
-        .first()
-    )
+    vehicle = vehicle_by_vin(vin=vin, network_ids=service_book_networks(user))
     if vehicle is None:
         raise Http404(_("No car with this VIN in the network."))
     return vehicle
@@ -129,10 +132,9 @@ def entry_for_user(*, user: Any, entry_id: Any) -> ServiceEntry:
 def rollback_suspected(vehicle: Vehicle) -> bool:
     """A flagged entry or reading that counts: a mileage lower than the history, confirmed
     by a workshop that registered the car or accepted by the network's review."""
-    return (
-        ServiceEntry.objects.counting().filter(vehicle=vehicle, flagged=True).exists()
-        or MileageReading.objects.filter(vehicle=vehicle, flagged=True).exists()
-    )
+    return ServiceEntry.objects.counting().filter(
+        vehicle=vehicle, flagged=True
+    ).exists() or has_flagged_reading(vehicle=vehicle)
 
 
 # ---------------------------------------------------------------- the review queue
@@ -236,9 +238,7 @@ class FleetFacts:
         self.last_services: dict[int, dict[str, Point]] = defaultdict(dict)
         self.car_readings: dict[int, dict[str, CarReading]] = defaultdict(dict)
         self.latest_author: dict[int, tuple[dt.date, int]] = {}
-        for vehicle_id, day, km in MileageReading.objects.filter(
-            vehicle_id__in=ids, flagged=False
-        ).values_list("vehicle_id", "read_on", "km"):
+        for vehicle_id, day, km in plausible_readings(vehicle_ids=ids):
             self.points[vehicle_id].append(Point(day, km))
         entries = (
             ServiceEntry.objects.counting()
@@ -383,13 +383,8 @@ def entries_written_by(workshop: Any, *, limit: int = 20) -> list[ServiceEntry]:
     )
 
 
-def current_owner(*, workshop: Any, vehicle: Vehicle) -> Any:
+def current_owner(*, workshop: Workshop | None, vehicle: Vehicle) -> Customer | None:
     """The car's current owner as this workshop knows them, or None."""
     if workshop is None:
         return None
-    ownership = (
-        Ownership.objects.filter(workshop=workshop, vehicle=vehicle, ended_on__isnull=True)
-        .select_related("customer")
-        .first()
-    )
-    return ownership.customer if ownership else None
+    return vehicle_current_owner(workshop=workshop, vehicle=vehicle)

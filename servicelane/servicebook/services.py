@@ -35,8 +35,12 @@ from servicelane.servicebook.choices import (
 )
 from servicelane.servicebook.models import EntryReview, ServiceEntry
 from servicelane.servicebook.selectors import correction_deadline, maintenance_items
-from servicelane.vehicles.models import MAX_KM, MileageReading, Vehicle
-from servicelane.vehicles.selectors import workshop_registered_vehicle
+from servicelane.vehicles.models import MAX_KM, Vehicle
+from servicelane.vehicles.selectors import (
+    highest_reading_km,
+    vehicle_for_update,
+    workshop_registered_vehicle,
+)
 
 AUDITED = [
     "performed_on",
@@ -63,10 +67,9 @@ def highest_mileage_before(
     )
     if ignore is not None:
         entries = entries.exclude(pk=ignore.pk)
-    readings = MileageReading.objects.filter(vehicle=vehicle, read_on__lte=day, flagged=False)
     found = [
         entries.aggregate(m=Max("mileage"))["m"],
-        readings.aggregate(m=Max("km"))["m"],
+        highest_reading_km(vehicle=vehicle, on_or_before=day),
     ]
     found = [m for m in found if m is not None]
     return max(found) if found else None
@@ -231,7 +234,7 @@ def service_entry_create(
         description=description,
         transfer_to_car=transfer_to_car,
     )
-    Vehicle.objects.select_for_update().filter(pk=vehicle.pk).first()  # one writer per car
+    vehicle_for_update(vehicle_id=vehicle.pk)  # one writer per car
     flagged, highest = _plausible(vehicle, values, confirm_lower_mileage)
     needs_review = flagged and not workshop_registered_vehicle(
         workshop_id=workshop.pk, vehicle_id=vehicle.pk
@@ -390,7 +393,7 @@ def service_entry_correct(
     _require_write(actor, entry.workshop)
     if not writes_for_author(actor, entry):
         raise PermissionDenied(_("Only the workshop that wrote an entry corrects it."))
-    vehicle = Vehicle.objects.select_for_update().get(pk=entry.vehicle_id)
+    vehicle = vehicle_for_update(vehicle_id=entry.vehicle_id)
     entry = (
         ServiceEntry.objects.select_related("workshop")
         .select_for_update(of=("self",))
@@ -524,7 +527,7 @@ def _set_review_state(entry: ServiceEntry, state: str) -> None:
 def _decide(*, actor: User, review: EntryReview, accept: bool, reason: str) -> EntryReview:
     if review.network_id not in access_for(actor).networks_with(Perm.SERVICE_BOOK_REVIEW):
         raise PermissionDenied(_("Your role does not allow this."))
-    Vehicle.objects.select_for_update().filter(pk=review.entry.vehicle_id).first()
+    vehicle_for_update(vehicle_id=review.entry.vehicle_id)
     review = EntryReview.objects.select_for_update().get(pk=review.pk)
     if not review.is_pending:
         raise ValidationError(_("This review was decided already."))
