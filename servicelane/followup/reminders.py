@@ -28,7 +28,13 @@ from servicelane.followup.models import Reminder
 from servicelane.servicebook.choices import DueStatus
 from servicelane.servicebook.prediction import DueItem
 from servicelane.servicebook.selectors import FleetFacts, IntervalTable, item_catalogue
-from servicelane.vehicles.models import Ownership, Vehicle, VehicleType
+from servicelane.vehicles.selectors import (
+    FleetCar,
+    OwnerContact,
+    current_owner_contacts,
+    fleet_chunk,
+    vehicle_type_names,
+)
 
 CHUNK = 2000
 
@@ -60,22 +66,27 @@ class Recipient:
 class Letter:
     """One e-mail to one owner about one car: every item newly due."""
 
-    vehicle: tuple
+    vehicle: FleetCar
     recipient: Recipient
     reminders: list[Reminder] = field(default_factory=list)
 
 
-def _recipient(owners: list[tuple], latest_author: tuple[dt.date, int] | None) -> Recipient | None:
+def _recipient(
+    owners: list[OwnerContact], latest_author: tuple[dt.date, int] | None
+) -> Recipient | None:
     """The owner to write to: as known by the workshop that last worked on the car, else
     by the workshop that registered the newest ownership."""
     if not owners:
         return None
-    if latest_author:
-        for row in owners:
-            if row[1] == latest_author[1]:
-                return Recipient(*row[1:6])
-    newest = max(owners, key=lambda row: (row[6], row[1]))
-    return Recipient(*newest[1:6])
+    known = [o for o in owners if latest_author and o.workshop_id == latest_author[1]]
+    chosen = known[0] if known else max(owners, key=lambda o: (o.started_on, o.workshop_id))
+    return Recipient(
+        workshop_id=chosen.workshop_id,
+        customer_id=chosen.customer_id,
+        email=chosen.email,
+        language=chosen.language,
+        consents=chosen.consents_to_reminders,
+    )
 
 
 class ReminderBatch:
@@ -106,18 +117,10 @@ class ReminderBatch:
         result = BatchResult()
         self.table = IntervalTable(network.pk)
         self.items = item_catalogue(network.pk)
-        self.models = dict(
-            VehicleType.objects.filter(network=network).values_list("pk", "model_name")
-        )
+        self.models = vehicle_type_names(network_id=network.pk)
         last_id = 0
         while True:
-            vehicles = list(
-                Vehicle.objects.filter(network=network, pk__gt=last_id)
-                .order_by("pk")
-                .values_list(
-                    "pk", "vehicle_type_id", "first_registration", "warranty_until", "vin", "plate"
-                )[:CHUNK]
-            )
+            vehicles = fleet_chunk(network_id=network.pk, after_id=last_id, size=CHUNK)
             if not vehicles:
                 return result
             last_id = vehicles[-1][0]
@@ -125,7 +128,7 @@ class ReminderBatch:
             self.progress(len(vehicles))
             reset_queries()  # with DEBUG on, Django would keep every statement of the run
 
-    def _due(self, facts: FleetFacts, vehicle: tuple) -> list[tuple[str, str, DueItem | None]]:
+    def _due(self, facts: FleetFacts, vehicle: FleetCar) -> list[tuple[str, str, DueItem | None]]:
         """(kind, item code, due item) of everything worth a reminder today."""
         pk, type_id, first_registration, warranty_until = vehicle[:4]
         found: list[tuple[str, str, DueItem | None]] = [
@@ -143,21 +146,13 @@ class ReminderBatch:
             found.append((ReminderKind.WARRANTY, "", None))
         return found
 
-    def run_chunk(self, vehicles: list[tuple]) -> BatchResult:
+    def run_chunk(self, vehicles: list[FleetCar]) -> BatchResult:
         result = BatchResult(vehicles=len(vehicles))
         ids = [v[0] for v in vehicles]
         facts = FleetFacts(ids)
-        owners: dict[int, list[tuple]] = defaultdict(list)
-        for row in Ownership.objects.filter(vehicle_id__in=ids, ended_on__isnull=True).values_list(
-            "vehicle_id",
-            "workshop_id",
-            "customer_id",
-            "customer__email",
-            "customer__language",
-            "customer__consent_reminders",
-            "started_on",
-        ):
-            owners[row[0]].append(row)
+        owners: dict[int, list[OwnerContact]] = defaultdict(list)
+        for owner in current_owner_contacts(vehicle_ids=ids):
+            owners[owner.vehicle_id].append(owner)
         already, failed = set(), {}
         for *key, status, pk in Reminder.objects.filter(vehicle_id__in=ids).values_list(
             "vehicle_id", "kind", "item_code", "cycle", "status", "pk"
@@ -178,8 +173,9 @@ class ReminderBatch:
                 result.no_consent += 1
                 continue
             for kind, code, item in due:
-                cycle = item.cycle if item else vehicle[3]
-                if (vehicle[0], kind, code, cycle) in already:
+                # An item's cycle, or the warranty's end (only a car with one is reminded).
+                cycle = item.cycle if item else vehicle.warranty_until
+                if cycle is None or (vehicle.pk, kind, code, cycle) in already:
                     continue
                 letter = letters.setdefault(vehicle[0], Letter(vehicle, recipient))
                 letter.reminders.append(
@@ -290,7 +286,7 @@ class ReminderBatch:
                 "followup/emails/reminder.txt",
                 {
                     "car": car,
-                    "model": self.models.get(type_id, ""),
+                    "model": self.models.get(type_id, "") if type_id is not None else "",
                     "vin": vin,
                     "lines": lines,
                     "workshop": workshop,

@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from servicelane.followup.reminders import run_reminder_batch
 from servicelane.followup.tasks import schedule_daily_reminders
-from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.selectors import vehicle_count
 
 
 class Command(BaseCommand):
@@ -46,9 +46,7 @@ class Command(BaseCommand):
         for name in ("horizon_days", "warranty_days"):
             if opts[name] is not None and opts[name] < 0:
                 raise CommandError(f"--{name.replace('_', '-')} cannot be negative.")
-        with tqdm(
-            total=Vehicle.objects.count(), unit="vehicles", disable=opts["verbosity"] == 0
-        ) as bar:
+        with tqdm(total=vehicle_count(), unit="vehicles", disable=opts["verbosity"] == 0) as bar:
             result = run_reminder_batch(
                 today=today,
                 horizon_days=opts["horizon_days"],
