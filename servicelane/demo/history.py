@@ -462,20 +462,8 @@ def build_job_history(workshop: Workshop, rng: random.Random) -> list[RepairOrde
     calendar = workshop_calendar(workshop)
     ids = [t.user_id for t in technicians]
     day_start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    attendance = defaultdict(list)
-    for user_id, clock_in, clock_out in (
-        AttendanceEntry.objects.filter(
-            workshop=workshop, technician_id__in=ids, clock_in__gte=day_start
-        )
-        .order_by("clock_in")
-        .values_list("technician_id", "clock_in", "clock_out")
-    ):
-        attendance[user_id].append((clock_in, clock_out or now))
-    busy = defaultdict(list)
-    for user_id, started, ended in ClockEntry.objects.filter(
-        technician_id__in=ids, started_at__lt=now, started_at__gte=day_start - dt.timedelta(days=1)
-    ).values_list("technician_id", "started_at", "ended_at"):
-        busy[user_id].append((started, ended or now))
+    attendance = _attendance(workshop, ids, day_start, now)
+    busy = _clocked(ids, day_start, now)
     breaks = {
         (s.technician_id, s.date): s
         for s in Shift.objects.filter(
@@ -488,14 +476,16 @@ def build_job_history(workshop: Workshop, rng: random.Random) -> list[RepairOrde
         if day < today and window is None:
             continue  # closed: no customers, whoever is in
         for technician in technicians:
-            for clock_in, clock_out in attendance[technician.user_id]:
-                if clock_in.astimezone(zone).date() != day:
-                    continue
+            shifts = [
+                (clock_in, clock_out)
+                for clock_in, clock_out in attendance[technician.user_id]
+                if clock_in.astimezone(zone).date() == day
+            ]
+            for clock_in, clock_out in shifts:
                 start = clock_in + _minutes(rng, 4, 12)
-                end = clock_out - _minutes(rng, 3, 10)
-                for started, ended in busy[technician.user_id]:
-                    if started < end and ended > start:
-                        end = min(end, started - _minutes(rng, 3, 8))
+                end = _before_clocked_work(
+                    clock_out - _minutes(rng, 3, 10), start, busy[technician.user_id], rng
+                )
                 # Today's demo day starts whenever it is built: its hours, not the
                 # reception's; the customers came in and waited, and have their cars back.
                 planner.fill(
@@ -511,6 +501,45 @@ def build_job_history(workshop: Workshop, rng: random.Random) -> list[RepairOrde
     if not planner.planned:
         return []
     return write_visits(workshop, planner.planned, planner.operations, advisor, rng)
+
+
+Span = tuple[dt.datetime, dt.datetime]
+
+
+def _attendance(
+    workshop: Workshop, ids: list[int], since: dt.datetime, now: dt.datetime
+) -> defaultdict[int, list[Span]]:
+    """Each technician's attendance since ``since``, oldest first (still in: until now)."""
+    attendance: defaultdict[int, list[Span]] = defaultdict(list)
+    for user_id, clock_in, clock_out in (
+        AttendanceEntry.objects.filter(
+            workshop=workshop, technician_id__in=ids, clock_in__gte=since
+        )
+        .order_by("clock_in")
+        .values_list("technician_id", "clock_in", "clock_out")
+    ):
+        attendance[user_id].append((clock_in, clock_out or now))
+    return attendance
+
+
+def _clocked(ids: list[int], since: dt.datetime, now: dt.datetime) -> defaultdict[int, list[Span]]:
+    """The jobs already on each technician's clock (a day before ``since`` on)."""
+    busy: defaultdict[int, list[Span]] = defaultdict(list)
+    for user_id, started, ended in ClockEntry.objects.filter(
+        technician_id__in=ids, started_at__lt=now, started_at__gte=since - dt.timedelta(days=1)
+    ).values_list("technician_id", "started_at", "ended_at"):
+        busy[user_id].append((started, ended or now))
+    return busy
+
+
+def _before_clocked_work(
+    end: dt.datetime, start: dt.datetime, busy: list[Span], rng: random.Random
+) -> dt.datetime:
+    """The end of a stretch of history work: a few minutes before any job on the clock."""
+    for started, ended in busy:
+        if started < end and ended > start:
+            end = min(end, started - _minutes(rng, 3, 8))
+    return end
 
 
 def _lunch(shift: Shift | None, day: dt.date, zone: Any) -> tuple[dt.datetime, dt.timedelta] | None:
