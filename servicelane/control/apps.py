@@ -12,7 +12,7 @@ class ControlConfig(AppConfig):
 
     def ready(self) -> None:
         from servicelane.control import tool_jobs
-        from servicelane.control.panels import attendance_clock
+        from servicelane.control.attendance.panels import attendance_clock
         from servicelane.control.selectors import planned_slots
 
         # The tool register asks the control centre about the jobs its tools are for.

@@ -1,9 +1,10 @@
 """The control centre's screens: each part keeps its own paths beside its views. The
 special tools room (``servicelane.tools``) has its pages under /control/tools/ too."""
 
-from servicelane.control import board_views, efficiency_views
+from servicelane.control import board_views
+from servicelane.control.attendance import views as attendance_views
 from servicelane.control.roster import views as roster_views
 
 app_name = "control"
 
-urlpatterns = [*board_views.urls, *efficiency_views.urls, *roster_views.urls]
+urlpatterns = [*board_views.urls, *attendance_views.urls, *roster_views.urls]

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from servicelane.control import services as attendance
-from servicelane.control.efficiency_selectors import Period, efficiency_report
+from servicelane.control.attendance import services as attendance
+from servicelane.control.attendance.selectors import Period, efficiency_report
 from servicelane.control.models import Absence, AttendanceEntry, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.demo.attendance import build_attendance

@@ -18,7 +18,7 @@ from servicelane.billing.choices import PaymentState
 from servicelane.billing.models import Invoice
 from servicelane.billing.selectors import invoice_balance
 from servicelane.billing.services import invoice_issue, payment_record
-from servicelane.control.efficiency_selectors import Period, efficiency_report
+from servicelane.control.attendance.selectors import Period, efficiency_report
 from servicelane.control.models import AttendanceEntry
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.models import Membership

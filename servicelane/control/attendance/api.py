@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from servicelane.control import efficiency_selectors as selectors
-from servicelane.control import services as clock
-from servicelane.control.efficiency_selectors import EfficiencyPeriod, Figures, Presence
+from servicelane.control.attendance import selectors
+from servicelane.control.attendance import services as clock
+from servicelane.control.attendance.selectors import EfficiencyPeriod, Figures, Presence
 from servicelane.control.models import AttendanceEntry
 from servicelane.core.apiutils import ERRORS, workshop_in_scope
 from servicelane.core.dates import SaneDate
@@ -19,6 +19,8 @@ from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
 
 router = Router(tags=["control centre: time and efficiency"])
+# The operations keep the ids they had when this was control/efficiency_api.py.
+OPERATION_ID = "servicelane_control_efficiency_api_{}"
 
 WORKSHOP_HELP = "Workshop code; may be left out when you work in one workshop"
 
@@ -112,7 +114,11 @@ def _entry(entry: AttendanceEntry) -> AttendanceEntry:
     return AttendanceEntry.objects.select_related("workshop").get(pk=entry.pk)
 
 
-@router.post("/attendance/clock-in", response={201: AttendanceOut, **ERRORS})
+@router.post(
+    "/attendance/clock-in",
+    response={201: AttendanceOut, **ERRORS},
+    operation_id=OPERATION_ID.format("clock_in"),
+)
 def clock_in(request: HttpRequest, query: Query[ClockIn]) -> Status:
     """Clock in at the workshop (``?workshop=`` when you work in several); refused when
     you are clocked in already."""
@@ -121,14 +127,22 @@ def clock_in(request: HttpRequest, query: Query[ClockIn]) -> Status:
     return Status(201, _entry(entry))
 
 
-@router.post("/attendance/clock-out", response={200: AttendanceOut, **ERRORS})
+@router.post(
+    "/attendance/clock-out",
+    response={200: AttendanceOut, **ERRORS},
+    operation_id=OPERATION_ID.format("clock_out"),
+)
 def clock_out(request: HttpRequest) -> AttendanceEntry:
     """Clock out; refused while your clock runs on a job (pause or finish it first)."""
     access_for(request.user).require(Perm.JOB_CLOCK)
     return _entry(clock.attendance_clock_out(actor=request.user))
 
 
-@router.get("/attendance", response={200: AttendanceDayOut, **ERRORS})
+@router.get(
+    "/attendance",
+    response={200: AttendanceDayOut, **ERRORS},
+    operation_id=OPERATION_ID.format("attendance_day"),
+)
 def attendance_day(request: HttpRequest, query: Query[AttendanceQuery]) -> dict[str, Any]:
     """Who was in on a day: each technician's shift, absence, clock-ins and hours. A
     foreman or manager sees every technician; a technician sees their own day."""
@@ -164,7 +178,11 @@ def _figures(figures: Figures, **extra: Any) -> dict[str, Any]:
     return {**figures.as_dict(), **extra}
 
 
-@router.get("/efficiency", response={200: EfficiencyOut, **ERRORS})
+@router.get(
+    "/efficiency",
+    response={200: EfficiencyOut, **ERRORS},
+    operation_id=OPERATION_ID.format("efficiency"),
+)
 def efficiency(request: HttpRequest, query: Query[EfficiencyQuery]) -> dict[str, Any]:
     """Per technician and per day of the period: flat-rate hours sold, hours clocked on
     jobs, attendance hours, efficiency and productivity; and the share of repair orders

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from servicelane.control.efficiency_selectors import attendance_open
+from servicelane.control.attendance.selectors import attendance_open
 from servicelane.core.models import User
 from servicelane.core.panels import Panel
 

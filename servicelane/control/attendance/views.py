@@ -16,9 +16,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from servicelane.control import efficiency_selectors as selectors
-from servicelane.control import services as clock
-from servicelane.control.efficiency_selectors import DayFigures, Period, TechnicianRow
+from servicelane.control.attendance import selectors
+from servicelane.control.attendance import services as clock
+from servicelane.control.attendance.selectors import DayFigures, Period, TechnicianRow
 from servicelane.core.dates import date_range_message, is_sane_date
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm

@@ -9,14 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from servicelane.control import services as attendance
-from servicelane.control.efficiency_selectors import (
+from servicelane.control.attendance import services as attendance
+from servicelane.control.attendance.selectors import (
     Figures,
     Period,
     efficiency_report,
     period_span,
 )
-from servicelane.control.efficiency_views import nice_ceiling
+from servicelane.control.attendance.views import nice_ceiling
 from servicelane.core.choices import WorkshopRole
 from servicelane.testing.clients import bearer_client, client_of
 from servicelane.testing.personas import member, technician_of
