@@ -16,10 +16,10 @@ from servicelane.billing.filters import InvoiceFilter
 from servicelane.billing.forms import CreditNoteForm, PaymentForm
 from servicelane.billing.models import Invoice
 from servicelane.billing.services import credit_note_issue, invoice_issue, payment_record
-from servicelane.core.errors import apply_to_form, error_dict
+from servicelane.core.errors import error_dict
 from servicelane.core.permissions import Perm
 from servicelane.core.types import WorkshopRequest
-from servicelane.core.viewutils import paginate, query_without_page, require_perm
+from servicelane.core.viewutils import paginate, query_without_page, require_perm, submit
 from servicelane.workorders.selectors import repair_order_get_for_user
 
 
@@ -116,20 +116,19 @@ def credit(request: WorkshopRequest, pk: int) -> HttpResponse:
     form = CreditNoteForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                credit_note = credit_note_issue(
-                    actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                apply_to_form(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Credit note %(credit)s issued; invoice %(number)s is cancelled.")
-                    % {"credit": credit_note.number, "number": invoice.number},
-                )
-                return redirect("billing:detail", pk=credit_note.pk)
+        done = submit(
+            form,
+            lambda data: credit_note_issue(
+                actor=request.user, invoice=invoice, reason=data["reason"]
+            ),
+        )
+        if done.ok:
+            messages.success(
+                request,
+                _("Credit note %(credit)s issued; invoice %(number)s is cancelled.")
+                % {"credit": done.result.number, "number": invoice.number},
+            )
+            return redirect("billing:detail", pk=done.result.pk)
         status = 400
     timezone.activate(invoice.workshop.zone)
     return render(
@@ -151,27 +150,26 @@ def pay(request: WorkshopRequest, pk: int) -> HttpResponse:
     """Record a payment from the form on the invoice page."""
     invoice = selectors.invoice_get_for_user(request.user, pk)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payment = payment_record(
-                actor=request.user,
-                invoice=invoice,
-                method=form.cleaned_data["method"],
-                amount=form.cleaned_data["amount"],
-                reference=form.cleaned_data["reference"],
-            )
-        except ValidationError as exc:
-            apply_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Payment of %(amount)s %(currency)s recorded.")
-                % {
-                    "amount": formats.number_format(payment.amount, 2, force_grouping=True),
-                    "currency": invoice.currency,
-                },
-            )
-            return redirect("billing:detail", pk=invoice.pk)
+    done = submit(
+        form,
+        lambda data: payment_record(
+            actor=request.user,
+            invoice=invoice,
+            method=data["method"],
+            amount=data["amount"],
+            reference=data["reference"],
+        ),
+    )
+    if done.ok:
+        messages.success(
+            request,
+            _("Payment of %(amount)s %(currency)s recorded.")
+            % {
+                "amount": formats.number_format(done.result.amount, 2, force_grouping=True),
+                "currency": invoice.currency,
+            },
+        )
+        return redirect("billing:detail", pk=invoice.pk)
     return _detail(request, invoice, pay_form=form, status=400)
 
 
