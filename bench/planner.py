@@ -26,7 +26,7 @@ one or two copies. Jobs:
 
 Both plans are made for the same day; the planner runs with its default 5 s limit
 (model building included) and CP-SAT's default number of workers (one per core). Each
-plan is checked by `planner.violations` (must be 0, else the run fails).
+plan is checked by `planning.day.violations` (must be 0, else the run fails).
 """
 
 import argparse
@@ -41,15 +41,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from servicelane.control.greedy import greedy_edd  # noqa: E402
-from servicelane.control.planner import (  # noqa: E402
+from servicelane.control.planning.day import (  # noqa: E402
     Bay,
     Job,
     Technician,
     Tool,
-    plan,
     violations,
 )
+from servicelane.control.planning.greedy import greedy_edd  # noqa: E402
+from servicelane.control.planning.solver import plan  # noqa: E402
 
 SEED = 20261123
 SIZES = [(40, 8), (120, 20), (300, 40)]

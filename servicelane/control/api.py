@@ -3,8 +3,8 @@ efficiency, the roster, and the special tools room (``servicelane.tools``)."""
 
 from ninja import Router
 
-from servicelane.control import board_api
 from servicelane.control.attendance import api as attendance_api
+from servicelane.control.board import api as board_api
 from servicelane.control.roster import api as roster_api
 from servicelane.tools import api as tools_api
 

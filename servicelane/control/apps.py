@@ -11,12 +11,12 @@ class ControlConfig(AppConfig):
     verbose_name = _("Workshop control centre")
 
     def ready(self) -> None:
-        from servicelane.control import tool_jobs
         from servicelane.control.attendance.panels import attendance_clock
-        from servicelane.control.selectors import planned_slots
+        from servicelane.control.jobs import tool_source
+        from servicelane.control.jobs.selectors import planned_slots
 
         # The tool register asks the control centre about the jobs its tools are for.
-        tool_job_sources.register("control", tool_jobs)
+        tool_job_sources.register("control", tool_source)
         # The technician's jobs page shows the plan and the attendance clock.
         job_plans.register("control", planned_slots)
         technician_panels.register("attendance", attendance_clock)

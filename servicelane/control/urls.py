@@ -1,8 +1,8 @@
 """The control centre's screens: each part keeps its own paths beside its views. The
 special tools room (``servicelane.tools``) has its pages under /control/tools/ too."""
 
-from servicelane.control import board_views
 from servicelane.control.attendance import views as attendance_views
+from servicelane.control.board import views as board_views
 from servicelane.control.roster import views as roster_views
 
 app_name = "control"

@@ -2,7 +2,7 @@
 
 The register sits below the repair orders in the layers: it keeps a job by its id and
 does not read jobs itself. The app that plans the work registers a ``JobSource`` in
-``sources`` in its ``AppConfig.ready()`` (control does: ``control.tool_jobs``); the
+``sources`` in its ``AppConfig.ready()`` (control does: ``control.jobs.tool_source``); the
 register asks it which jobs are open, which of them need a tool number, how the copies
 stand for them, and what a job is called. Without a source the register knows no job.
 """

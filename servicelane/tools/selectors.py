@@ -163,6 +163,42 @@ def usable(tool: SpecialTool, today: dt.date) -> bool:
     )
 
 
+def usable_copies(workshop: Workshop, day: dt.date) -> dict[str, int]:
+    """Copies of each tool (by number) in their place and calibrated for ``day``. A
+    checked-out copy (for a job or none, overdue or not) is not free until it is back;
+    defective ones and those at calibration are not either."""
+    copies: dict[str, int] = {}
+    for number, calibration_due in SpecialTool.objects.filter(
+        workshop=workshop, state=ToolState.IN_PLACE
+    ).values_list("number", "calibration_due"):
+        if calibration_due is not None and calibration_due < day:
+            continue
+        copies[number] = copies.get(number, 0) + 1
+    return copies
+
+
+def copies_held_by_jobs(workshop: Workshop, day: dt.date) -> dict[int, set[str]]:
+    """Per job id: the tool numbers of copies checked out for it, calibrated for ``day``."""
+    held: dict[int, set[str]] = {}
+    for job_id, number, calibration_due in SpecialTool.objects.filter(
+        workshop=workshop, state=ToolState.CHECKED_OUT, job_id__isnull=False
+    ).values_list("job_id", "number", "calibration_due"):
+        if calibration_due is not None and calibration_due < day:
+            continue
+        held.setdefault(job_id, set()).add(number)
+    return held
+
+
+def copies_of(workshop_ids: Iterable[int], numbers: Iterable[str]) -> QuerySet[SpecialTool]:
+    """The copies of these tool numbers in these workshops, with their holders, by number
+    and copy."""
+    return (
+        SpecialTool.objects.filter(workshop_id__in=list(workshop_ids), number__in=list(numbers))
+        .select_related("holder")
+        .order_by("number", "copy")
+    )
+
+
 def technicians(workshop: Workshop) -> list[Membership]:
     """The workshop's technicians (who may take a tool), senior first."""
     return list(

@@ -6,8 +6,8 @@ tools register shows the diagnosis interface out with the job in the bay."""
 import pytest
 from playwright.sync_api import expect
 
+from servicelane.control.jobs.selectors import plan_of
 from servicelane.control.models import PlanningRun
-from servicelane.control.selectors import plan_of
 from servicelane.core.models import User
 from servicelane.tools.models import SpecialTool
 from servicelane.workorders.choices import JobStatus

@@ -166,3 +166,73 @@ def bay_get(*, user: Any, workshop: Workshop, bay_id: Any, perm: Perm) -> Bay:
         return Bay.objects.visible_to(user, perm).get(workshop=workshop, pk=bay_id)
     except (Bay.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Not found.")) from exc
+
+
+# ---------------------------------------------------------------- the day's people and places
+
+
+def local_bounds(workshop: Workshop, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The workshop's local day as aware datetimes [start, end)."""
+    zone = workshop.zone
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
+
+
+def _subtract(
+    windows: list[tuple[dt.datetime, dt.datetime]], cut_from: dt.datetime, cut_to: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    result = []
+    for start, end in windows:
+        if cut_to <= start or cut_from >= end:
+            result.append((start, end))
+            continue
+        if start < cut_from:
+            result.append((start, cut_from))
+        if cut_to < end:
+            result.append((cut_to, end))
+    return result
+
+
+def shift_windows(
+    shift: Shift, zone: Any, absences: list[Absence] = ()
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The stretches of a shift a technician can work: the shift minus its break and any
+    absence, as aware datetimes."""
+    start = dt.datetime.combine(shift.date, shift.starts_at, tzinfo=zone)
+    end = dt.datetime.combine(shift.date, shift.ends_at, tzinfo=zone)
+    windows = [(start, end)]
+    if shift.break_starts_at and shift.break_minutes:
+        pause = dt.datetime.combine(shift.date, shift.break_starts_at, tzinfo=zone)
+        windows = _subtract(windows, pause, pause + dt.timedelta(minutes=shift.break_minutes))
+    for absence in absences:
+        windows = _subtract(windows, absence.starts_at, absence.ends_at)
+    return [(s, e) for s, e in windows if e > s]
+
+
+def technicians_of(workshop: Workshop) -> dict[int, Membership]:
+    """The workshop's technicians by user id, with level and skills."""
+    return {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            workshop=workshop, role=WorkshopRole.TECHNICIAN
+        ).select_related("user")
+    }
+
+
+def shifts_of(workshop: Workshop, day: dt.date) -> list[Shift]:
+    return list(Shift.objects.filter(workshop=workshop, date=day).order_by("starts_at", "id"))
+
+
+def absences_of(workshop: Workshop, day: dt.date) -> dict[int, list[Absence]]:
+    start, end = local_bounds(workshop, day)
+    result: dict[int, list[Absence]] = {}
+    for absence in Absence.objects.filter(
+        workshop=workshop, starts_at__lt=end, ends_at__gt=start
+    ).order_by("starts_at"):
+        result.setdefault(absence.technician_id, []).append(absence)
+    return result
+
+
+def active_bays(workshop: Workshop) -> list[Bay]:
+    return list(Bay.objects.filter(workshop=workshop, active=True).order_by("code"))

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from servicelane.control import planning
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.models import PlanningRun
+from servicelane.control.planning import runs
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.floor import TODAY
 from servicelane.workorders.models import Job
@@ -82,9 +82,7 @@ def test_a_discarded_run_reads_as_discarded_and_cannot_be_applied(api, floor):
         {"date": TODAY.isoformat(), "time_limit_s": "2"},
         content_type="application/json",
     ).json()
-    planning.planning_run_discard(
-        actor=floor.foreman, run=PlanningRun.objects.get(pk=created["id"])
-    )
+    runs.planning_run_discard(actor=floor.foreman, run=PlanningRun.objects.get(pk=created["id"]))
 
     run = api.get(f"{API}/planning-runs/{created['id']}").json()
 

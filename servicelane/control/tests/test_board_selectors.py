@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from servicelane.control import board_services, selectors
+from servicelane.control.board import selectors
+from servicelane.control.board import services as board_services
 from servicelane.control.models import Absence
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services as store_services

@@ -9,10 +9,10 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from servicelane.control import planning
+from servicelane.control.jobs.selectors import plan_of
 from servicelane.control.models import Absence, PlanningRun, Shift
+from servicelane.control.planning import runs
 from servicelane.control.roster import services as roster_services
-from servicelane.control.selectors import plan_of
 from servicelane.testing.clients import bearer_client
 from servicelane.workorders.models import Job
 
@@ -91,7 +91,7 @@ def test_no_run_is_left_behind_for_a_day_out_of_range(api, foreman_client, day):
 
 def test_the_planning_service_refuses_before_it_creates_a_run(floor):
     with pytest.raises(ValidationError) as refused:
-        planning.planning_run_request(
+        runs.planning_run_request(
             actor=floor.foreman, workshop=floor.workshop, day=dt.date(9999, 12, 31)
         )
 

@@ -554,7 +554,7 @@ def fields_of(cls: Any) -> list[tuple[str, Any]]:
 
 
 # The board's hidden day is checked in the form's clean(), shown at the start time.
-DATES_CHECKED_ELSEWHERE = {"servicelane.control.board_forms.ReassignForm.date"}
+DATES_CHECKED_ELSEWHERE = {"servicelane.control.board.forms.ReassignForm.date"}
 
 
 def test_every_date_a_form_takes_lies_in_the_business_range():

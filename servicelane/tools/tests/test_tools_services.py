@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from servicelane.control.tool_jobs import tools_for_jobs
+from servicelane.control.jobs.tool_source import tools_for_jobs
 from servicelane.core.choices import WorkshopRole
 from servicelane.testing.floor import OVERDUE_TOOL, TODAY
 from servicelane.testing.personas import member, technician_of

@@ -6,7 +6,7 @@ inside the technician's windows, after its release, when the special tools it ne
 a copy free. Ties go to the lower-level technician (seniors stay free) and the bay with
 less equipment (the paint booth stays free), then to the order given. Nothing already
 placed moves. Running jobs are placed first, as they are. The same checks and the same
-figures as the planner (``planner.prepare``, ``planner.finish``); status "heuristic".
+figures as the planner (``day.prepare``, ``day.finish``); status "heuristic".
 """
 
 import time
@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from servicelane.control.planner import (
+from servicelane.control.planning.day import (
     Assignment,
     Bay,
     Code,

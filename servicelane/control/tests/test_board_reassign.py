@@ -4,8 +4,8 @@ when a usable copy of every special tool it needs is free for it."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from servicelane.control import board_services
-from servicelane.control.selectors import plan_of
+from servicelane.control.board import services as board_services
+from servicelane.control.jobs.selectors import plan_of
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.floor import approved_walk_in, local
 from servicelane.tools import services as tools_room

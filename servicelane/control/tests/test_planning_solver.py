@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from servicelane.control.greedy import greedy_edd
-from servicelane.control.planner import (
+from servicelane.control.planning.day import (
     Assignment,
     Bay,
     Code,
@@ -19,9 +18,10 @@ from servicelane.control.planner import (
     Unplaceable,
     describe,
     explain,
-    plan,
     violations,
 )
+from servicelane.control.planning.greedy import greedy_edd
+from servicelane.control.planning.solver import plan
 
 DAY = [(0, 240), (300, 540)]  # 08:00-12:00 and 13:00-17:00, minutes from 08:00
 LIFT = frozenset({"lift"})

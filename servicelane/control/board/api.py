@@ -17,9 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from servicelane.control import board_services, planning, selectors
+from servicelane.control.board import selectors, services
 from servicelane.control.choices import PlanningStatus
+from servicelane.control.jobs import selectors as jobs
 from servicelane.control.models import Bay, PlanningRun
+from servicelane.control.planning import runs
+from servicelane.control.planning import selectors as planning
+from servicelane.control.planning.reasons import reason_text
 from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import SaneDate, SaneDateTime
@@ -29,6 +33,8 @@ from servicelane.core.schema_types import CodeText, PageNumber
 from servicelane.workorders import selectors as workorders
 
 router = Router(tags=["control centre"])
+# The operations keep the ids they had when this was control/board_api.py.
+OPERATION_ID = "servicelane_control_board_api_{}"
 
 WORKSHOP_HELP = "Workshop code; needed if you work in several"
 
@@ -126,7 +132,7 @@ class BoardOut(Schema):
 class RunIn(Schema):
     date: SaneDate | None = Field(None, description="The day to plan; today if left out")
     time_limit_s: Decimal = Field(
-        Decimal(planning.DEFAULT_TIME_LIMIT_S),
+        Decimal(runs.DEFAULT_TIME_LIMIT_S),
         description="The solver's time limit in seconds (0.1 to 60)",
     )
     workshop: CodeText | None = Field(None, description=WORKSHOP_HELP)
@@ -258,7 +264,7 @@ def _run_out(run: PlanningRun) -> dict[str, Any]:
                     {
                         "code": code,
                         "params": params,
-                        "text": planning.reason_text(code, params, result),
+                        "text": reason_text(code, params, result),
                     }
                     for code, params in item["reasons"]
                 ],
@@ -297,7 +303,9 @@ def _run_out(run: PlanningRun) -> dict[str, Any]:
 # ---------------------------------------------------------------- endpoints
 
 
-@router.get("/board", response={200: BoardOut, **ERRORS})
+@router.get(
+    "/board", response={200: BoardOut, **ERRORS}, operation_id=OPERATION_ID.format("get_board")
+)
 def get_board(request: HttpRequest, query: Query[BoardQuery]) -> dict[str, Any]:
     """The dispatch board of a day: each technician on shift with working time, breaks,
     absences and jobs as blocks in their state; open jobs not planned yet; the open
@@ -313,61 +321,85 @@ def get_board(request: HttpRequest, query: Query[BoardQuery]) -> dict[str, Any]:
     }
 
 
-@router.post("/planning-runs", response={201: RunOut, 202: RunOut, **ERRORS})
+@router.post(
+    "/planning-runs",
+    response={201: RunOut, 202: RunOut, **ERRORS},
+    operation_id=OPERATION_ID.format("create_run"),
+)
 def create_run(request: HttpRequest, payload: RunIn) -> Status:
     """Plan the rest of the day. An ordinary day is planned at once (201, the proposal in
     the answer); a large day goes to the background worker (202): read the run until its
     status is done."""
     workshop = workshop_in_scope(request, Perm.PLAN, payload.workshop)
     day = payload.date or timezone.localdate(timezone.now(), workshop.zone)
-    run = planning.planning_run_request(
+    run = runs.planning_run_request(
         actor=request.user, workshop=workshop, day=day, time_limit_s=payload.time_limit_s
     )
-    run = selectors.planning_run_get_for_user(user=request.user, pk=run.pk)
+    run = planning.planning_run_get_for_user(user=request.user, pk=run.pk)
     finished = run.status not in (PlanningStatus.QUEUED, PlanningStatus.RUNNING)
     return Status(201 if finished else 202, _run_out(run))
 
 
-@router.get("/planning-runs", response={200: RunPageOut, **ERRORS})
+@router.get(
+    "/planning-runs",
+    response={200: RunPageOut, **ERRORS},
+    operation_id=OPERATION_ID.format("list_runs"),
+)
 def list_runs(request: HttpRequest, query: Query[RunsQuery]) -> dict[str, Any]:
     """The workshop's planning runs, newest first (of one day with ``date``), each as
     ``GET /planning-runs/{id}`` answers it; paginated."""
     workshop = workshop_in_scope(request, Perm.BOARD_VIEW, query.workshop)
-    runs = selectors.planning_runs(workshop, query.date)
+    found = planning.planning_runs(workshop, query.date)
     start = (query.page - 1) * query.page_size
     return {
-        "items": [_run_out(run) for run in runs[start : start + query.page_size]],
-        "count": runs.count(),
+        "items": [_run_out(run) for run in found[start : start + query.page_size]],
+        "count": found.count(),
     }
 
 
-@router.get("/planning-runs/{int:run_id}", response={200: RunOut, **ERRORS})
+@router.get(
+    "/planning-runs/{int:run_id}",
+    response={200: RunOut, **ERRORS},
+    operation_id=OPERATION_ID.format("get_run"),
+)
 def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """A planning run: its status and, once done, the proposal with its figures beside
     the manual order's, and the jobs it could not place with the reasons in words."""
-    return _run_out(selectors.planning_run_get_for_user(user=request.user, pk=run_id))
+    return _run_out(planning.planning_run_get_for_user(user=request.user, pk=run_id))
 
 
-@router.post("/planning-runs/{int:run_id}/apply", response={200: RunOut, **ERRORS})
+@router.post(
+    "/planning-runs/{int:run_id}/apply",
+    response={200: RunOut, **ERRORS},
+    operation_id=OPERATION_ID.format("apply_run"),
+)
 def apply_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """Write the proposal to the jobs (technician, bay, planned times). Refused (400) when
     a job changed since the run or the proposal is too old: plan again."""
-    run = selectors.planning_run_get_for_user(user=request.user, pk=run_id)
-    planning.planning_run_apply(actor=request.user, run=run)
-    return _run_out(selectors.planning_run_get_for_user(user=request.user, pk=run_id))
+    run = planning.planning_run_get_for_user(user=request.user, pk=run_id)
+    runs.planning_run_apply(actor=request.user, run=run)
+    return _run_out(planning.planning_run_get_for_user(user=request.user, pk=run_id))
 
 
-@router.post("/planning-runs/{int:run_id}/discard", response={200: RunOut, **ERRORS})
+@router.post(
+    "/planning-runs/{int:run_id}/discard",
+    response={200: RunOut, **ERRORS},
+    operation_id=OPERATION_ID.format("discard_run"),
+)
 def discard_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """Keep the current plan: the proposal is discarded (who and when are kept) and can no
     longer be applied. Discarding it again changes nothing; an applied run is refused
     (400)."""
-    run = selectors.planning_run_get_for_user(user=request.user, pk=run_id)
-    planning.planning_run_discard(actor=request.user, run=run)
-    return _run_out(selectors.planning_run_get_for_user(user=request.user, pk=run_id))
+    run = planning.planning_run_get_for_user(user=request.user, pk=run_id)
+    runs.planning_run_discard(actor=request.user, run=run)
+    return _run_out(planning.planning_run_get_for_user(user=request.user, pk=run_id))
 
 
-@router.post("/jobs/{int:job_id}/reassign", response={200: JobPlanOut, **ERRORS})
+@router.post(
+    "/jobs/{int:job_id}/reassign",
+    response={200: JobPlanOut, **ERRORS},
+    operation_id=OPERATION_ID.format("reassign_job"),
+)
 def reassign_job(request: HttpRequest, job_id: int, payload: ReassignIn) -> dict[str, Any]:
     """Give a job to a technician, in a bay, from a start time; refused with the reason by
     field when the technician lacks the level or skills, the bay the equipment, or the time
@@ -392,7 +424,7 @@ def reassign_job(request: HttpRequest, job_id: int, payload: ReassignIn) -> dict
     if timezone.is_naive(start):
         start = start.replace(tzinfo=workshop.zone)
     try:
-        job = board_services.job_reassign(
+        job = services.job_reassign(
             actor=request.user, job=job, technician=membership.user, bay=bay, start=start
         )
     except ValidationError as exc:
@@ -402,7 +434,7 @@ def reassign_job(request: HttpRequest, job_id: int, payload: ReassignIn) -> dict
                 {renamed.get(k, k): v for k, v in exc.error_dict.items()}
             ) from None
         raise
-    plan = selectors.plan_of(job)
+    plan = jobs.plan_of(job)
     return {
         "job_id": job.pk,
         "technician_id": job.technician_id,

@@ -9,10 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from servicelane.appointments.tests.factories import capacity
-from servicelane.control import board_services, planning
+from servicelane.control.board import services as board_services
 from servicelane.control.choices import PlanningStatus
+from servicelane.control.jobs.selectors import plan_of
 from servicelane.control.models import Absence, PlanningRun
-from servicelane.control.selectors import plan_of
+from servicelane.control.planning import runs
+from servicelane.control.planning.selectors import run_is_open
+from servicelane.control.planning.workshop import day_input
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import AuditEntry
 from servicelane.parts.tests.factories import PartFactory
@@ -42,7 +45,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run_for(floor, **kw) -> PlanningRun:
-    return planning.planning_run_request(
+    return runs.planning_run_request(
         actor=floor.foreman, workshop=floor.workshop, day=TODAY, time_limit_s=2, **kw
     )
 
@@ -59,7 +62,7 @@ def at(value: str) -> dt.datetime:
 
 
 def test_jobs_carry_their_operations_level_skills_equipment_tools_and_the_promise(floor):
-    data = planning.day_input(floor.workshop, TODAY)
+    data = day_input(floor.workshop, TODAY)
     jobs = {job.id: job for job in data["jobs"]}
 
     hv = jobs[floor.jobs["hv"].pk]
@@ -101,7 +104,7 @@ def test_the_proposal_gives_each_job_a_qualified_technician_and_an_equipped_bay(
 
 def test_a_day_that_is_over_cannot_be_planned(floor):
     with pytest.raises(ValidationError) as refused:
-        planning.planning_run_request(
+        runs.planning_run_request(
             actor=floor.foreman, workshop=floor.workshop, day=TODAY - dt.timedelta(days=1)
         )
     assert "over" in str(refused.value)
@@ -111,7 +114,7 @@ def test_a_technician_cannot_plan(floor):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        planning.planning_run_request(actor=floor.tech, workshop=floor.workshop, day=TODAY)
+        runs.planning_run_request(actor=floor.tech, workshop=floor.workshop, day=TODAY)
 
 
 # ---------------------------------------------------------------- against the manual order
@@ -186,7 +189,7 @@ def test_a_running_job_stays_with_its_technician_and_bay(tight_day):
     assert (wipers["technician_id"], wipers["bay_id"]) == (tight_day.cem.pk, tight_day.bays["D"].pk)
     assert (at(wipers["start"]), at(wipers["end"])) == (local(8), local(8, 10))
 
-    planning.planning_run_apply(actor=tight_day.foreman, run=run)
+    runs.planning_run_apply(actor=tight_day.foreman, run=run)
 
     tight_day.running.refresh_from_db()
     assert plan_of(tight_day.running).planned_start == local(8)  # as the foreman set it
@@ -244,7 +247,7 @@ def test_a_job_whose_only_qualified_technician_is_absent_is_explained(floor):
 def test_applying_writes_technician_bay_and_times_and_records_it(floor):
     run = run_for(floor)
 
-    planning.planning_run_apply(actor=floor.foreman, run=run)
+    runs.planning_run_apply(actor=floor.foreman, run=run)
 
     run.refresh_from_db()
     assert run.status == PlanningStatus.APPLIED and run.applied_at is not None
@@ -256,7 +259,7 @@ def test_applying_writes_technician_bay_and_times_and_records_it(floor):
     entry = AuditEntry.objects.get(action="plan_applied", target_id=str(run.pk))
     assert set(entry.changes["jobs"]) == {str(job.pk) for job in floor.jobs.values()}
     with pytest.raises(ValidationError, match="applied already"):
-        planning.planning_run_apply(actor=floor.foreman, run=run)
+        runs.planning_run_apply(actor=floor.foreman, run=run)
 
 
 def test_a_proposal_is_refused_when_a_job_changed_since(floor):
@@ -264,7 +267,7 @@ def test_a_proposal_is_refused_when_a_job_changed_since(floor):
     job_clock_on(actor=floor.tech, job=floor.jobs["brakes"])
 
     with pytest.raises(ValidationError) as refused:
-        planning.planning_run_apply(actor=floor.foreman, run=run)
+        runs.planning_run_apply(actor=floor.foreman, run=run)
 
     number = floor.orders["brakes"].number
     assert f"job 1 of {number} changed since the proposal was made" in str(refused.value)
@@ -277,7 +280,7 @@ def test_a_proposal_is_refused_when_a_job_was_added_since(floor, advisor):
     approved_walk_in(floor.workshop, advisor, "OIL-SERVICE", title="Oil")
 
     with pytest.raises(ValidationError, match="1 job was added since the proposal was made"):
-        planning.planning_run_apply(actor=floor.foreman, run=run)
+        runs.planning_run_apply(actor=floor.foreman, run=run)
 
 
 def test_an_old_proposal_is_refused(floor, time_machine):
@@ -285,39 +288,39 @@ def test_an_old_proposal_is_refused(floor, time_machine):
     time_machine.move_to(local(8, 31), tick=False)
 
     with pytest.raises(ValidationError, match="more than 30 minutes old"):
-        planning.planning_run_apply(actor=floor.foreman, run=run)
+        runs.planning_run_apply(actor=floor.foreman, run=run)
 
 
 def test_a_discarded_proposal_cannot_be_applied(floor):
-    run = planning.planning_run_discard(actor=floor.foreman, run=run_for(floor))
+    run = runs.planning_run_discard(actor=floor.foreman, run=run_for(floor))
 
     with pytest.raises(ValidationError, match="discarded"):
-        planning.planning_run_apply(actor=floor.foreman, run=run)
+        runs.planning_run_apply(actor=floor.foreman, run=run)
 
     run.refresh_from_db()
     assert run.status == PlanningStatus.DISCARDED
     assert (run.discarded_by, run.discarded_at) == (floor.foreman, NOW)
     assert run.applied_at is None
-    assert not planning.run_is_open(run)
+    assert not run_is_open(run)
     assert not Job.objects.filter(plan__planned_start__isnull=False).exists()
 
 
 def test_discarding_twice_changes_nothing(floor, time_machine):
-    run = planning.planning_run_discard(actor=floor.foreman, run=run_for(floor))
+    run = runs.planning_run_discard(actor=floor.foreman, run=run_for(floor))
     manager = member(floor.workshop, WorkshopRole.MANAGER, email="manager2@freiburg.test")
     time_machine.move_to(local(8, 5), tick=False)
 
-    again = planning.planning_run_discard(actor=manager, run=run)
+    again = runs.planning_run_discard(actor=manager, run=run)
 
     assert again.status == PlanningStatus.DISCARDED
     assert (again.discarded_by, again.discarded_at) == (floor.foreman, NOW)
 
 
 def test_an_applied_proposal_cannot_be_discarded(floor):
-    run = planning.planning_run_apply(actor=floor.foreman, run=run_for(floor))
+    run = runs.planning_run_apply(actor=floor.foreman, run=run_for(floor))
 
     with pytest.raises(ValidationError, match="applied already"):
-        planning.planning_run_discard(actor=floor.foreman, run=run)
+        runs.planning_run_discard(actor=floor.foreman, run=run)
 
     run.refresh_from_db()
     assert run.status == PlanningStatus.APPLIED
@@ -331,7 +334,7 @@ def test_a_queued_run_discarded_before_the_worker_comes_is_not_planned(
 
     with django_capture_on_commit_callbacks() as worker:
         run = run_for(floor)
-        planning.planning_run_discard(actor=floor.foreman, run=run)
+        runs.planning_run_discard(actor=floor.foreman, run=run)
     for job in worker:
         job()
 

@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from servicelane.control import board_services, planning, selectors
-from servicelane.control.board_forms import DayForm, PlanForm, ReassignForm
+from servicelane.control.board import selectors, services
+from servicelane.control.board.forms import DayForm, PlanForm, ReassignForm
 from servicelane.control.choices import PlanningStatus
+from servicelane.control.jobs import selectors as jobs
 from servicelane.control.models import PlanningRun
+from servicelane.control.planning import runs
+from servicelane.control.planning import selectors as planning
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
@@ -48,7 +51,7 @@ def _board_url(day: dt.date, run: PlanningRun | None = None) -> str:
 
 
 def _run(request: HttpRequest, run_id: Any) -> PlanningRun:
-    return selectors.planning_run_get_for_user(user=request.user, pk=run_id)
+    return planning.planning_run_get_for_user(user=request.user, pk=run_id)
 
 
 def _context(
@@ -71,7 +74,7 @@ def _context(
         "may_plan": access.can(Perm.PLAN, workshop.pk) and day >= today,
         "may_assign": access.can(Perm.JOB_ASSIGN, workshop.pk),
         "plan_form": PlanForm(initial={"date": day}),
-        "proposal": selectors.proposal(run, data) if run is not None else None,
+        "proposal": planning.proposal(run, data) if run is not None else None,
         "reassign": reassign,
         "refresh_seconds": REFRESH_SECONDS,
         "run_poll_seconds": RUN_POLL_SECONDS,
@@ -94,7 +97,7 @@ def board(request: HttpRequest) -> HttpResponse:
     run = (
         _run(request, request.GET["run"])
         if request.GET.get("run")
-        else selectors.latest_open_run(workshop, day)
+        else planning.latest_open_run(workshop, day)
     )
     if run is not None and (run.workshop_id != workshop.pk or run.date != day):
         run = None
@@ -115,11 +118,11 @@ def plan(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
         return redirect(_board_url(day))
     try:
-        run = planning.planning_run_request(
+        run = runs.planning_run_request(
             actor=request.user,
             workshop=workshop,
             day=form.cleaned_data["date"],
-            time_limit_s=form.cleaned_data["time_limit_s"] or planning.DEFAULT_TIME_LIMIT_S,
+            time_limit_s=form.cleaned_data["time_limit_s"] or runs.DEFAULT_TIME_LIMIT_S,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -138,7 +141,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect(_board_url(run.date, run))
     data = selectors.board(run.workshop, run.date)
     context = {
-        "proposal": selectors.proposal(run, data),
+        "proposal": planning.proposal(run, data),
         "day": run.date,
         "may_plan": access_for(request.user).can(Perm.PLAN, run.workshop_id),
         "run_poll_seconds": RUN_POLL_SECONDS,
@@ -151,7 +154,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_apply(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     try:
-        planning.planning_run_apply(actor=request.user, run=run)
+        runs.planning_run_apply(actor=request.user, run=run)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_board_url(run.date, run))
@@ -173,7 +176,7 @@ def run_apply(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_discard(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     try:
-        planning.planning_run_discard(actor=request.user, run=run)
+        runs.planning_run_discard(actor=request.user, run=run)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -197,7 +200,7 @@ def job_reassign(request: HttpRequest, job_id: int) -> HttpResponse:
         day = _day(request, workshop, request.POST)
         if form.is_valid():
             try:
-                board_services.job_reassign(
+                services.job_reassign(
                     actor=request.user,
                     job=job,
                     technician=form.technician_user(),
@@ -221,7 +224,7 @@ def job_reassign(request: HttpRequest, job_id: int) -> HttpResponse:
         status = 400
     else:
         day = _day(request, workshop)
-        plan = selectors.plan_of(job)
+        plan = jobs.plan_of(job)
         if plan.planned_start:
             day = timezone.localdate(plan.planned_start, zone)
         start = plan.planned_start or timezone.now()
@@ -235,14 +238,14 @@ def job_reassign(request: HttpRequest, job_id: int) -> HttpResponse:
             },
         )
         status = 200
-    job_needs = selectors.job_needs(job)
+    job_needs = jobs.job_needs(job)
     reassign = {
         "job": job,
         "form": form,
         "needs": job_needs,
         "equipment_labels": selectors.equipment_labels(job_needs["equipment"]),
         "skill_labels": selectors.skill_labels(job_needs["skills"]),
-        "remaining_minutes": selectors.remaining_minutes(job, timezone.now()),
+        "remaining_minutes": jobs.remaining_minutes(job, timezone.now()),
         "day": day,
     }
     if request.htmx and request.method == "GET":

@@ -9,15 +9,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicelane.control import selectors
 from servicelane.control.choices import Equipment, Skill
+from servicelane.control.jobs import selectors as jobs
 from servicelane.control.models import Bay, JobPlan, Shift
+from servicelane.control.roster import selectors as roster
 from servicelane.core.audit import audit_record
 from servicelane.core.choices import QualificationLevel, WorkshopRole
 from servicelane.core.dates import check_date
 from servicelane.core.models import Membership, User
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.tools.selectors import copies_held_by_jobs, usable_copies
 from servicelane.workorders.models import Job
 from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
 from servicelane.workorders.work import services as workorders
@@ -88,14 +90,12 @@ def _check_tools(
 ) -> list[str]:
     """Every special tool the job needs from the tools room has a usable copy not taken by
     another job planned at the same time (a copy checked out for the job is its own)."""
-    from servicelane.control.planning import tools_held_by_jobs, usable_tool_copies
-
     workshop = job.repair_order.workshop
-    held = tools_held_by_jobs(workshop, day)
+    held = copies_held_by_jobs(workshop, day)
     wanted = set(needs["tools"]) - held.get(job.pk, set())
     if not wanted:
         return []
-    copies = usable_tool_copies(workshop, day)
+    copies = usable_copies(workshop, day)
     others = list(overlapping.prefetch_related("lines__operation"))
     errors = []
     for number in sorted(wanted):
@@ -108,8 +108,7 @@ def _check_tools(
         taken = [
             other
             for other in others
-            if number in selectors.job_needs(other)["tools"]
-            and number not in held.get(other.pk, set())
+            if number in jobs.job_needs(other)["tools"] and number not in held.get(other.pk, set())
         ]
         if len(taken) >= copies[number]:
             errors.append(
@@ -136,8 +135,8 @@ def _check_time(
     if shift is None:
         errors["start"] = [_("%(name)s has no shift that day.") % {"name": technician}]
         return errors
-    absences = selectors.absences_of(workshop, day).get(technician.pk, [])
-    windows = selectors.shift_windows(shift, zone, absences)
+    absences = roster.absences_of(workshop, day).get(technician.pk, [])
+    windows = roster.shift_windows(shift, zone, absences)
     if not any(s <= start and end <= e for s, e in windows):
         spans = ", ".join(f"{_hm(s, zone)}–{_hm(e, zone)}" for s, e in windows) or "—"
         errors["start"] = [
@@ -151,7 +150,7 @@ def _check_time(
     overlapping = (
         Job.objects.filter(
             repair_order__workshop=workshop,
-            status__in=selectors.PLANNABLE_JOB_STATUSES,
+            status__in=jobs.PLANNABLE_JOB_STATUSES,
             plan__planned_start__lt=end,
             plan__planned_end__gt=start,
         )
@@ -185,7 +184,7 @@ def _check_time(
             ]
     if "start" not in errors:
         refusals = _check_parts(job, start, zone) + _check_tools(
-            job, selectors.job_needs(job), overlapping, day
+            job, jobs.job_needs(job), overlapping, day
         )
         if refusals:
             errors["start"] = refusals
@@ -208,16 +207,16 @@ def job_reassign(
     )
     access_for(actor).require(Perm.JOB_ASSIGN, job.repair_order.workshop_id)
     if (
-        job.status not in selectors.PLANNABLE_JOB_STATUSES
-        or job.repair_order.status not in selectors.WORKING_ORDER_STATUSES
+        job.status not in jobs.PLANNABLE_JOB_STATUSES
+        or job.repair_order.status not in jobs.WORKING_ORDER_STATUSES
     ):
         raise ValidationError(_("This job is not open for planning."))
-    if selectors.running_entry(job) is not None:
+    if jobs.running_entry(job) is not None:
         raise ValidationError(_("Someone is clocked on this job; they clock off first."))
     if start is None or timezone.is_naive(start):
         raise ValidationError({"start": [_("Enter a start time.")]})
     check_date(start, "start")
-    needs = selectors.job_needs(job)
+    needs = jobs.job_needs(job)
     errors: dict[str, list[str]] = {}
     technician_errors = _check_technician(job, technician, needs)
     if technician_errors:
@@ -228,7 +227,7 @@ def job_reassign(
         bay_errors = _check_bay(job, bay, needs)
         if bay_errors:
             errors["bay"] = bay_errors
-    end = start + dt.timedelta(minutes=selectors.remaining_minutes(job, timezone.now()))
+    end = start + dt.timedelta(minutes=jobs.remaining_minutes(job, timezone.now()))
     if not errors:
         errors = _check_time(job, technician, bay, start, end)
     if errors:
@@ -236,7 +235,7 @@ def job_reassign(
 
     if job.technician_id != technician.pk:
         workorders.job_assign(actor=actor, job=job, technician=technician)
-    plan = selectors.plan_of(job)
+    plan = jobs.plan_of(job)
     before = {
         "technician": job.technician_id,
         "bay": plan.bay_id,

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from servicelane.control.planning import planning_run_execute
+from servicelane.control.planning.proposals import planning_run_execute
 
 
 @task()

@@ -19,7 +19,7 @@ from servicelane.core.models import Workshop
 from servicelane.tools.choices import ToolState
 from servicelane.tools.jobs import JobRef, ToolLoan, ToolNeed
 from servicelane.tools.models import SpecialTool
-from servicelane.tools.selectors import usable
+from servicelane.tools.selectors import copies_of, usable
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
 from servicelane.workorders.models import Job, JobLine
 
@@ -131,14 +131,9 @@ def tools_for_jobs(job_ids: Iterable[int]) -> dict[int, list[ToolNeed]]:
     numbers = {number for _w, wanted in needs.values() for number in wanted}
     copies: dict[tuple[int, str], list[SpecialTool]] = defaultdict(list)
     held_for = Job.objects.filter(pk=OuterRef("job_id")).values("repair_order")
-    for tool in (
-        SpecialTool.objects.filter(workshop_id__in=workshops, number__in=numbers)
-        .annotate(
-            for_order_id=Subquery(held_for.values("repair_order_id")[:1]),
-            for_order_number=Subquery(held_for.values("repair_order__number")[:1]),
-        )
-        .select_related("holder")
-        .order_by("number", "copy")
+    for tool in copies_of(workshops, numbers).annotate(
+        for_order_id=Subquery(held_for.values("repair_order_id")[:1]),
+        for_order_number=Subquery(held_for.values("repair_order__number")[:1]),
     ):
         copies[(tool.workshop_id, tool.number)].append(tool)
     now, today = timezone.now(), timezone.localdate()

@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from servicelane.control import selectors
 from servicelane.control.models import Bay
-from servicelane.control.planning import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
+from servicelane.control.planning.runs import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
+from servicelane.control.roster import selectors as roster
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.dates import date_range_message, is_sane_date, validate_sane_date
 from servicelane.core.models import User, Workshop
@@ -50,7 +50,7 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
         members = sorted(
-            selectors.technicians_of(workshop).values(), key=lambda m: str(m.user).lower()
+            roster.technicians_of(workshop).values(), key=lambda m: str(m.user).lower()
         )
         self.fields["technician"].choices = [("", "—")] + [
             (
@@ -60,7 +60,7 @@ class ReassignForm(forms.Form):
             for m in members
         ]
         self.users = {m.user_id: m.user for m in members}
-        self.bays = {b.pk: b for b in selectors.active_bays(workshop)}
+        self.bays = {b.pk: b for b in roster.active_bays(workshop)}
         self.fields["bay"].choices = [("", _("No bay"))] + [
             (b.pk, f"{b.code} {b.name}") for b in self.bays.values()
         ]
