@@ -28,16 +28,6 @@ KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = set()
 # selector (reads) or a service (writes) of the app that owns the model.
 KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = {
     ("billing/services.py", "RepairOrder.objects"),
-    ("control/board/services.py", "Job.objects"),
-    ("control/attendance/selectors.py", "ClockEntry.objects"),
-    ("control/attendance/selectors.py", "Job.objects"),
-    ("control/attendance/selectors.py", "RepairOrder.objects"),
-    ("control/jobs/selectors.py", "ClockEntry.objects"),
-    ("control/jobs/selectors.py", "Job.objects"),
-    ("control/jobs/selectors.py", "JobLine.objects"),
-    ("control/jobs/tool_source.py", "Job.objects"),
-    ("control/jobs/tool_source.py", "JobLine.objects"),
-    ("control/planning/runs.py", "Job.objects"),
     ("workorders/api.py", "Vehicle.objects"),
     ("workorders/reception/services.py", "Appointment.objects"),
     ("workorders/reception/services.py", "MileageReading.objects"),

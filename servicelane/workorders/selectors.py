@@ -1,6 +1,8 @@
 """Reads of repair orders, already narrowed to what the user may see, and the network's
 checklists every step reads."""
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.servicebook.registry import Reading
+from servicelane.workorders.choices import JobStatus, LineKind
 from servicelane.workorders.filters import RepairOrderFilter
 from servicelane.workorders.models import (
     CbsItem,
@@ -130,4 +133,82 @@ def repair_order_by_number(user: Any, workshop: Workshop, number: str) -> Repair
         repair_order_list_for_user(user=user)
         .filter(workshop=workshop, number=number.strip().upper())
         .first()
+    )
+
+
+# ---------------------------------------------------------------- jobs and clocks by workshop
+
+
+def jobs_of(workshop: Workshop) -> QuerySet[Job]:
+    """The workshop's jobs."""
+    return Job.objects.filter(repair_order__workshop=workshop)
+
+
+def jobs_by_id(job_ids: Iterable[int]) -> QuerySet[Job]:
+    """These jobs with their order and technician."""
+    return Job.objects.filter(pk__in=list(job_ids)).select_related("repair_order", "technician")
+
+
+def jobs_for_update() -> QuerySet[Job]:
+    """Jobs whose rows are locked as they are read (their own rows only), in a transaction."""
+    return Job.objects.select_for_update(of=("self",))
+
+
+def jobs_with_lines_and_clocks() -> QuerySet[Job]:
+    """Jobs with their labour and part lines (and operations), their clocks in order, their
+    order's car and booked lane, and their technician."""
+    return Job.objects.select_related(
+        "repair_order__vehicle__vehicle_type",
+        "repair_order__appointment__lane",
+        "technician",
+    ).prefetch_related(
+        Prefetch("lines", queryset=JobLine.objects.select_related("operation")),
+        Prefetch("clock_entries", queryset=ClockEntry.objects.order_by("started_at", "id")),
+    )
+
+
+def job_order(job_id: Any) -> QuerySet[Job]:
+    """The order of a job (an id, or an ``OuterRef`` to one) as ``repair_order_id`` and
+    ``repair_order__number``: a subquery for records that keep a job by its id."""
+    return Job.objects.filter(pk=job_id).values("repair_order_id", "repair_order__number")
+
+
+def labour_tools(job_ids: Iterable[int]) -> QuerySet[JobLine, tuple[int, int, list[str]]]:
+    """Per labour line with an operation, in job and line order: the job's id, its
+    workshop's id and the special tools (numbers) the operation needs."""
+    return (
+        JobLine.objects.filter(job_id__in=list(job_ids), kind=LineKind.LABOUR)
+        .exclude(operation=None)
+        .values_list("job_id", "job__repair_order__workshop_id", "operation__tools")
+        .order_by("job_id", "pk")
+    )
+
+
+def jobs_done_between(workshop: Workshop, start: dt.datetime, end: dt.datetime) -> QuerySet[Job]:
+    """The workshop's jobs finished in [start, end) by a technician."""
+    return Job.objects.filter(
+        repair_order__workshop=workshop,
+        status=JobStatus.DONE,
+        technician__isnull=False,
+        done_at__gte=start,
+        done_at__lt=end,
+    )
+
+
+def clock_entries_of(workshop: Workshop) -> QuerySet[ClockEntry]:
+    """The clocks on the workshop's jobs."""
+    return ClockEntry.objects.filter(job__repair_order__workshop=workshop)
+
+
+def running_clocks() -> QuerySet[ClockEntry]:
+    """Clocks still running."""
+    return ClockEntry.objects.filter(ended_at__isnull=True)
+
+
+def orders_delivered_between(
+    workshop: Workshop, start: dt.datetime, end: dt.datetime
+) -> QuerySet[RepairOrder]:
+    """The workshop's repair orders handed over in [start, end)."""
+    return RepairOrder.objects.filter(
+        workshop=workshop, delivered_at__gte=start, delivered_at__lt=end
     )

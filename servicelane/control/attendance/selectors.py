@@ -26,8 +26,13 @@ from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.workorders.choices import JobStatus, LineKind
-from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job, RepairOrder
+from servicelane.workorders.choices import LineKind
+from servicelane.workorders.models import TIME_UNITS_PER_HOUR
+from servicelane.workorders.selectors import (
+    clock_entries_of,
+    jobs_done_between,
+    orders_delivered_between,
+)
 
 # The network's promise of a quick visit: ready within two hours of check-in.
 KPI_HOURS = 2
@@ -249,9 +254,7 @@ def _day_index(span: Span) -> list[tuple[dt.date, dt.datetime, dt.datetime]]:
 
 def quick_visit_kpi(workshop: Workshop, span: Span) -> QuickVisitKpi:
     """Orders delivered in the span; of those, the ones ready within two hours of check-in."""
-    figures = RepairOrder.objects.filter(
-        workshop=workshop, delivered_at__gte=span.start, delivered_at__lt=span.end
-    ).aggregate(
+    figures = orders_delivered_between(workshop, span.start, span.end).aggregate(
         delivered=Count("pk"),
         within=Count(
             "pk",
@@ -276,19 +279,13 @@ def efficiency_report(
     names = _technicians(workshop)
 
     done = (
-        Job.objects.filter(
-            repair_order__workshop=workshop,
-            status=JobStatus.DONE,
-            technician__isnull=False,
-            done_at__gte=span.start,
-            done_at__lt=span.end,
-        )
+        jobs_done_between(workshop, span.start, span.end)
         .values("pk", "technician_id", "technician__full_name", "technician__email", "done_at")
         .annotate(units=Sum("lines__time_units", filter=Q(lines__kind=LineKind.LABOUR)))
         .order_by()
     )
     clocks = _overlapping(
-        ClockEntry.objects.filter(job__repair_order__workshop=workshop),
+        clock_entries_of(workshop),
         "started_at",
         "ended_at",
         span,

@@ -22,6 +22,7 @@ from servicelane.core.tenancy import access_for
 from servicelane.tools.selectors import copies_held_by_jobs, usable_copies
 from servicelane.workorders.models import Job
 from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
+from servicelane.workorders.selectors import jobs_for_update, jobs_of
 from servicelane.workorders.work import services as workorders
 
 # A start a little in the past is the foreman writing down what just began.
@@ -148,8 +149,8 @@ def _check_time(
         ]
         return errors
     overlapping = (
-        Job.objects.filter(
-            repair_order__workshop=workshop,
+        jobs_of(workshop)
+        .filter(
             status__in=jobs.PLANNABLE_JOB_STATUSES,
             plan__planned_start__lt=end,
             plan__planned_end__gt=start,
@@ -200,7 +201,7 @@ def job_reassign(
     day and clashes with no other planned job of the technician or the bay. A running job
     stays where it is."""
     job = (
-        Job.objects.select_for_update(of=("self",))
+        jobs_for_update()
         .select_related("repair_order__workshop", "technician", "plan")
         .prefetch_related("lines__operation", "clock_entries")
         .get(pk=job.pk)

@@ -6,7 +6,7 @@ start and end), which the technician's job cards show too (``planned_slots``).""
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +15,10 @@ from servicelane.control.models import JobPlan
 from servicelane.control.roster.selectors import local_bounds
 from servicelane.core.models import Workshop
 from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
-from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job, JobLine
+from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job
 from servicelane.workorders.progress import promise_info
 from servicelane.workorders.registry import PlannedSlot
+from servicelane.workorders.selectors import jobs_with_lines_and_clocks, running_clocks
 
 # Orders whose jobs can still be worked on (not in quality check, ready, invoiced...).
 WORKING_ORDER_STATUSES = (
@@ -144,15 +145,7 @@ def promise_for(repair_order: Any, now: dt.datetime) -> dict[str, Any] | None:
 def jobs_on_the_floor() -> QuerySet:
     """Jobs with what the board and the planner read of them: lines and operations,
     clocks in order, the order with its car and booking, the technician and the plan."""
-    return Job.objects.select_related(
-        "repair_order__vehicle__vehicle_type",
-        "repair_order__appointment__lane",
-        "technician",
-        "plan__bay",
-    ).prefetch_related(
-        Prefetch("lines", queryset=JobLine.objects.select_related("operation")),
-        Prefetch("clock_entries", queryset=ClockEntry.objects.order_by("started_at", "id")),
-    )
+    return jobs_with_lines_and_clocks().select_related("plan__bay")
 
 
 def of_the_day(workshop: Workshop, day: dt.date) -> Q:
@@ -164,7 +157,7 @@ def of_the_day(workshop: Workshop, day: dt.date) -> Q:
     if day >= today:
         when |= Q(plan__planned_start__isnull=True)
     if day == today:
-        running = ClockEntry.objects.filter(job=OuterRef("pk"), ended_at__isnull=True)
+        running = running_clocks().filter(job=OuterRef("pk"))
         when |= Q(plan__planned_start__lt=start) | Q(Exists(running))
     return when
 

@@ -20,8 +20,9 @@ from servicelane.tools.choices import ToolState
 from servicelane.tools.jobs import JobRef, ToolLoan, ToolNeed
 from servicelane.tools.models import SpecialTool
 from servicelane.tools.selectors import copies_of, usable
-from servicelane.workorders.choices import JobStatus, LineKind, ROStatus
-from servicelane.workorders.models import Job, JobLine
+from servicelane.workorders.choices import JobStatus, ROStatus
+from servicelane.workorders.models import Job
+from servicelane.workorders.selectors import job_order, jobs_by_id, jobs_of, labour_tools
 
 # Jobs a tool may be taken for: agreed, not finished, on an order still being worked on.
 OPEN_JOB_STATUSES = (JobStatus.APPROVED, JobStatus.IN_PROGRESS, JobStatus.PAUSED)
@@ -52,8 +53,8 @@ def ref(job: Job) -> JobRef:
 def open_jobs_of(workshop: Workshop) -> QuerySet:
     """Jobs a tool may be checked out for: agreed and not done, on orders at work."""
     return (
-        Job.objects.filter(
-            repair_order__workshop=workshop,
+        jobs_of(workshop)
+        .filter(
             repair_order__status__in=WORKING_RO_STATUSES,
             status__in=OPEN_JOB_STATUSES,
         )
@@ -65,13 +66,7 @@ def open_jobs_of(workshop: Workshop) -> QuerySet:
 def _needed_numbers(job_ids: Iterable[int]) -> dict[int, tuple[int, list[str]]]:
     """Per job: its workshop and the tool numbers its labour lines' operations need."""
     needs: dict[int, tuple[int, list[str]]] = {}
-    rows = (
-        JobLine.objects.filter(job_id__in=list(job_ids), kind=LineKind.LABOUR)
-        .exclude(operation=None)
-        .values_list("job_id", "job__repair_order__workshop_id", "operation__tools")
-        .order_by("job_id", "pk")
-    )
-    for job_id, workshop_id, tools in rows:
+    for job_id, workshop_id, tools in labour_tools(job_ids):
         _workshop, numbers = needs.setdefault(job_id, (workshop_id, []))
         for number in tools or []:
             if number not in numbers:
@@ -83,7 +78,7 @@ def _needed_numbers(job_ids: Iterable[int]) -> dict[int, tuple[int, list[str]]]:
 
 
 def describe(job_ids: Iterable[int]) -> dict[int, JobRef]:
-    jobs = Job.objects.filter(pk__in=list(job_ids)).select_related("repair_order", "technician")
+    jobs = jobs_by_id(job_ids)
     return {job.pk: ref(job) for job in jobs}
 
 
@@ -130,7 +125,7 @@ def tools_for_jobs(job_ids: Iterable[int]) -> dict[int, list[ToolNeed]]:
     workshops = {workshop_id for workshop_id, _numbers in needs.values()}
     numbers = {number for _w, wanted in needs.values() for number in wanted}
     copies: dict[tuple[int, str], list[SpecialTool]] = defaultdict(list)
-    held_for = Job.objects.filter(pk=OuterRef("job_id")).values("repair_order")
+    held_for = job_order(OuterRef("job_id"))
     for tool in copies_of(workshops, numbers).annotate(
         for_order_id=Subquery(held_for.values("repair_order_id")[:1]),
         for_order_number=Subquery(held_for.values("repair_order__number")[:1]),

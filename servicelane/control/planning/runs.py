@@ -24,7 +24,7 @@ from servicelane.core.dates import check_date
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
-from servicelane.workorders.models import Job
+from servicelane.workorders.selectors import jobs_for_update
 from servicelane.workorders.work import services as workorders
 
 DEFAULT_TIME_LIMIT_S = 5
@@ -106,7 +106,7 @@ def planning_run_apply(*, actor: User, run: PlanningRun) -> PlanningRun:
     known = {int(k): v for k, v in result.get("jobs", {}).items()}
     current = {
         job.pk: job
-        for job in Job.objects.select_for_update(of=("self",))
+        for job in jobs_for_update()
         .select_related("repair_order", "plan")
         .filter(pk__in=known, repair_order__workshop_id=run.workshop_id)
     }
