@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from servicelane.control.board.services import job_reassign
 from servicelane.control.choices import PlanningStatus
 from servicelane.control.jobs.selectors import plan_of
 from servicelane.control.models import PlanningRun
@@ -243,8 +244,6 @@ def test_a_technician_may_not_move_jobs(floor):
 def test_the_technicians_tablet_shows_their_jobs_in_the_planned_order(
     foreman_client, floor, advisor
 ):
-    from servicelane.control.board.services import job_reassign
-
     later = approved_walk_in(floor.workshop, advisor, "DIAGNOSIS", title="Later job")
     for job, hour, bay in ((later.jobs.get(), 13, "B7"), (floor.jobs["diagnosis"], 9, "B7")):
         job_reassign(
