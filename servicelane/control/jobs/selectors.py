@@ -54,7 +54,7 @@ class PlannedSlots:
     """The plans as the technician's job cards show them (registered in
     ``workorders.registry.job_plans``)."""
 
-    def load(self, jobs: QuerySet) -> QuerySet:
+    def load(self, jobs: QuerySet[Job]) -> QuerySet[Job]:
         return jobs.select_related("plan__bay")
 
     def slot(self, job: Job) -> PlannedSlot | None:
@@ -62,7 +62,7 @@ class PlannedSlots:
         if plan.pk is None:
             return None
         return PlannedSlot(
-            bay_code=plan.bay.code if plan.bay_id else "",
+            bay_code=plan.bay.code if plan.bay else "",
             planned_start=plan.planned_start,
             planned_end=plan.planned_end,
         )
@@ -142,7 +142,7 @@ def promise_for(repair_order: Any, now: dt.datetime) -> dict[str, Any] | None:
     }
 
 
-def jobs_on_the_floor() -> QuerySet:
+def jobs_on_the_floor() -> QuerySet[Job]:
     """Jobs with what the board and the planner read of them: lines and operations,
     clocks in order, the order with its car and booking, the technician and the plan."""
     return jobs_with_lines_and_clocks().select_related("plan__bay")
@@ -162,7 +162,7 @@ def of_the_day(workshop: Workshop, day: dt.date) -> Q:
     return when
 
 
-def open_jobs(workshop: Workshop, day: dt.date) -> QuerySet:
+def open_jobs(workshop: Workshop, day: dt.date) -> QuerySet[Job]:
     """Agreed jobs still to do, on orders still being worked on, that belong to ``day``."""
     return (
         jobs_on_the_floor()

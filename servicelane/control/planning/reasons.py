@@ -34,8 +34,8 @@ class _Reason:
 
     def level(self) -> str:
         try:
-            return str(QualificationLevel(int(self.params.get("level"))).label)
-        except (TypeError, ValueError):
+            return str(QualificationLevel(int(self.params["level"])).label)
+        except (KeyError, TypeError, ValueError):
             return str(self.params.get("level"))
 
     def skills(self) -> str:

@@ -158,9 +158,10 @@ def planning_run_apply(*, actor: User, run: PlanningRun) -> PlanningRun:
         )
         changes[str(job.pk)] = [before, signature(job)]
     for item in result["unplaced"]:
-        job = current.get(item["job_id"])
-        if job is None or jobs.plan_of(job).planned_start is None:
+        left_out = current.get(item["job_id"])
+        if left_out is None or jobs.plan_of(left_out).planned_start is None:
             continue
+        job = left_out
         if jobs.running_entry(job):
             continue
         before = signature(job)

@@ -29,7 +29,7 @@ def planning_run_get_for_user(*, user: Any, pk: Any) -> PlanningRun:
     )
 
 
-def planning_runs(workshop: Workshop, day: dt.date | None = None) -> QuerySet:
+def planning_runs(workshop: Workshop, day: dt.date | None = None) -> QuerySet[PlanningRun]:
     """The workshop's planning runs (of ``day`` when given), newest first."""
     runs = PlanningRun.objects.filter(workshop=workshop)
     if day is not None:

@@ -3,7 +3,7 @@ shifts and absences, and the bays with their equipment."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +133,7 @@ def roster_week(workshop: Workshop, day: dt.date) -> RosterWeek:
     return RosterWeek(monday=monday, days=days, rows=rows)
 
 
-def absences_from(workshop: Workshop, since: dt.datetime) -> QuerySet:
+def absences_from(workshop: Workshop, since: dt.datetime) -> QuerySet[Absence]:
     """Absences not over by ``since``, soonest first."""
     return (
         Absence.objects.filter(workshop=workshop, ends_at__gt=since)
@@ -195,7 +195,7 @@ def _subtract(
 
 
 def shift_windows(
-    shift: Shift, zone: Any, absences: list[Absence] = ()
+    shift: Shift, zone: Any, absences: Sequence[Absence] = ()
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The stretches of a shift a technician can work: the shift minus its break and any
     absence, as aware datetimes."""
