@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import ApiToken, User, Workshop
+from servicelane.core.models import ApiToken, Membership, User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.registry import kpis
 from servicelane.core.schema_types import MAX_DB_ID
@@ -25,6 +25,31 @@ def workshop_advisors(workshop: Workshop) -> QuerySet[User]:
     return User.objects.filter(
         memberships__workshop=workshop, memberships__role=WorkshopRole.ADVISOR
     ).order_by("full_name", "email")
+
+
+def workshop_technicians(workshop: Workshop) -> list[Membership]:
+    """The workshop's technicians with their level and skills, senior first."""
+    return list(
+        Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN)
+        .select_related("user")
+        .order_by("-level", "user__full_name")
+    )
+
+
+def workshop_technician_get(workshop: Workshop, technician_id: int) -> Membership:
+    """A technician of the workshop by user id; 404 for anyone else."""
+    try:
+        return Membership.objects.select_related("user").get(
+            workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN
+        )
+    except (
+        Membership.DoesNotExist,
+        Membership.MultipleObjectsReturned,
+        ValueError,
+        TypeError,
+        OverflowError,  # an id no row can have
+    ):
+        raise Http404(_("Not found.")) from None
 
 
 def _opening(tokens: QuerySet[ApiToken]) -> list[ApiToken]:

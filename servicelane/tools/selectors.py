@@ -199,31 +199,6 @@ def copies_of(workshop_ids: Iterable[int], numbers: Iterable[str]) -> QuerySet[S
     )
 
 
-def technicians(workshop: Workshop) -> list[Membership]:
-    """The workshop's technicians (who may take a tool), senior first."""
-    return list(
-        Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN)
-        .select_related("user")
-        .order_by("-level", "user__full_name")
-    )
-
-
-def technician_get(workshop: Workshop, technician_id: int) -> Membership:
-    """A technician of the workshop by user id; 404 for anyone else."""
-    try:
-        return Membership.objects.select_related("user").get(
-            workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN
-        )
-    except (
-        Membership.DoesNotExist,
-        Membership.MultipleObjectsReturned,
-        ValueError,
-        TypeError,
-        OverflowError,  # an id no row can have
-    ):
-        raise Http404(_("Not found.")) from None
-
-
 def technician_in_body(workshop: Workshop, technician_id: int) -> Membership | None:
     """A technician of the workshop named in a request body, or None."""
     return (

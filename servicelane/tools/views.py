@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.selectors import workshop_technician_get, workshop_technicians
 from servicelane.core.tenancy import access_for
 from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import paginate, query_without_page, require_perm, workshop_with
@@ -192,7 +193,7 @@ def _check_out_form(
     return CheckOutForm(
         data,
         initial=initial,
-        members=selectors.technicians(workshop),
+        members=workshop_technicians(workshop),
         needing=[job for job in open_jobs if job.id in needing_ids],
         others=[job for job in open_jobs if job.id not in needing_ids],
     )
@@ -208,7 +209,7 @@ def tool_check_out(request: WorkshopRequest, tool_id: int) -> HttpResponse:
     if request.method == "POST":
         form = _check_out_form(request, workshop, tool, request.POST)
         if form.is_valid():
-            member = selectors.technician_get(workshop, form.cleaned_data["technician"])
+            member = workshop_technician_get(workshop, form.cleaned_data["technician"])
             job = None
             if form.cleaned_data["job"]:
                 job = jobs.open_job(workshop, form.cleaned_data["job"])

@@ -21,6 +21,7 @@ from servicelane.core.models import User, Workshop
 from servicelane.core.money import round_money
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import SHORT_TEXT, CodeText, ShortText
+from servicelane.core.selectors import workshop_technicians
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.uploads import PHOTO, Upload
 from servicelane.customers.selectors import customer_get_for_user
@@ -94,7 +95,7 @@ from servicelane.workorders.selectors import (
     repair_order_get_for_user,
     repair_order_list_for_user,
 )
-from servicelane.workorders.work.selectors import jobs_for_technician, workshop_technicians
+from servicelane.workorders.work.selectors import jobs_for_technician
 from servicelane.workorders.work.services import job_assign, job_clock_on, job_finish, job_pause
 
 router = Router(tags=["repair orders"])

@@ -21,6 +21,7 @@ from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, LocalTime
+from servicelane.core.selectors import workshop_technician_get
 
 # The tools room's query schema: one class, as the published document names it once.
 from servicelane.tools.api import ControlWorkshopQuery
@@ -222,7 +223,7 @@ def set_technician(
 ) -> dict[str, Any]:
     """A technician's qualification level and skills."""
     workshop = _roster_workshop(request, query.workshop)
-    member = selectors.technician_get(workshop, technician_id)
+    member = workshop_technician_get(workshop, technician_id)
     membership = services.technician_skills_set(
         actor=request.user,
         workshop=workshop,

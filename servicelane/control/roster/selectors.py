@@ -16,7 +16,7 @@ from servicelane.control.models import Absence, Bay, Shift
 from servicelane.core.choices import WorkshopRole
 from servicelane.core.models import Membership, User, Workshop
 from servicelane.core.permissions import Perm
-from servicelane.workorders.work.selectors import workshop_technicians
+from servicelane.core.selectors import workshop_technicians
 
 
 def labels(values: Iterable[str], choices: Any) -> list[str]:
@@ -32,22 +32,6 @@ def technicians(workshop: Workshop) -> list[Membership]:
     for membership in members:
         membership.skill_labels = labels(membership.skills, Skill)
     return members
-
-
-def technician_get(workshop: Workshop, technician_id: Any) -> Membership:
-    """A technician of the workshop by user id; 404 for anyone else."""
-    try:
-        return Membership.objects.select_related("user").get(
-            workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN
-        )
-    except (
-        Membership.DoesNotExist,
-        Membership.MultipleObjectsReturned,
-        ValueError,
-        TypeError,
-        OverflowError,  # an id no row can have
-    ):
-        raise Http404(_("Not found.")) from None
 
 
 def monday_of(day: dt.date) -> dt.date:

@@ -22,6 +22,7 @@ from servicelane.core.dates import is_sane_date
 from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.selectors import workshop_technician_get
 from servicelane.core.viewutils import require_perm, workshop_with
 
 
@@ -98,7 +99,7 @@ def roster_shift(request: HttpRequest) -> HttpResponse:
     form = ShiftForm(request.POST, members=selectors.technicians(workshop))
     if form.is_valid():
         data = form.cleaned_data
-        member = selectors.technician_get(workshop, data["technician"])
+        member = workshop_technician_get(workshop, data["technician"])
         try:
             if data["off"]:
                 services.shift_remove(
@@ -138,7 +139,7 @@ def roster_shift(request: HttpRequest) -> HttpResponse:
 def roster_technician(request: HttpRequest, technician_id: int) -> HttpResponse:
     """A technician's qualification level and skills."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
-    member = selectors.technician_get(workshop, technician_id)
+    member = workshop_technician_get(workshop, technician_id)
     if request.method == "POST":
         form = TechnicianForm(request.POST)
         if form.is_valid():
@@ -180,7 +181,7 @@ def roster_absences(request: HttpRequest) -> HttpResponse:
         form = AbsenceForm(request.POST, members=members)
         if form.is_valid():
             data = form.cleaned_data
-            member = selectors.technician_get(workshop, data["technician"])
+            member = workshop_technician_get(workshop, data["technician"])
             try:
                 services.absence_add(
                     actor=request.user,

@@ -59,15 +59,6 @@ def jobs_for_technician(*, user: User, workshop: Workshop | None = None) -> Quer
     )
 
 
-def workshop_technicians(workshop: Workshop) -> list[Membership]:
-    """The workshop's technicians with their level, for assigning jobs."""
-    return list(
-        Membership.objects.filter(workshop=workshop, role=WorkshopRole.TECHNICIAN)
-        .select_related("user")
-        .order_by("-level", "user__full_name")
-    )
-
-
 def clocked_seconds(job: Job) -> int:
     return sum(entry.seconds for entry in job.clock_entries.all())
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.phones import phone_display
+from servicelane.core.selectors import workshop_technicians
 from servicelane.core.tenancy import access_for
 from servicelane.core.viewutils import require_perm
 from servicelane.store.services import quantity_text
@@ -52,7 +53,7 @@ from servicelane.workorders.reception.forms import (
 from servicelane.workorders.reception.services import RECEPTION_FIELDS
 from servicelane.workorders.selectors import checklist_points, repair_order_get_for_user
 from servicelane.workorders.timeline import timeline
-from servicelane.workorders.work.selectors import job_time_summary, workshop_technicians
+from servicelane.workorders.work.selectors import job_time_summary
 
 TABS = [
     ("overview", gettext_lazy("Overview")),

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicelane.core.permissions import Perm
+from servicelane.core.selectors import workshop_technicians
 from servicelane.core.viewutils import require_perm
 from servicelane.workorders.views.advisor.page import back_to, call_service, job_of, order_for
-from servicelane.workorders.work import selectors, services
+from servicelane.workorders.work import services
 
 
 @require_POST
@@ -19,7 +20,7 @@ def job_assign(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
     wanted = request.POST.get("technician", "")
     technician = None
     if wanted:
-        memberships = selectors.workshop_technicians(repair_order.workshop)
+        memberships = workshop_technicians(repair_order.workshop)
         technician = next((m.user for m in memberships if str(m.user_id) == wanted), None)
         if technician is None:
             messages.error(request, _("Choose a technician of this workshop."))
