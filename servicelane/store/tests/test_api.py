@@ -3,10 +3,12 @@ and reorder suggestions; errors as JSON with the field; another workshop's store
 
 import json
 from decimal import Decimal
+from typing import cast
 
 import pytest
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
+from servicelane.parts.models import Part
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services
 from servicelane.store.models import StockCount, StockItem
@@ -69,7 +71,7 @@ def test_the_list_costs_the_same_queries_for_many_parts(
     with django_assert_max_num_queries(15) as few:
         api_clerk.get("/api/v1/store/items")
     for _i in range(20):
-        stock(freiburg, clerk, PartFactory(network=network), 2)
+        stock(freiburg, clerk, cast(Part, PartFactory(network=network)), 2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api_clerk.get("/api/v1/store/items").json()["count"] == 21
 

@@ -2,12 +2,14 @@
 the reorder suggestions' figures."""
 
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from servicelane.parts.models import Part
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import selectors, services
 from servicelane.store.tests.conftest import part_line, stock
@@ -187,7 +189,9 @@ def test_reorder_reads_a_large_store_in_a_fixed_number_of_queries(
 ):
     def build(n: int) -> None:
         for _i in range(n):
-            stock(freiburg, clerk, PartFactory(network=network), 0, minimum=1, maximum=3)
+            stock(
+                freiburg, clerk, cast(Part, PartFactory(network=network)), 0, minimum=1, maximum=3
+            )
 
     build(3)
     with CaptureQueriesContext(connection) as small:

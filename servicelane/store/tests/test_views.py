@@ -1,12 +1,13 @@
 """The clerk's store screens: the stock list, a part's page with its settings, ledger
 and reservations, stock counts, reorder suggestions; who may change what."""
 
-from decimal import Decimal
+from typing import cast
 
 import pytest
 
 from servicelane.core.choices import NetworkRole
 from servicelane.core.middleware import SESSION_WORKSHOP_KEY
+from servicelane.parts.models import Part
 from servicelane.parts.tests.factories import PartFactory
 from servicelane.store import services
 from servicelane.store.models import StockCount, StockItem, StockMovement
@@ -76,7 +77,7 @@ def test_the_list_costs_the_same_queries_for_many_parts(
     with django_assert_max_num_queries(20) as few:
         clerk_client.get("/store/")
     for _i in range(24):
-        stock(freiburg, clerk, PartFactory(network=network), 2, minimum=1, maximum=4)
+        stock(freiburg, clerk, cast(Part, PartFactory(network=network)), 2, minimum=1, maximum=4)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = clerk_client.get("/store/")
     assert "25 parts in store" in response.content.decode()
@@ -355,7 +356,7 @@ def test_the_reorder_page_offers_no_order_to_who_cannot_order(technician, shelve
 
 
 def test_nothing_to_reorder(freiburg, clerk, clerk_client, catalogue):
-    stock(freiburg, clerk, catalogue.oil_filter, Decimal(5), minimum=1, maximum=5)
+    stock(freiburg, clerk, catalogue.oil_filter, 5, minimum=1, maximum=5)
 
     page = clerk_client.get("/store/reorder/").content.decode()
 
@@ -367,7 +368,7 @@ def test_the_counts_and_reorder_pages_cost_the_same_queries_for_many_rows(
 ):
     def add(n: int) -> None:
         for _i in range(n):
-            part = PartFactory(network=network)
+            part = cast(Part, PartFactory(network=network))
             stock(freiburg, clerk, part, 0, minimum=2, maximum=4)
             services.stock_count_record(actor=clerk, workshop=freiburg, counts=[(part, "1")])
 
