@@ -12,7 +12,7 @@ from servicelane.control.models import Absence, AttendanceEntry, Bay, PlanningRu
 class NoAddAdmin(admin.ModelAdmin):
     """Made in the application, where the workshop is known: changed here, not added."""
 
-    readonly_fields: list[str] = ["workshop"]
+    readonly_fields = ["workshop"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from servicelane.control.attendance import selectors
@@ -17,6 +16,7 @@ from servicelane.core.dates import SaneDate
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import ApiRequest
 
 router = Router(tags=["control centre: time and efficiency"])
 # The operations keep the ids they had when this was control/efficiency_api.py.
@@ -119,7 +119,7 @@ def _entry(entry: AttendanceEntry) -> AttendanceEntry:
     response={201: AttendanceOut, **ERRORS},
     operation_id=OPERATION_ID.format("clock_in"),
 )
-def clock_in(request: HttpRequest, query: Query[ClockIn]) -> Status:
+def clock_in(request: ApiRequest, query: Query[ClockIn]) -> Status:
     """Clock in at the workshop (``?workshop=`` when you work in several); refused when
     you are clocked in already."""
     workshop = workshop_in_scope(request, Perm.JOB_CLOCK, query.workshop)
@@ -132,7 +132,7 @@ def clock_in(request: HttpRequest, query: Query[ClockIn]) -> Status:
     response={200: AttendanceOut, **ERRORS},
     operation_id=OPERATION_ID.format("clock_out"),
 )
-def clock_out(request: HttpRequest) -> AttendanceEntry:
+def clock_out(request: ApiRequest) -> AttendanceEntry:
     """Clock out; refused while your clock runs on a job (pause or finish it first)."""
     access_for(request.user).require(Perm.JOB_CLOCK)
     return _entry(clock.attendance_clock_out(actor=request.user))
@@ -143,7 +143,7 @@ def clock_out(request: HttpRequest) -> AttendanceEntry:
     response={200: AttendanceDayOut, **ERRORS},
     operation_id=OPERATION_ID.format("attendance_day"),
 )
-def attendance_day(request: HttpRequest, query: Query[AttendanceQuery]) -> dict[str, Any]:
+def attendance_day(request: ApiRequest, query: Query[AttendanceQuery]) -> dict[str, Any]:
     """Who was in on a day: each technician's shift, absence, clock-ins and hours. A
     foreman or manager sees every technician; a technician sees their own day."""
     access = access_for(request.user)
@@ -183,7 +183,7 @@ def _figures(figures: Figures, **extra: Any) -> dict[str, Any]:
     response={200: EfficiencyOut, **ERRORS},
     operation_id=OPERATION_ID.format("efficiency"),
 )
-def efficiency(request: HttpRequest, query: Query[EfficiencyQuery]) -> dict[str, Any]:
+def efficiency(request: ApiRequest, query: Query[EfficiencyQuery]) -> dict[str, Any]:
     """Per technician and per day of the period: flat-rate hours sold, hours clocked on
     jobs, attendance hours, efficiency and productivity; and the share of repair orders
     delivered in the period that were ready within two hours of check-in."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import formats
@@ -22,6 +22,7 @@ from servicelane.control.attendance.selectors import DayFigures, Period, Technic
 from servicelane.core.dates import date_range_message, is_sane_date
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import require_perm, workshop_with
 
 # ---------------------------------------------------------------- helpers
@@ -234,12 +235,12 @@ def days_chart(days: list[DayFigures]) -> Chart:
                 "label_x": _n(LEFT + slot * index + slot / 2),
             }
         )
-    shown = [d for d in days if d.figures.efficiency is not None]
+    shown = [(d.day, d.figures.efficiency) for d in days if d.figures.efficiency is not None]
     if shown:
         summary = _("Efficiency per day: %(list)s.") % {
             "list": "; ".join(
-                f"{formats.date_format(d.day, 'SHORT_DATE_FORMAT')} {_num(d.figures.efficiency)} %"
-                for d in shown
+                f"{formats.date_format(day, 'SHORT_DATE_FORMAT')} {_num(efficiency)} %"
+                for day, efficiency in shown
             )
         }
     else:
@@ -262,7 +263,7 @@ def days_chart(days: list[DayFigures]) -> Chart:
 
 @require_perm(Perm.EFFICIENCY_VIEW)
 @require_GET
-def efficiency(request: HttpRequest) -> HttpResponse:
+def efficiency(request: WorkshopRequest) -> HttpResponse:
     """Per technician: flat-rate hours sold, hours clocked on jobs, attendance,
     efficiency and productivity for a day, week or month; and the two-hour KPI."""
     workshop = workshop_with(request, Perm.EFFICIENCY_VIEW)
@@ -290,7 +291,7 @@ def efficiency(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.EFFICIENCY_VIEW)
 @require_GET
-def attendance(request: HttpRequest) -> HttpResponse:
+def attendance(request: WorkshopRequest) -> HttpResponse:
     """Who is in today (or on the day asked): shift, clock-ins and hours present."""
     workshop = workshop_with(request, Perm.EFFICIENCY_VIEW)
     errors: dict[str, list[str]] = {}
@@ -319,7 +320,7 @@ def _clock_time(moment: dt.datetime, workshop: Workshop) -> str:
 
 @require_POST
 @require_perm(Perm.JOB_CLOCK)
-def attendance_clock_in(request: HttpRequest) -> HttpResponse:
+def attendance_clock_in(request: WorkshopRequest) -> HttpResponse:
     workshop = workshop_with(request, Perm.JOB_CLOCK)
     try:
         entry = clock.attendance_clock_in(actor=request.user, workshop=workshop)
@@ -336,13 +337,14 @@ def attendance_clock_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.JOB_CLOCK)
-def attendance_clock_out(request: HttpRequest) -> HttpResponse:
+def attendance_clock_out(request: WorkshopRequest) -> HttpResponse:
     try:
         entry = clock.attendance_clock_out(actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
+        assert entry.clock_out is not None  # the service has just clocked the entry out
         messages.success(
             request,
             _("Clocked out at %(time)s.") % {"time": _clock_time(entry.clock_out, entry.workshop)},

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -30,6 +29,7 @@ from servicelane.core.dates import SaneDate, SaneDateTime
 from servicelane.core.models import Membership
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, PageNumber
+from servicelane.core.types import ApiRequest
 from servicelane.workorders import selectors as workorders
 
 router = Router(tags=["control centre"])
@@ -306,7 +306,7 @@ def _run_out(run: PlanningRun) -> dict[str, Any]:
 @router.get(
     "/board", response={200: BoardOut, **ERRORS}, operation_id=OPERATION_ID.format("get_board")
 )
-def get_board(request: HttpRequest, query: Query[BoardQuery]) -> dict[str, Any]:
+def get_board(request: ApiRequest, query: Query[BoardQuery]) -> dict[str, Any]:
     """The dispatch board of a day: each technician on shift with working time, breaks,
     absences and jobs as blocks in their state; open jobs not planned yet; the open
     promises (express, body & paint) with the seconds left, at risk or broken."""
@@ -326,7 +326,7 @@ def get_board(request: HttpRequest, query: Query[BoardQuery]) -> dict[str, Any]:
     response={201: RunOut, 202: RunOut, **ERRORS},
     operation_id=OPERATION_ID.format("create_run"),
 )
-def create_run(request: HttpRequest, payload: RunIn) -> Status:
+def create_run(request: ApiRequest, payload: RunIn) -> Status:
     """Plan the rest of the day. An ordinary day is planned at once (201, the proposal in
     the answer); a large day goes to the background worker (202): read the run until its
     status is done."""
@@ -345,7 +345,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Status:
     response={200: RunPageOut, **ERRORS},
     operation_id=OPERATION_ID.format("list_runs"),
 )
-def list_runs(request: HttpRequest, query: Query[RunsQuery]) -> dict[str, Any]:
+def list_runs(request: ApiRequest, query: Query[RunsQuery]) -> dict[str, Any]:
     """The workshop's planning runs, newest first (of one day with ``date``), each as
     ``GET /planning-runs/{id}`` answers it; paginated."""
     workshop = workshop_in_scope(request, Perm.BOARD_VIEW, query.workshop)
@@ -362,7 +362,7 @@ def list_runs(request: HttpRequest, query: Query[RunsQuery]) -> dict[str, Any]:
     response={200: RunOut, **ERRORS},
     operation_id=OPERATION_ID.format("get_run"),
 )
-def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+def get_run(request: ApiRequest, run_id: int) -> dict[str, Any]:
     """A planning run: its status and, once done, the proposal with its figures beside
     the manual order's, and the jobs it could not place with the reasons in words."""
     return _run_out(planning.planning_run_get_for_user(user=request.user, pk=run_id))
@@ -373,7 +373,7 @@ def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     response={200: RunOut, **ERRORS},
     operation_id=OPERATION_ID.format("apply_run"),
 )
-def apply_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+def apply_run(request: ApiRequest, run_id: int) -> dict[str, Any]:
     """Write the proposal to the jobs (technician, bay, planned times). Refused (400) when
     a job changed since the run or the proposal is too old: plan again."""
     run = planning.planning_run_get_for_user(user=request.user, pk=run_id)
@@ -386,7 +386,7 @@ def apply_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     response={200: RunOut, **ERRORS},
     operation_id=OPERATION_ID.format("discard_run"),
 )
-def discard_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+def discard_run(request: ApiRequest, run_id: int) -> dict[str, Any]:
     """Keep the current plan: the proposal is discarded (who and when are kept) and can no
     longer be applied. Discarding it again changes nothing; an applied run is refused
     (400)."""
@@ -400,7 +400,7 @@ def discard_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     response={200: JobPlanOut, **ERRORS},
     operation_id=OPERATION_ID.format("reassign_job"),
 )
-def reassign_job(request: HttpRequest, job_id: int, payload: ReassignIn) -> dict[str, Any]:
+def reassign_job(request: ApiRequest, job_id: int, payload: ReassignIn) -> dict[str, Any]:
     """Give a job to a technician, in a bay, from a start time; refused with the reason by
     field when the technician lacks the level or skills, the bay the equipment, or the time
     is outside the technician's shift or clashes with another planned job."""

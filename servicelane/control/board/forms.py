@@ -13,6 +13,7 @@ from servicelane.control.roster import selectors as roster
 from servicelane.core.choices import QualificationLevel
 from servicelane.core.dates import date_range_message, is_sane_date, validate_sane_date
 from servicelane.core.models import User, Workshop
+from servicelane.tools.forms import choose_from
 
 
 class DayForm(forms.Form):
@@ -52,18 +53,29 @@ class ReassignForm(forms.Form):
         members = sorted(
             roster.technicians_of(workshop).values(), key=lambda m: str(m.user).lower()
         )
-        self.fields["technician"].choices = [("", "—")] + [
-            (
-                m.user_id,
-                f"{m.user} · {QualificationLevel(m.level).label}" if m.level else str(m.user),
-            )
-            for m in members
-        ]
+        choose_from(
+            self,
+            "technician",
+            [
+                ("", "—"),
+                *(
+                    (
+                        m.user_id,
+                        f"{m.user} · {QualificationLevel(m.level).label}"
+                        if m.level
+                        else str(m.user),
+                    )
+                    for m in members
+                ),
+            ],
+        )
         self.users = {m.user_id: m.user for m in members}
         self.bays = {b.pk: b for b in roster.active_bays(workshop)}
-        self.fields["bay"].choices = [("", _("No bay"))] + [
-            (b.pk, f"{b.code} {b.name}") for b in self.bays.values()
-        ]
+        choose_from(
+            self,
+            "bay",
+            [("", _("No bay")), *((b.pk, f"{b.code} {b.name}") for b in self.bays.values())],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -142,7 +142,7 @@ def _block(job: Job, state: str, now: dt.datetime, waiting: dict[int, Any]) -> d
     start = end = None
     technician_id = job.technician_id
     plan = plan_of(job)
-    if state == "running":
+    if state == "running" and entry is not None:
         start, end = entry.started_at, now + dt.timedelta(minutes=left)
         technician_id = entry.technician_id
     elif state in ("done", "qc"):
@@ -164,14 +164,14 @@ def _block(job: Job, state: str, now: dt.datetime, waiting: dict[int, Any]) -> d
         "repair_order_id": ro.pk,
         "repair_order_number": ro.number,
         "plate": vehicle.plate or vehicle.vin,
-        "model": vehicle.vehicle_type.model_name if vehicle.vehicle_type_id else "",
+        "model": vehicle.vehicle_type.model_name if vehicle.vehicle_type else "",
         "status": job.status,
         "state": state,
         "state_label": str(STATE_LABELS[state]),
         "technician_id": technician_id,
         "technician_name": str(job.technician) if job.technician_id else "",
         "bay_id": plan.bay_id,
-        "bay_code": plan.bay.code if plan.bay_id else "",
+        "bay_code": plan.bay.code if plan.bay else "",
         "level": job.level,
         "level_label": str(QualificationLevel(job.level).label) if job.level else "",
         **needs,

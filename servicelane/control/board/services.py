@@ -29,8 +29,8 @@ from servicelane.workorders.work import services as workorders
 PAST_SLACK = dt.timedelta(minutes=15)
 
 
-def _hm(moment: dt.datetime, zone: Any) -> str:
-    return timezone.localtime(moment, zone).strftime("%H:%M")
+def _hm(moment: dt.datetime | None, zone: Any) -> str:
+    return timezone.localtime(moment, zone).strftime("%H:%M") if moment is not None else ""
 
 
 def _labels(choices: Any, values: list[str]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import require_perm, workshop_with
 from servicelane.workorders import selectors as workorders
 
@@ -38,7 +39,7 @@ REFRESH_SECONDS = 15
 RUN_POLL_SECONDS = 2
 
 
-def _day(request: HttpRequest, workshop: Workshop, data: Any = None) -> dt.date:
+def _day(request: WorkshopRequest, workshop: Workshop, data: Any = None) -> dt.date:
     form = DayForm(data if data is not None else request.GET)
     if form.is_valid() and form.cleaned_data["date"]:
         return form.cleaned_data["date"]
@@ -50,12 +51,12 @@ def _board_url(day: dt.date, run: PlanningRun | None = None) -> str:
     return f"{url}&run={run.pk}" if run is not None else url
 
 
-def _run(request: HttpRequest, run_id: Any) -> PlanningRun:
+def _run(request: WorkshopRequest, run_id: Any) -> PlanningRun:
     return planning.planning_run_get_for_user(user=request.user, pk=run_id)
 
 
 def _context(
-    request: HttpRequest,
+    request: WorkshopRequest,
     workshop: Workshop,
     day: dt.date,
     *,
@@ -86,7 +87,7 @@ def _context(
 
 @require_GET
 @require_perm(Perm.BOARD_VIEW)
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: WorkshopRequest) -> HttpResponse:
     """Today's board (or ?date=), with the day's latest open proposal beside it."""
     workshop = workshop_with(request, Perm.BOARD_VIEW)
     day = _day(request, workshop)
@@ -109,13 +110,13 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.PLAN)
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: WorkshopRequest) -> HttpResponse:
     """Plan the rest of the day: the proposal appears beside the board."""
     workshop = workshop_with(request, Perm.PLAN)
     form = PlanForm(request.POST)
     day = _day(request, workshop, request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect(_board_url(day))
     try:
         run = runs.planning_run_request(
@@ -134,7 +135,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.BOARD_VIEW)
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: WorkshopRequest, run_id: int) -> HttpResponse:
     """A proposal: the panel beside the board (polled while the planner works)."""
     run = _run(request, run_id)
     if not request.htmx:
@@ -151,7 +152,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.PLAN)
-def run_apply(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_apply(request: WorkshopRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     try:
         runs.planning_run_apply(actor=request.user, run=run)
@@ -173,7 +174,7 @@ def run_apply(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.PLAN)
-def run_discard(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_discard(request: WorkshopRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     try:
         runs.planning_run_discard(actor=request.user, run=run)
@@ -189,7 +190,7 @@ def run_discard(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.JOB_ASSIGN)
-def job_reassign(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_reassign(request: WorkshopRequest, job_id: int) -> HttpResponse:
     """Who does the job, in which bay, from when; refusals inline beside the board."""
     job = workorders.job_get_for_user(user=request.user, pk=job_id, perm=Perm.JOB_ASSIGN)
     workshop = job.repair_order.workshop

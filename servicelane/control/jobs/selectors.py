@@ -4,7 +4,7 @@ runs on them, the promise their order carries, and their plan (``JobPlan``: bay,
 start and end), which the technician's job cards show too (``planned_slots``)."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -19,6 +19,9 @@ from servicelane.workorders.models import TIME_UNITS_PER_HOUR, ClockEntry, Job
 from servicelane.workorders.progress import promise_info
 from servicelane.workorders.registry import PlannedSlot
 from servicelane.workorders.selectors import jobs_with_lines_and_clocks, running_clocks
+
+if TYPE_CHECKING:  # the type checker's helper, not installed with the product
+    from django_stubs_ext import StrOrPromise
 
 # Orders whose jobs can still be worked on (not in quality check, ready, invoiced...).
 WORKING_ORDER_STATUSES = (
@@ -35,7 +38,7 @@ DEFAULT_JOB_MINUTES = 30
 # A running job past its flat rate is still expected to need a little longer.
 MIN_REMAINING_MINUTES = 5
 
-PROMISE_LABELS = {
+PROMISE_LABELS: dict[str, "StrOrPromise"] = {
     LaneKind.EXPRESS: _("Express"),
     LaneKind.BODY_PAINT: _("Body & paint"),
 }
@@ -115,7 +118,7 @@ def promise_kind(repair_order: Any) -> str | None:
         return None
     appointment = repair_order.appointment
     if appointment is not None and appointment.lane_id:
-        kind = appointment.lane.kind
+        kind: str = appointment.lane.kind
         if kind in PROMISE_LABELS:
             return kind
     # A promise without its booking: an hour or two is the express lane's.
@@ -132,7 +135,7 @@ def promise_for(repair_order: Any, now: dt.datetime) -> dict[str, Any] | None:
         "repair_order_id": repair_order.pk,
         "number": repair_order.number,
         "kind": kind,
-        "kind_label": str(PROMISE_LABELS.get(kind, "")),
+        "kind_label": str(PROMISE_LABELS.get(kind, "")) if kind else "",
         "at": repair_order.promised_at,
         "seconds_left": int((repair_order.promised_at - now).total_seconds()),
         "state": info["state"],

@@ -40,7 +40,7 @@ from servicelane.workorders.choices import JobStatus
 from servicelane.workorders.models import Job
 from servicelane.workorders.part_lines.selectors import jobs_waiting_for_parts
 
-WEIGHTS = {LaneKind.EXPRESS: 10, LaneKind.BODY_PAINT: 5}
+WEIGHTS: dict[str | None, int] = {LaneKind.EXPRESS: 10, LaneKind.BODY_PAINT: 5}
 # Why a job was kept out before the planner saw it (the planner's own codes are in Code).
 PARTS_UNKNOWN = "parts_unknown"
 
@@ -178,11 +178,13 @@ def _metrics(result: Plan, origin: dt.datetime, zone: Any) -> dict[str, Any]:
 
 
 def _late_jobs(result: Plan, jobs: dict[Hashable, day_model.Job]) -> set[int]:
-    return {
-        a.job_id
-        for a in result.assignments
-        if jobs[a.job_id].due is not None and a.end > jobs[a.job_id].due
-    }
+    late: set[int] = set()
+    for a in result.assignments:
+        due = jobs[a.job_id].due
+        # The workshop's jobs are known to the planner by their ids.
+        if isinstance(a.job_id, int) and due is not None and a.end > due:
+            late.add(a.job_id)
+    return late
 
 
 def plan_result(data: dict[str, Any], found: Plan, baseline: Plan, zone: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -22,6 +21,7 @@ from servicelane.core.models import Membership, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, LocalTime
 from servicelane.core.selectors import workshop_technician_get
+from servicelane.core.types import ApiRequest
 
 # The tools room's query schema: one class, as the published document names it once.
 from servicelane.tools.api import ControlWorkshopQuery
@@ -125,9 +125,9 @@ class BayIn(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
+def _aware(moment: dt.datetime, workshop: Workshop) -> dt.datetime:
     """A time sent without offset is the workshop's local time."""
-    if moment is not None and timezone.is_naive(moment):
+    if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=workshop.zone)
     return moment
 
@@ -178,14 +178,14 @@ def _bay_out(bay: Bay) -> dict[str, Any]:
     }
 
 
-def _roster_workshop(request: HttpRequest, code: str | None) -> Workshop:
+def _roster_workshop(request: ApiRequest, code: str | None) -> Workshop:
     return workshop_in_scope(request, Perm.ROSTER_MANAGE, code)
 
 
 @router.get(
     "/roster", response={200: RosterOut, **ERRORS}, operation_id=OPERATION_ID.format("get_roster")
 )
-def get_roster(request: HttpRequest, query: Query[RosterQuery]) -> dict[str, Any]:
+def get_roster(request: ApiRequest, query: Query[RosterQuery]) -> dict[str, Any]:
     """The week (Monday to Sunday) of ``week``: technicians with level and skills, their
     shifts and the absences touching the week."""
     workshop = _roster_workshop(request, query.workshop)
@@ -216,7 +216,7 @@ def get_roster(request: HttpRequest, query: Query[RosterQuery]) -> dict[str, Any
     operation_id=OPERATION_ID.format("set_technician"),
 )
 def set_technician(
-    request: HttpRequest,
+    request: ApiRequest,
     technician_id: int,
     payload: TechnicianIn,
     query: Query[ControlWorkshopQuery],
@@ -244,7 +244,7 @@ def set_technician(
     response={200: ShiftOut, **ERRORS},
     operation_id=OPERATION_ID.format("set_shift"),
 )
-def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[ControlWorkshopQuery]) -> dict:
+def set_shift(request: ApiRequest, payload: ShiftIn, query: Query[ControlWorkshopQuery]) -> dict:
     """Set or change a technician's shift on a day: it ends after it starts, its break
     lies within it."""
     workshop = _roster_workshop(request, query.workshop)
@@ -267,7 +267,7 @@ def set_shift(request: HttpRequest, payload: ShiftIn, query: Query[ControlWorksh
     response={204: None, **ERRORS},
     operation_id=OPERATION_ID.format("delete_shift"),
 )
-def delete_shift(request: HttpRequest, query: Query[ShiftDeleteQuery]) -> Status:
+def delete_shift(request: ApiRequest, query: Query[ShiftDeleteQuery]) -> Status:
     """The technician does not work that day."""
     workshop = _roster_workshop(request, query.workshop)
     member = _technician(workshop, query.technician_id)
@@ -283,7 +283,7 @@ def delete_shift(request: HttpRequest, query: Query[ShiftDeleteQuery]) -> Status
     operation_id=OPERATION_ID.format("add_absence"),
 )
 def add_absence(
-    request: HttpRequest, payload: AbsenceIn, query: Query[ControlWorkshopQuery]
+    request: ApiRequest, payload: AbsenceIn, query: Query[ControlWorkshopQuery]
 ) -> Status:
     """A technician is away from one moment to a later one (no overlap with another
     absence of theirs)."""
@@ -306,7 +306,7 @@ def add_absence(
     operation_id=OPERATION_ID.format("remove_absence"),
 )
 def remove_absence(
-    request: HttpRequest, absence_id: int, query: Query[ControlWorkshopQuery]
+    request: ApiRequest, absence_id: int, query: Query[ControlWorkshopQuery]
 ) -> Status:
     workshop = _roster_workshop(request, query.workshop)
     absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
@@ -317,14 +317,14 @@ def remove_absence(
 @router.get(
     "/bays", response={200: list[BayOut], **ERRORS}, operation_id=OPERATION_ID.format("list_bays")
 )
-def list_bays(request: HttpRequest, query: Query[ControlWorkshopQuery]) -> list[dict[str, Any]]:
+def list_bays(request: ApiRequest, query: Query[ControlWorkshopQuery]) -> list[dict[str, Any]]:
     """The workshop's bays with their equipment."""
     workshop = workshop_in_scope(request, BAY_READ_PERMS, query.workshop)
     return [_bay_out(bay) for bay in selectors.bays_of(workshop)]
 
 
 @router.post("/bays", response={201: BayOut, **ERRORS}, operation_id=OPERATION_ID.format("add_bay"))
-def add_bay(request: HttpRequest, payload: BayIn, query: Query[ControlWorkshopQuery]) -> Status:
+def add_bay(request: ApiRequest, payload: BayIn, query: Query[ControlWorkshopQuery]) -> Status:
     workshop = _roster_workshop(request, query.workshop)
     bay = services.bay_set(actor=request.user, workshop=workshop, **payload.model_dump())
     return Status(201, _bay_out(bay))
@@ -336,7 +336,7 @@ def add_bay(request: HttpRequest, payload: BayIn, query: Query[ControlWorkshopQu
     operation_id=OPERATION_ID.format("set_bay"),
 )
 def set_bay(
-    request: HttpRequest, bay_id: int, payload: BayIn, query: Query[ControlWorkshopQuery]
+    request: ApiRequest, bay_id: int, payload: BayIn, query: Query[ControlWorkshopQuery]
 ) -> dict[str, Any]:
     """Change a bay's code, name, equipment or whether it is in use."""
     workshop = _roster_workshop(request, query.workshop)

@@ -14,6 +14,7 @@ from servicelane.core.models import Membership
 from servicelane.tools.forms import (
     DATETIME_LOCAL_FORMATS,
     DateTimeLocalInput,
+    choose_from,
     date_input,
     technician_choices,
 )
@@ -54,7 +55,7 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args: Any, members: Iterable[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technician"].choices = technician_choices(members)
+        choose_from(self, "technician", technician_choices(members))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -83,7 +84,7 @@ class AbsenceForm(forms.Form):
 
     def __init__(self, *args: Any, members: Iterable[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technician"].choices = [("", "—"), *technician_choices(members)]
+        choose_from(self, "technician", [("", "—"), *technician_choices(members)])
 
 
 class BayForm(forms.Form):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from servicelane.core.errors import apply_to_form
 from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.selectors import workshop_technician_get
+from servicelane.core.types import WorkshopRequest
 from servicelane.core.viewutils import require_perm, workshop_with
 
 
@@ -36,12 +37,12 @@ def _day(value: str | None) -> dt.date | None:
     return day if is_sane_date(day) else None
 
 
-def _week_day(request: HttpRequest) -> dt.date:
+def _week_day(request: WorkshopRequest) -> dt.date:
     return _day(request.GET.get("week")) or timezone.localdate()
 
 
 def _roster_page(
-    request: HttpRequest,
+    request: WorkshopRequest,
     workshop: Workshop,
     *,
     day: dt.date,
@@ -84,7 +85,7 @@ def _roster_page(
 
 @require_GET
 @require_perm(Perm.ROSTER_MANAGE)
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: WorkshopRequest) -> HttpResponse:
     """The week's shifts per technician (``?week=`` any day of it), their level and
     skills, and a form to set or change one day's shift (``?technician=&date=``)."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
@@ -93,7 +94,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.ROSTER_MANAGE)
-def roster_shift(request: HttpRequest) -> HttpResponse:
+def roster_shift(request: WorkshopRequest) -> HttpResponse:
     """Set, change or remove (no shift) one technician's shift on one day."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     form = ShiftForm(request.POST, members=selectors.technicians(workshop))
@@ -136,7 +137,7 @@ def roster_shift(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.ROSTER_MANAGE)
-def roster_technician(request: HttpRequest, technician_id: int) -> HttpResponse:
+def roster_technician(request: WorkshopRequest, technician_id: int) -> HttpResponse:
     """A technician's qualification level and skills."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     member = workshop_technician_get(workshop, technician_id)
@@ -173,7 +174,7 @@ def roster_technician(request: HttpRequest, technician_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.ROSTER_MANAGE)
-def roster_absences(request: HttpRequest) -> HttpResponse:
+def roster_absences(request: WorkshopRequest) -> HttpResponse:
     """Absences not over yet, and a form to add one."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     members = selectors.technicians(workshop)
@@ -214,7 +215,7 @@ def roster_absences(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.ROSTER_MANAGE)
-def roster_absence_remove(request: HttpRequest, absence_id: int) -> HttpResponse:
+def roster_absence_remove(request: WorkshopRequest, absence_id: int) -> HttpResponse:
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     absence = selectors.absence_get(user=request.user, workshop=workshop, absence_id=absence_id)
     services.absence_remove(actor=request.user, absence=absence)
@@ -223,7 +224,7 @@ def roster_absence_remove(request: HttpRequest, absence_id: int) -> HttpResponse
 
 
 def _bay_form_page(
-    request: HttpRequest, workshop: Workshop, form: BayForm, bay: Any = None
+    request: WorkshopRequest, workshop: Workshop, form: BayForm, bay: Any = None
 ) -> HttpResponse:
     status = 400 if form.is_bound and form.errors else 200
     return render(
@@ -234,7 +235,7 @@ def _bay_form_page(
     )
 
 
-def _bay_save(request: HttpRequest, workshop: Workshop, form: BayForm, bay: Any) -> bool:
+def _bay_save(request: WorkshopRequest, workshop: Workshop, form: BayForm, bay: Any) -> bool:
     if not form.is_valid():
         return False
     try:
@@ -247,7 +248,7 @@ def _bay_save(request: HttpRequest, workshop: Workshop, form: BayForm, bay: Any)
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.ROSTER_MANAGE)
-def roster_bays(request: HttpRequest) -> HttpResponse:
+def roster_bays(request: WorkshopRequest) -> HttpResponse:
     """The workshop's bays with their equipment, and a form to add one."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     if request.method == "POST":
@@ -262,7 +263,7 @@ def roster_bays(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.ROSTER_MANAGE)
-def roster_bay(request: HttpRequest, bay_id: int) -> HttpResponse:
+def roster_bay(request: WorkshopRequest, bay_id: int) -> HttpResponse:
     """Change a bay: code, name, equipment, in use."""
     workshop = workshop_with(request, Perm.ROSTER_MANAGE)
     bay = selectors.bay_get(
