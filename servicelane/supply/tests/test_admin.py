@@ -1,9 +1,12 @@
 """The configuration pages of the centres, routes, stock and orders open for the
 network's administrator; orders and stock are read-only there."""
 
+from typing import cast
+
 import pytest
 from django.test import Client
 
+from servicelane.core.models import User
 from servicelane.core.tests.factories import UserFactory
 from servicelane.supply import services
 
@@ -12,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client() -> Client:
-    user = UserFactory(is_staff=True, is_superuser=True)
+    user = cast(User, UserFactory(is_staff=True, is_superuser=True))
     client = Client()
     client.force_login(user)
     return client

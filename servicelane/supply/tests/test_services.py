@@ -13,12 +13,18 @@ from servicelane.store.choices import ReservationStatus
 from servicelane.store.models import StockItem, StockMovement
 from servicelane.supply import services
 from servicelane.supply.choices import LineStatus, OrderStatus
-from servicelane.supply.models import CentreStock, PartOrder, PartOrderLine
+from servicelane.supply.models import CentreStock, DistributionCentre, PartOrder, PartOrderLine
 from servicelane.supply.tests.conftest import TUESDAY_MORNING, part_line
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
+
+
+def code_of(centre: DistributionCentre | None) -> str:
+    """The code of a line's centre; every routed line has one."""
+    assert centre is not None
+    return centre.code
 
 
 def stock_of(centre, part) -> CentreStock:
@@ -76,9 +82,10 @@ def test_the_promise_shown_before_placing_is_the_one_stored(clerk, beijing, stoc
         actor=clerk, workshop=beijing, kind="urgent", lines=wanted, at=TUESDAY_MORNING
     )
 
-    shown = [(ln.centre.code, ln.ready_at, ln.promised_at) for ln in plan.lines]
+    shown = [(code_of(ln.centre), ln.ready_at, ln.promised_at) for ln in plan.lines]
     stored = [
-        (ln.centre.code, ln.ready_at, ln.promised_at) for ln in order.lines.select_related("centre")
+        (code_of(ln.centre), ln.ready_at, ln.promised_at)
+        for ln in order.lines.select_related("centre")
     ]
     assert shown == stored
     # Urgent at 10:00 Beijing time: packed within 3 hours, then the tour (6 h / 30 h).
@@ -158,6 +165,8 @@ def test_a_vehicle_off_road_order_names_its_repair_order(
         clerk, beijing, [(catalogue.pads.number, 1)], kind="vor", repair_order=repair_order
     )
     line = order.lines.get()
+    assert line.promised_at is not None
+    assert order.placed_at is not None
     # Around the clock: packed 90 minutes after placing, then the courier (3 h).
     assert line.promised_at - order.placed_at == dt.timedelta(hours=4, minutes=30)
     assert order.repair_order_ref == repair_order.pk

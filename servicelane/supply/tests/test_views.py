@@ -2,10 +2,13 @@
 without JS), placing, the order's page, cancelling, the goods receipt, and the centres'
 pick list, shipping and goods in, for the roles that may use them."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
+from servicelane.core.models import Network
 from servicelane.core.tests.factories import NetworkFactory
 from servicelane.store import services as store
 from servicelane.store.models import StockMovement
@@ -303,7 +306,9 @@ def test_workshop_users_cannot_open_the_centres(clerk_client, stocked):
 
 
 def test_another_networks_staff_do_not_find_the_centre(stocked):
-    foreign = network_staff(NetworkFactory(), NetworkRole.NETWORK_ADMIN, email="x@other.test")
+    foreign = network_staff(
+        cast(Network, NetworkFactory()), NetworkRole.NETWORK_ADMIN, email="x@other.test"
+    )
     client = client_of(foreign)
 
     assert client.get(reverse("centres:detail", kwargs={"code": "beijing"})).status_code == 404
