@@ -2,11 +2,13 @@
 filtered by status and kind, and only the user's workshop's."""
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.test import Client
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.followup.choices import ReminderKind, ReminderStatus
 from servicelane.followup.models import Reminder
@@ -35,7 +37,9 @@ _cycles = iter(range(1, 10_000))
 
 def reminder(workshop, *, minutes_ago=0, last_name="Muster", **fields) -> Reminder:
     """A reminder as the daily batch records it (the batch is tested on its own)."""
-    owner = CustomerFactory(workshop=workshop, last_name=last_name, first_name="Anna")
+    owner = cast(
+        Customer, CustomerFactory(workshop=workshop, last_name=last_name, first_name="Anna")
+    )
     car = vehicle_of(owner)
     values = {
         "kind": ReminderKind.SERVICE,

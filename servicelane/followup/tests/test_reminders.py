@@ -1,12 +1,14 @@
 """The daily reminder batch: once per due item, only with consent, in the owner's language."""
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.followup.choices import ReminderKind, ReminderStatus
 from servicelane.followup.models import Reminder
@@ -131,8 +133,11 @@ def test_the_reminder_comes_from_the_workshop_that_last_worked_on_the_car(
 ):
     owner, car = serviced_car(advisor, freiburg)
     # Beijing also knows the car and its owner, but the last work was Freiburg's.
-    bj_owner = CustomerFactory(
-        workshop=beijing, consent_reminders=True, language="zh-hans", email="lin@example.cn"
+    bj_owner = cast(
+        Customer,
+        CustomerFactory(
+            workshop=beijing, consent_reminders=True, language="zh-hans", email="lin@example.cn"
+        ),
     )
 
     Ownership.objects.create(workshop=beijing, vehicle=car, customer=bj_owner, started_on=TODAY)
