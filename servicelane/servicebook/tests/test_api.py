@@ -3,6 +3,7 @@ rules, what falls due, the network's maintenance items."""
 
 import datetime as dt
 import json
+from typing import cast
 
 import pytest
 
@@ -14,6 +15,7 @@ from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED, PLATE, wr
 from servicelane.testing.clients import bearer_client
 from servicelane.testing.personas import member
 from servicelane.testing.refusals import assert_refused
+from servicelane.vehicles.models import VehicleType
 from servicelane.vehicles.tests.factories import VehicleFactory, VehicleTypeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
@@ -111,7 +113,9 @@ def test_a_new_entry_is_created(api, car, freiburg):
     body = response.json()
     assert body["workshop"] == {"code": "FR", "name": "Autohaus Freiburg"}
     assert [i["code"] for i in body["items"]] == ["engine_oil", "micro_filter"]
-    assert ServiceEntry.objects.get(pk=body["id"]).created_by.email == "advisor@freiburg.test"
+    author = ServiceEntry.objects.get(pk=body["id"]).created_by
+    assert author is not None
+    assert author.email == "advisor@freiburg.test"
 
 
 def test_a_lower_mileage_is_400_until_confirmed_then_flagged(api, history, car):
@@ -233,7 +237,10 @@ def test_due_items_with_their_basis(api, history, car):
 
 def test_the_networks_maintenance_items_with_intervals(api, items):
 
-    electric = VehicleTypeFactory(network=items, model_code="i4-e", fuel_type="electric")
+    electric = cast(
+        VehicleType,
+        VehicleTypeFactory(network=items, model_code="i4-e", fuel_type="electric"),
+    )
     ensure_type_intervals(electric)
 
     response = api.get("/api/v1/maintenance-items")

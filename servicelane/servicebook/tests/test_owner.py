@@ -3,6 +3,7 @@ and its PDF; a bad or stale link is a friendly 404."""
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,6 +11,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.links import owner_token
 from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED
@@ -17,10 +19,13 @@ from servicelane.testing.clock import NOW
 from servicelane.vehicles.models import Ownership
 from servicelane.vehicles.services import vehicle_set_owner
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*PINNED)]
 
 
-def send(user, car, capture) -> object:
+def send(user, car, capture) -> "_MonkeyPatchedWSGIResponse":
     client = Client()
     client.force_login(user)
     with capture(execute=True):
@@ -62,7 +67,9 @@ def test_the_owner_gets_a_link_that_opens_the_book_in_their_language(
 def test_a_chinese_owner_reads_chinese(
     advisor_bj, beijing, car, history, django_capture_on_commit_callbacks
 ):
-    owner_bj = CustomerFactory(workshop=beijing, email="lin@example.cn", language="zh-hans")
+    owner_bj = cast(
+        Customer, CustomerFactory(workshop=beijing, email="lin@example.cn", language="zh-hans")
+    )
     Ownership.objects.create(workshop=beijing, vehicle=car, customer=owner_bj, started_on=NOW)
 
     send(advisor_bj, car, django_capture_on_commit_callbacks)
@@ -113,7 +120,7 @@ def test_a_link_stops_working_once_the_car_is_sold(advisor, car, owner, freiburg
         "owner_book:book",
         kwargs={"token": owner_token(vehicle=car, customer=owner, workshop=freiburg)},
     )
-    buyer = CustomerFactory(workshop=freiburg)
+    buyer = cast(Customer, CustomerFactory(workshop=freiburg))
 
     vehicle_set_owner(actor=advisor, vehicle=car, workshop=freiburg, customer=buyer)
 

@@ -1,6 +1,7 @@
 """Due dates from intervals, the car's own data and how it is driven."""
 
 import datetime as dt
+from typing import Any
 
 from servicelane.servicebook.choices import DueBasis, DueStatus
 from servicelane.servicebook.prediction import (
@@ -17,7 +18,7 @@ OIL = {"engine_oil": Interval(12, 15000)}
 
 
 def predict(**kwargs):
-    values = {
+    values: dict[str, Any] = {
         "today": TODAY,
         "first_registration": dt.date(2022, 1, 10),
         "points": [],

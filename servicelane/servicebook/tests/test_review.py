@@ -10,6 +10,7 @@ same staff. The car: Freiburg registered it; Beijing never saw it.
 import datetime as dt
 import json
 import re
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from servicelane.core.choices import NetworkRole, WorkshopRole
-from servicelane.core.models import AuditEntry
+from servicelane.core.models import AuditEntry, Network, Workshop
 from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.servicebook.choices import EntryReviewState, ReviewKind, ReviewStatus
 from servicelane.servicebook.models import EntryReview, ServiceEntry
@@ -79,7 +80,9 @@ def correct(entry, actor, **values):
 
 def last_engine_oil(car):
     due = {d.code: d for d in vehicle_due_items(car, today=TODAY)}
-    return due["engine_oil"].last_service.day
+    last = due["engine_oil"].last_service
+    assert last is not None
+    return last.day
 
 
 # ---------------------------------------------------------------- a lower mileage from outside
@@ -438,7 +441,9 @@ def test_workshop_users_cannot_review_and_other_networks_see_nothing(
     review = EntryReview.objects.get(entry=lower_from_beijing)
     manager = member(freiburg, WorkshopRole.MANAGER, email="manager@freiburg.test")
     stranger = network_staff(
-        NetworkFactory(code="ELSE"), NetworkRole.NETWORK_ADMIN, email="admin@else.test"
+        cast(Network, NetworkFactory(code="ELSE")),
+        NetworkRole.NETWORK_ADMIN,
+        email="admin@else.test",
     )
     accept = f"/api/v1/service-book/reviews/{review.pk}/accept"
 
@@ -484,7 +489,7 @@ def test_the_api_lists_and_decides_the_queue(lower_from_beijing, network):
 
 
 def test_a_workshop_of_another_network_cannot_dispute(history):
-    elsewhere = WorkshopFactory(network=NetworkFactory(code="OTHER"), code="XX")
+    elsewhere = cast(Workshop, WorkshopFactory(network=NetworkFactory(code="OTHER"), code="XX"))
     stranger = member(elsewhere, WorkshopRole.ADVISOR, email="advisor@other.test")
 
     response = post(

@@ -3,13 +3,14 @@
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import AuditEntry
+from servicelane.core.models import AuditEntry, Workshop
 from servicelane.core.tests.factories import NetworkFactory, WorkshopFactory
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.catalogue import ensure_maintenance_items
@@ -46,7 +47,7 @@ def outbox(settings, tmp_path):
 
 
 def service(actor, workshop, vehicle, **fields):
-    values = {
+    values: dict[str, Any] = {
         "kind": EntryKind.SERVICE,
         "performed_on": LAST_YEAR,
         "mileage": 30000,
@@ -206,6 +207,7 @@ def test_the_author_workshop_corrects_and_the_original_stays(advisor, freiburg, 
         description="Mikrofilter beim nächsten Besuch",
     )
 
+    assert isinstance(corrected, ServiceEntry)
     assert list(entries_of(car)) == [corrected]
     assert entry_history(corrected) == [corrected, original]
     original.refresh_from_db()
@@ -248,7 +250,7 @@ def test_readers_cannot_write_and_other_networks_cannot_reach_the_car(freiburg, 
     cashier = member(freiburg, WorkshopRole.CASHIER, email="cash@freiburg.test")
     with pytest.raises(PermissionDenied):
         service(cashier, freiburg, car)
-    elsewhere = WorkshopFactory(network=NetworkFactory(code="OTHER"), code="XX")
+    elsewhere = cast(Workshop, WorkshopFactory(network=NetworkFactory(code="OTHER"), code="XX"))
     stranger = member(elsewhere, WorkshopRole.ADVISOR, email="advisor@other.test")
     with pytest.raises(PermissionDenied):
         service(stranger, elsewhere, car)

@@ -3,6 +3,7 @@ write, correct and transfer entries; another workshop never sees the owner."""
 
 import datetime as dt
 import re
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import translation
 
 from servicelane.billing.services import invoice_issue
 from servicelane.core.choices import WorkshopRole
+from servicelane.core.models import User
 from servicelane.core.tests.factories import NetworkFactory, UserFactory
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.servicebook.choices import EntryKind, EntrySource, TransferStatus
@@ -18,6 +20,7 @@ from servicelane.servicebook.tests.conftest import OWNER_NAME, PINNED, PLATE, wr
 from servicelane.testing.clients import client_of
 from servicelane.testing.personas import member, technician_of
 from servicelane.testing.scenarios import handover_answers, ready_order
+from servicelane.vehicles.models import Vehicle
 from servicelane.vehicles.tests.factories import VehicleFactory, vehicle_of
 from servicelane.workorders.handover.services import repair_order_hand_over
 
@@ -58,7 +61,7 @@ def test_an_unknown_vin_is_answered_inline(advisor, items):
 
 
 def test_a_car_of_another_network_is_not_found(advisor, items):
-    stranger = VehicleFactory(network=NetworkFactory())
+    stranger = cast(Vehicle, VehicleFactory(network=NetworkFactory()))
 
     response = client_of(advisor).get(reverse("servicebook:search"), {"vin": stranger.vin})
     assert "No car with this VIN in the network." in text(response)
@@ -464,7 +467,9 @@ def test_the_vehicle_page_links_the_book_and_warranty_is_editable(advisor, car):
 
 def test_items_are_configured_in_the_admin_and_entries_only_read_there(history):
 
-    admin_user = UserFactory(is_staff=True, is_superuser=True, email="root@network.test")
+    admin_user = cast(
+        User, UserFactory(is_staff=True, is_superuser=True, email="root@network.test")
+    )
     client = client_of(admin_user)
     entry = history["fr_service"]
 
