@@ -183,7 +183,7 @@ def copies_held_by_jobs(workshop: Workshop, day: dt.date) -> dict[int, set[str]]
     for job_id, number, calibration_due in SpecialTool.objects.filter(
         workshop=workshop, state=ToolState.CHECKED_OUT, job_id__isnull=False
     ).values_list("job_id", "number", "calibration_due"):
-        if calibration_due is not None and calibration_due < day:
+        if job_id is None or (calibration_due is not None and calibration_due < day):
             continue
         held.setdefault(job_id, set()).add(number)
     return held

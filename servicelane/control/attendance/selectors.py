@@ -323,7 +323,10 @@ def efficiency_report(
         )
         units = job["units"] or 0
         per_tech[job["technician_id"]].sold_units += units
-        local_day = job["done_at"].astimezone(span.zone).date()
+        done_at = job["done_at"]
+        if done_at is None:
+            continue
+        local_day = done_at.astimezone(span.zone).date()
         if local_day in per_day:
             per_day[local_day].sold_units += units
     spread(clocks, "started_at", "ended_at", "clocked_seconds")
@@ -420,12 +423,12 @@ def attendance_day(
     rows = []
     for pk, name in names.items():
         own = entries_of.get(pk, [])
-        absence = absence_of.get(pk)
+        away = absence_of.get(pk)
         if any(entry.clock_out is None for entry in own):
             status = Presence.IN
         elif own:
             status = Presence.LEFT
-        elif absence is not None:
+        elif away is not None:
             status = Presence.ABSENT
         elif pk in shift_of:
             status = Presence.EXPECTED
@@ -437,14 +440,20 @@ def attendance_day(
                 name=name,
                 status=status,
                 shift=shift_of.get(pk),
-                absence=absence,
+                absence=away,
                 entries=own,
                 seconds=sum(
                     overlap_seconds(e.clock_in, e.clock_out, span.start, span.end, now) for e in own
                 ),
             )
         )
-    order = [Presence.IN, Presence.EXPECTED, Presence.LEFT, Presence.ABSENT, Presence.OFF]
+    order: list[str] = [
+        Presence.IN,
+        Presence.EXPECTED,
+        Presence.LEFT,
+        Presence.ABSENT,
+        Presence.OFF,
+    ]
     rows.sort(key=lambda row: (order.index(row.status), row.name.casefold()))
     return rows
 
