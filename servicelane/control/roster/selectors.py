@@ -26,12 +26,8 @@ def labels(values: Iterable[str], choices: Any) -> list[str]:
 
 
 def technicians(workshop: Workshop) -> list[Membership]:
-    """The workshop's technicians with level and skills (``skill_labels``), senior
-    first."""
-    members = workshop_technicians(workshop)
-    for membership in members:
-        membership.skill_labels = labels(membership.skills, Skill)
-    return members
+    """The workshop's technicians with level and skills, senior first."""
+    return workshop_technicians(workshop)
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -57,6 +53,7 @@ class RosterCell:
 class RosterRow:
     membership: Membership
     cells: list[RosterCell]
+    skill_labels: list[str]
 
     @property
     def technician(self) -> User:
@@ -113,7 +110,13 @@ def roster_week(workshop: Workshop, day: dt.date) -> RosterWeek:
                     ],
                 )
             )
-        rows.append(RosterRow(membership=membership, cells=cells))
+        rows.append(
+            RosterRow(
+                membership=membership,
+                cells=cells,
+                skill_labels=labels(membership.skills, Skill),
+            )
+        )
     return RosterWeek(monday=monday, days=days, rows=rows)
 
 
@@ -138,11 +141,22 @@ def absence_get(*, user: Any, workshop: Workshop, absence_id: Any) -> Absence:
 
 
 def bays_of(workshop: Workshop) -> list[Bay]:
-    """The workshop's bays by code, with ``equipment_labels``."""
-    bays = list(Bay.objects.filter(workshop=workshop).order_by("code"))
-    for bay in bays:
-        bay.equipment_labels = labels(bay.equipment, Equipment)
-    return bays
+    """The workshop's bays by code."""
+    return list(Bay.objects.filter(workshop=workshop).order_by("code"))
+
+
+@dataclass
+class BayRow:
+    bay: Bay
+    equipment_labels: list[str]
+
+
+def bay_rows(workshop: Workshop) -> list[BayRow]:
+    """The workshop's bays by code, each with its equipment's names."""
+    return [
+        BayRow(bay=bay, equipment_labels=labels(bay.equipment, Equipment))
+        for bay in bays_of(workshop)
+    ]
 
 
 def bay_get(*, user: Any, workshop: Workshop, bay_id: Any, perm: Perm) -> Bay:

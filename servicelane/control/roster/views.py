@@ -230,7 +230,7 @@ def _bay_form_page(
     return render(
         request,
         "control/roster_bays.html" if bay is None else "control/roster_bay.html",
-        {"workshop": workshop, "form": form, "bay": bay, "bays": selectors.bays_of(workshop)},
+        {"workshop": workshop, "form": form, "bay": bay, "bays": selectors.bay_rows(workshop)},
         status=status,
     )
 
