@@ -4,10 +4,12 @@ screens, with the same refusals."""
 import datetime as dt
 import io
 import json
+from typing import cast
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from PIL import Image
 
 from servicelane.appointments.models import Appointment
@@ -461,6 +463,7 @@ def test_lines_and_jobs_can_be_removed_only_while_draft(api, advisor, freiburg):
     assert [line["code"] for line in labour.json()["lines"]] == ["BRAKES-REAR"]
     estimate_send(actor=advisor, repair_order=ro)
     sent = ro.jobs.first()
+    assert sent is not None
     refused = api.delete(f"{JOBS}/{sent.pk}")
     assert refused.status_code == 400
     assert "only draft jobs can be changed" in refused.json()["detail"]
@@ -545,7 +548,7 @@ def test_a_technician_has_no_order_list_nor_customer_data_but_works_on_the_car(
     photo = client.post(f"{RO}/{ro.pk}/photos", {"image": png(), "shared": "false"})
     found = post(client, f"{RO}/{ro.pk}/jobs", {"title": "Wiper blades torn"})
 
-    assert_refused(listing, 403, "Your role does not allow this.")
+    assert_refused(cast(HttpResponse, listing), 403, "Your role does not allow this.")
     assert detail.status_code == 404
     assert photo.status_code == 201 and photo.json()["shared"] is False
     assert found.status_code == 201 and found.json()["source"] == "found"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +32,9 @@ from servicelane.workorders.choices import (
 from servicelane.workorders.estimate.services import estimate_send, job_add, job_line_add
 from servicelane.workorders.models import ClockEntry, Job, Photo, QualityCheck, RepairOrder
 from servicelane.workorders.work.services import job_clock_on
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +73,7 @@ def qc_url(ro: RepairOrder, level: int) -> str:
     return reverse("bay:qc", kwargs={"repair_order_id": ro.pk, "level": level})
 
 
-def qc_post(client: Client, ro: RepairOrder, level: int, **data) -> object:
+def qc_post(client: Client, ro: RepairOrder, level: int, **data) -> "_MonkeyPatchedWSGIResponse":
     body = {"result": "pass"}
     body.update({f"point_{pk}": "on" for pk in tick_all(ro.workshop, QC_CHECKLIST[QCLevel(level)])})
     body.update(data)
@@ -341,6 +345,7 @@ def test_a_photo_from_the_tablet_is_stored_and_a_non_photo_is_refused(freiburg, 
     photo = Photo.objects.get(repair_order=ro)
     assert photo.caption == "Worn pads"
     assert photo.taken_by == tech
+    assert photo.image.name is not None
     assert photo.image.name.endswith(".jpg")
 
 

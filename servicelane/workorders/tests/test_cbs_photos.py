@@ -4,6 +4,7 @@ one changes nothing) and photos (checked, turned upright, resized, stripped of m
 import datetime as dt
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 # The test order is checked in on 2026-11-23 at 42,000 km.
-DOCUMENT = {
+DOCUMENT: dict[str, Any] = {
     "vin": "ignored-by-the-reader",
     "read_at": "2026-11-23T08:10:00Z",
     "mileage": 42_000,
@@ -193,6 +194,7 @@ def test_a_large_png_is_stored_as_a_jpeg_no_larger_than_the_limit(ro, advisor, s
     assert image.size == (200, 150)
     assert photo.caption == "Scratch, door"
     assert photo.shared is True
+    assert photo.image.name is not None
     assert photo.image.name.startswith(f"repair-orders/{ro.workshop_id}/{ro.pk}/")
     assert ro.events.get(kind=EventKind.PHOTO).data["photo"] == photo.pk
 

@@ -6,6 +6,7 @@ import io
 import itertools
 import random
 import re
+from typing import cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from django.urls import reverse
 from PIL import Image
 
 from servicelane.appointments.tests.factories import BERLIN, book
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.demo.customers import make_vin
 from servicelane.testing.clock import NOW
@@ -49,8 +51,9 @@ _serials = itertools.count(700_000)
 def order_speaking(workshop, advisor, language: str, *, plate: str = "FR-SL 77") -> RepairOrder:
     """A walk-in whose customer reads ``language``."""
     ensure_catalogue(workshop.network)
-    customer = CustomerFactory(
-        workshop=workshop, email=f"{language}@example.org", language=language
+    customer = cast(
+        Customer,
+        CustomerFactory(workshop=workshop, email=f"{language}@example.org", language=language),
     )
     vehicle, _ = vehicle_register(
         actor=advisor,
@@ -255,7 +258,9 @@ def test_missing_decision_or_name_shows_inline_errors_and_changes_nothing(
 
     assert one_missing.status_code == 400
     html = one_missing.content.decode()
-    fieldset = re.search(rf'<fieldset[^>]*id="job-{wipers.pk}"', html).group(0)
+    found = re.search(rf'<fieldset[^>]*id="job-{wipers.pk}"', html)
+    assert found is not None
+    fieldset = found.group(0)
     assert "has-error" in fieldset  # the unanswered job is marked where it is
     assert f"(es fehlen: {wipers.position})" in html  # in the customer's German
     assert re.search(rf'value="approve"[^>]*id="id_job_{brakes.pk}_0"[^>]*checked', html)
@@ -278,7 +283,7 @@ def test_german_customer_gets_page_and_mail_in_german(
         ro = order_speaking(freiburg, advisor, "de")
     (welcome,) = mail.outbox
     assert "FR-SL 77" in welcome.body
-    (progress_url,) = re.findall(r"https?://\S+/c/progress/\S+/", welcome.body)
+    (progress_url,) = re.findall(r"https?://\S+/c/progress/\S+/", str(welcome.body))
     assert phone.get(urlsplit(progress_url).path).status_code == 200
     mail.outbox.clear()
     estimate, _, _ = two_job_estimate(ro, advisor, django_capture_on_commit_callbacks)
@@ -332,7 +337,7 @@ def test_estimate_mail_carries_the_pdf_and_a_link_that_works(
     assert filename == f"{ro.number}-{estimate.sequence}.pdf"
     assert mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
-    links = re.findall(r"https?://\S+/c/estimate/\S+/", message.body)
+    links = re.findall(r"https?://\S+/c/estimate/\S+/", str(message.body))
     assert len(links) == 1
     page = phone.get(urlsplit(links[0]).path)
     assert page.status_code == 200
@@ -343,7 +348,7 @@ def test_estimate_mail_carries_the_pdf_and_a_link_that_works(
     )
     assert answer.status_code == 200
     assert Estimate.objects.get(pk=estimate.pk).status == EstimateStatus.ANSWERED
-    progress = re.findall(r"https?://\S+/c/progress/\S+/", message.body)
+    progress = re.findall(r"https?://\S+/c/progress/\S+/", str(message.body))
     assert phone.get(urlsplit(progress[0]).path).status_code == 200
 
 

@@ -4,6 +4,7 @@ once and expires, and work found during the repair put to the customer before it
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -362,12 +363,13 @@ def test_an_incomplete_answer_is_refused_and_nothing_is_decided(
     priced_job(ro, advisor, "WIPER-BLADES", title="Wipers")
     estimate = estimate_send(actor=advisor, repair_order=ro)
     first, second = estimate.jobs.order_by("position")
-    chosen = {
+    answers: dict[str, dict[Any, bool]] = {
         "all": {first.pk: True, second.pk: True},
         "first only": {first.pk: True},
         "a stranger": {first.pk: True, second.pk: True, 999_999: True},
         "not a number": {first.pk: True, "second": True},
-    }[decisions]
+    }
+    chosen = answers[decisions]
 
     with pytest.raises(ValidationError) as exc:
         estimate_answer(estimate=estimate, decisions=chosen, signed_name=signed_name, ip=None)

@@ -76,6 +76,7 @@ def test_the_mileage_at_handover_goes_on_the_cars_history(ro, advisor):
     hand_over(ro, advisor, mileage_out=42_012)
 
     latest = MileageReading.objects.filter(vehicle=ro.vehicle).order_by("-id").first()
+    assert latest is not None
     assert (latest.km, latest.source, latest.flagged) == (42_012, MileageSource.SERVICE, False)
 
 

@@ -4,6 +4,7 @@ jobs priced from the point's suggested operation, for the advisor to put to the 
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -155,7 +156,7 @@ def test_amber_or_red_without_a_note_is_refused(ro, tech, quick, rating, note):
 
 
 def test_results_sent_in_a_shape_we_do_not_read_are_refused_not_a_crash(ro, tech, quick):
-    results = {str(pk): answer["rating"] for pk, answer in rated(quick).items()}
+    results: dict[Any, Any] = {str(pk): answer["rating"] for pk, answer in rated(quick).items()}
 
     with pytest.raises(ValidationError) as exc:
         inspection_record(actor=tech, repair_order=ro, template=quick, results=results)

@@ -9,9 +9,11 @@ import multiprocessing
 import queue
 import random
 import threading
+from typing import cast
 
 import pytest
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
 from servicelane.core.models import Counter, User, Workshop
 from servicelane.customers.models import Customer
@@ -33,7 +35,7 @@ def cars(freiburg, advisor):
     ensure_catalogue(freiburg.network)
     waiting = []
     for n in range(RACERS):
-        customer = CustomerFactory(workshop=freiburg, email=f"racer{n}@example.de")
+        customer = cast(Customer, CustomerFactory(workshop=freiburg, email=f"racer{n}@example.de"))
         vehicle, _ = vehicle_register(
             actor=advisor,
             workshop=freiburg,
@@ -86,7 +88,8 @@ def race(freiburg, advisor, cars, extra: dict[int, dict]) -> list[object]:
 
 
 def require_file_database() -> None:
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    database = connections[DEFAULT_DB_ALIAS]
+    if isinstance(database, SQLiteDatabaseWrapper) and database.is_in_memory_db():
         pytest.fail(
             "SQLite's shared-cache in-memory test database refuses concurrent writers; "
             "give the test database a file (TEST_DATABASE_NAME)"
@@ -111,7 +114,7 @@ def test_a_check_in_that_fails_in_the_race_leaves_no_gap(freiburg, advisor, cars
     results = race(freiburg, advisor, cars, extra={2: {"deferred_job_ids": [987_654]}})
 
     assert "Unknown deferred job." in str(results[2])
-    numbers = [r for i, r in enumerate(results) if i != 2]
+    numbers = [str(r) for i, r in enumerate(results) if i != 2]
     assert sorted(numbers) == expected(RACERS - 1), results
     assert Counter.objects.get(workshop=freiburg, key="ro-2026").value == RACERS - 1
 

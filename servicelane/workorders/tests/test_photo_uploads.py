@@ -2,6 +2,7 @@
 is not a JPEG, PNG or WebP with 400 on the field, and keeps nothing of it."""
 
 import pytest
+from django.http import FileResponse
 from django.urls import reverse
 
 from servicelane.core.tests.samples import PHOTO_FORMATS, REFUSED, picture, upload
@@ -56,7 +57,7 @@ def test_the_api_stores_each_promised_format_as_a_jpeg(freiburg, advisor):
         assert response.status_code == 201, (fmt, content_type, response.json())
 
     names = [p.image.name for p in Photo.objects.filter(repair_order=ro)]
-    assert len(names) == 3 and all(n.endswith(".jpg") for n in names)
+    assert len(names) == 3 and all(n is not None and n.endswith(".jpg") for n in names)
 
 
 def test_the_reception_tab_refuses_every_other_format_inline(freiburg, advisor):
@@ -103,6 +104,7 @@ def test_a_stored_photo_is_served_as_a_jpeg_the_browser_does_not_sniff(freiburg,
 
     served = client.get(reverse("workorders:photo", kwargs={"pk": ro.pk, "photo_id": photo.pk}))
 
+    assert isinstance(served, FileResponse)
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
     assert served["X-Content-Type-Options"] == "nosniff"

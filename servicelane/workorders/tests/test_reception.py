@@ -3,6 +3,7 @@ fuel, documents and the customer's concerns recorded, earlier declined work take
 the customer sent the link to follow the repair."""
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.services import appointment_cancel
 from servicelane.appointments.tests.factories import book
 from servicelane.core.models import AuditEntry, Counter
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.testing.refusals import refusal
 from servicelane.testing.scenarios import handover_answers, priced_job, walk_in
@@ -83,7 +85,7 @@ def test_a_technician_cannot_check_a_car_in(freiburg, advisor, tech):
 
 def test_another_workshops_customer_is_unknown_here(freiburg, beijing, advisor):
     ro = walk_in(freiburg, advisor)
-    stranger = CustomerFactory(workshop=beijing)
+    stranger = cast(Customer, CustomerFactory(workshop=beijing))
 
     with pytest.raises(ValidationError) as exc:
         repair_order_check_in(
@@ -116,6 +118,7 @@ def test_a_lower_mileage_the_advisor_confirms_is_kept_and_flagged(freiburg, advi
 
     assert ro.mileage == 49_000
     reading = MileageReading.objects.filter(vehicle=first.vehicle).order_by("-id").first()
+    assert reading is not None
     assert (reading.km, reading.flagged) == (49_000, True)
 
 

@@ -5,14 +5,17 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from typing import cast
 
 import pytest
+from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.tests.factories import book
+from servicelane.customers.models import Customer
 from servicelane.customers.tests.factories import CustomerFactory
 from servicelane.testing.clients import client_of
 from servicelane.testing.scenarios import (
@@ -257,7 +260,7 @@ def test_a_walk_in_customer_is_found_by_name_and_their_car_checked_in_with_defer
 def test_a_walk_in_for_another_workshops_customer_is_not_found(
     freiburg, beijing, advisor_client, advisor_bj
 ):
-    stranger = CustomerFactory(workshop=beijing)
+    stranger = cast(Customer, CustomerFactory(workshop=beijing))
 
     response = advisor_client.get(reverse("workorders:new"), {"customer": stranger.pk})
 
@@ -618,7 +621,7 @@ def test_a_technician_is_refused_the_list_but_inspects_the_car_without_the_custo
     assert ro.customer.last_name not in form and "walkin@example.de" not in form
 
     points = list(quick.points.all())
-    data = {"template": quick.pk}
+    data: dict[str, object] = {"template": quick.pk}
     for point in points:
         data[f"rating_{point.pk}"] = "green"
     data[f"rating_{points[1].pk}"] = "red"
@@ -629,6 +632,7 @@ def test_a_technician_is_refused_the_list_but_inspects_the_car_without_the_custo
     data[f"note_{points[1].pk}"] = "Pads 2 mm"
     response = client.post(url, data)
 
+    assert isinstance(response, HttpResponseRedirect)
     assert response.status_code == 302
     assert response.url == url
     inspection = Inspection.objects.get(repair_order=ro)
