@@ -11,6 +11,7 @@ or who has it for which order.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -100,16 +101,26 @@ def needs(job_ids: Iterable[int]) -> dict[int, list[ToolNeed]]:
 # ---------------------------------------------------------------- how the copies stand
 
 
-def _loan(tool: SpecialTool, now: dt.datetime) -> ToolLoan:
-    """The copy's loan; ``for_order_id`` and ``for_order_number`` annotated on the tool."""
+@dataclass(frozen=True)
+class _Copy:
+    """A copy of a tool with the repair order of the job it is checked out for, if any."""
+
+    tool: SpecialTool
+    order_id: int | None
+    order_number: str | None
+
+
+def _loan(copy: _Copy, now: dt.datetime) -> ToolLoan:
+    """The copy's loan, with the order it is held for."""
+    tool = copy.tool
     return ToolLoan(
         tool_id=tool.pk,
         copy=tool.copy,
         holder_id=tool.holder_id,
         holder=str(tool.holder) if tool.holder else "",
         job_id=tool.job_id,
-        repair_order_id=tool.for_order_id,
-        repair_order_number=tool.for_order_number or "",
+        repair_order_id=copy.order_id,
+        repair_order_number=copy.order_number or "",
         due_back_at=tool.due_back_at,
         overdue=bool(tool.due_back_at and tool.due_back_at < now),
     )
@@ -124,13 +135,15 @@ def tools_for_jobs(job_ids: Iterable[int]) -> dict[int, list[ToolNeed]]:
         return {}
     workshops = {workshop_id for workshop_id, _numbers in needs.values()}
     numbers = {number for _w, wanted in needs.values() for number in wanted}
-    copies: dict[tuple[int, str], list[SpecialTool]] = defaultdict(list)
+    copies: dict[tuple[int, str], list[_Copy]] = defaultdict(list)
     held_for = job_order(OuterRef("job_id"))
     for tool in copies_of(workshops, numbers).annotate(
         for_order_id=Subquery(held_for.values("repair_order_id")[:1]),
         for_order_number=Subquery(held_for.values("repair_order__number")[:1]),
     ):
-        copies[(tool.workshop_id, tool.number)].append(tool)
+        copies[(tool.workshop_id, tool.number)].append(
+            _Copy(tool=tool, order_id=tool.for_order_id, order_number=tool.for_order_number)
+        )
     now, today = timezone.now(), timezone.localdate()
     answer: dict[int, list[ToolNeed]] = {}
     for job_id, (workshop_id, wanted) in needs.items():
@@ -139,15 +152,15 @@ def tools_for_jobs(job_ids: Iterable[int]) -> dict[int, list[ToolNeed]]:
             found = copies.get((workshop_id, number), [])
             need = ToolNeed(
                 number=number,
-                name=found[0].name if found else "",
+                name=found[0].tool.name if found else "",
                 copies=len(found),
-                free=sum(1 for tool in found if usable(tool, today)),
+                free=sum(1 for copy in found if usable(copy.tool, today)),
             )
-            for tool in found:
-                if tool.state != ToolState.CHECKED_OUT:
+            for copy in found:
+                if copy.tool.state != ToolState.CHECKED_OUT:
                     continue
-                loan = _loan(tool, now)
-                if tool.job_id == job_id and need.with_job is None:
+                loan = _loan(copy, now)
+                if copy.tool.job_id == job_id and need.with_job is None:
                     need.with_job = loan
                 else:
                     need.taken.append(loan)
