@@ -51,9 +51,7 @@ class SpecialTool(WorkshopOwned):
         verbose_name_plural = _("special tools")
         ordering = ["workshop", "number", "copy"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["workshop", "number", "copy"], name="tool_unique_copy"
-            ),
+            models.UniqueConstraint(fields=["workshop", "number", "copy"], name="tool_unique_copy"),
             models.CheckConstraint(
                 condition=models.Q(state=ToolState.CHECKED_OUT, holder__isnull=False)
                 | ~models.Q(state=ToolState.CHECKED_OUT),
