@@ -26,13 +26,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = set()
 # Queries on another app's models outside its selectors and services; each goes to a
 # selector (reads) or a service (writes) of the app that owns the model.
-KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = {
-    ("billing/services.py", "RepairOrder.objects"),
-    ("workorders/api.py", "Vehicle.objects"),
-    ("workorders/reception/services.py", "Appointment.objects"),
-    ("workorders/reception/services.py", "MileageReading.objects"),
-    ("workorders/views/advisor/reception.py", "Ownership.objects"),
-}
+KNOWN_FOREIGN_QUERIES: set[tuple[str, str]] = set()
 # Relations that point up the layers (and the migrations they bring); each goes with its loop.
 KNOWN_UPWARD_RELATIONS: set[str] = set()
 KNOWN_UPWARD_MIGRATIONS: set[str] = set()

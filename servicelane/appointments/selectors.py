@@ -311,6 +311,16 @@ def appointment_get_for_user(*, user: Any, appointment_id: int) -> Appointment:
     )
 
 
+def appointment_locked_for_check_in(appointment: Appointment) -> Appointment:
+    """The booking re-read under a lock of its own row only (on PostgreSQL a lock cannot
+    reach the car of a booking whose car is not confirmed yet: a nullable join)."""
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("workshop", "customer", "vehicle")
+        .get(pk=appointment.pk)
+    )
+
+
 def appointments_on(*, workshop: Workshop, day: dt.date) -> QuerySet[Appointment]:
     """The workshop's bookings arriving on ``day`` (its local date)."""
     start = _day_start(day, workshop)

@@ -30,6 +30,7 @@ from servicelane.workorders.handover.services import (
     repair_order_mark_invoiced,
 )
 from servicelane.workorders.models import Job, JobLine, RepairOrder
+from servicelane.workorders.orders import locked_for_invoicing
 from servicelane.workorders.quality.selectors import qc_passed_levels
 
 MAX_PAYMENT = Decimal("9999999999.99")
@@ -39,11 +40,7 @@ MAX_PAYMENT = Decimal("9999999999.99")
 
 
 def _lock_repair_order(repair_order: RepairOrder) -> RepairOrder:
-    return (
-        RepairOrder.objects.select_for_update()
-        .select_related("workshop", "customer", "vehicle")
-        .get(pk=repair_order.pk)
-    )
+    return locked_for_invoicing(repair_order)
 
 
 def _lock_invoice(invoice: Invoice) -> Invoice:

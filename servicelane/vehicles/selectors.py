@@ -241,6 +241,23 @@ def highest_reading_km(*, vehicle: Vehicle, on_or_before: dt.date) -> int | None
     return highest
 
 
+def highest_km(*, vehicle: Vehicle) -> int | None:
+    """The highest reading the car has, flagged ones included (what a new one is checked
+    against)."""
+    reading = MileageReading.objects.filter(vehicle=vehicle).order_by("-km").first()
+    return reading.km if reading else None
+
+
+def vehicle_get_by_id_for_user(*, user: Any, vehicle_id: int) -> Vehicle:
+    """A car by id among those the user sees; 404 otherwise."""
+    return get_for_user(Vehicle.objects.all(), user, None, pk=vehicle_id)
+
+
+def current_ownerships() -> QuerySet[Ownership]:
+    """Ownerships still running, with their cars (for a list of customers' cars)."""
+    return Ownership.objects.filter(ended_on__isnull=True).select_related("vehicle")
+
+
 def plausible_readings(*, vehicle_ids: list[int]) -> list[tuple[int, dt.date, int]]:
     """(car, day, km) of every plausible (not flagged) reading of these cars."""
     return list(

@@ -29,7 +29,7 @@ from servicelane.store import services as store
 from servicelane.store.availability import LineAvailability
 from servicelane.supply.availability import part_lines_availability
 from servicelane.vehicles.models import Vehicle
-from servicelane.vehicles.selectors import vehicle_get_for_user
+from servicelane.vehicles.selectors import vehicle_get_by_id_for_user, vehicle_get_for_user
 from servicelane.workorders.choices import ChecklistKind
 from servicelane.workorders.documents import estimate_pdf
 from servicelane.workorders.estimate.services import (
@@ -170,7 +170,7 @@ def _vehicle(request: HttpRequest, vin: str | None, vehicle_id: int | None) -> V
         if vin:
             return vehicle_get_for_user(user=request.user, vin=vin)
         if vehicle_id is not None:
-            return get_for_user(Vehicle.objects.all(), request.user, None, pk=vehicle_id)
+            return vehicle_get_by_id_for_user(user=request.user, vehicle_id=vehicle_id)
     except Http404:
         raise ValidationError(
             {field: [_("Unknown vehicle: register the car first (POST /vehicles).")]}

@@ -72,6 +72,15 @@ def locked(repair_order: RepairOrder) -> RepairOrder:
     )
 
 
+def locked_for_invoicing(repair_order: RepairOrder) -> RepairOrder:
+    """The order under a row lock with what an invoice prints (workshop, customer, car)."""
+    return (
+        RepairOrder.objects.select_for_update()
+        .select_related("workshop", "customer", "vehicle")
+        .get(pk=repair_order.pk)
+    )
+
+
 def job_locked(job: Job) -> Job:
     """The job with its order locked: steps on one order (clocks, checks) queue up."""
     job = Job.objects.select_related("repair_order__workshop", "technician").get(pk=job.pk)

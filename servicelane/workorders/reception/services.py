@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from servicelane.appointments.choices import AppointmentStatus
 from servicelane.appointments.models import Appointment
+from servicelane.appointments.selectors import appointment_locked_for_check_in
 from servicelane.appointments.services import appointment_confirm_vehicle, appointment_mark_arrived
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.models import User, Workshop
@@ -21,7 +22,8 @@ from servicelane.core.sequences import next_number
 from servicelane.core.tenancy import access_for
 from servicelane.customers.models import Customer
 from servicelane.vehicles.choices import MileageSource
-from servicelane.vehicles.models import MileageReading, Vehicle
+from servicelane.vehicles.models import Vehicle
+from servicelane.vehicles.selectors import highest_km
 from servicelane.workorders import cbs, photos
 from servicelane.workorders.choices import (
     Document,
@@ -60,11 +62,6 @@ RECEPTION_FIELDS = [
 ]
 
 
-def _highest_mileage(vehicle: Vehicle) -> int | None:
-    reading = MileageReading.objects.filter(vehicle=vehicle).order_by("-km").first()
-    return reading.km if reading else None
-
-
 def _check_mileage(vehicle: Vehicle, km: Any, confirmed: bool) -> int:
     """A reading lower than the car's history is refused unless the advisor confirms it."""
     try:
@@ -73,7 +70,7 @@ def _check_mileage(vehicle: Vehicle, km: Any, confirmed: bool) -> int:
         raise ValidationError({"mileage": [_("Enter the mileage in whole kilometres.")]}) from None
     if km < 0 or km > 2_000_000:
         raise ValidationError({"mileage": [_("Enter a mileage between 0 and 2,000,000 km.")]})
-    highest = _highest_mileage(vehicle)
+    highest = highest_km(vehicle=vehicle)
     if highest is not None and km < highest and not confirmed:
         raise ValidationError(
             {
@@ -117,11 +114,7 @@ def _booked_visit(
     """The booking under a row lock, checked in at most once and only while it stands; a car
     not confirmed yet (booked on the public page) is confirmed here, as the advisor corrected
     it (``vin``/``plate``)."""
-    appointment = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("workshop", "customer", "vehicle")
-        .get(pk=appointment.pk)
-    )
+    appointment = appointment_locked_for_check_in(appointment)
     workshop, customer, vehicle = appointment.workshop, appointment.customer, appointment.vehicle
     if RepairOrder.objects.filter(appointment=appointment).exists():
         raise ValidationError(_("This appointment is already checked in."))

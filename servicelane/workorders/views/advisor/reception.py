@@ -23,8 +23,11 @@ from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for, get_for_user
 from servicelane.core.viewutils import require_perm, workshop_with
 from servicelane.customers.selectors import customer_get_for_user, customer_list_for_user
-from servicelane.vehicles.models import Ownership
-from servicelane.vehicles.selectors import vehicle_mileage_history, vehicles_of_customer
+from servicelane.vehicles.selectors import (
+    current_ownerships,
+    vehicle_mileage_history,
+    vehicles_of_customer,
+)
 from servicelane.workorders.models import RepairOrder
 from servicelane.workorders.reception import selectors, services
 from servicelane.workorders.reception.forms import (
@@ -129,7 +132,7 @@ def _customer_matches(request: HttpRequest, workshop: Workshop, q: str) -> list[
     ).prefetch_related(
         Prefetch(
             "ownerships",
-            queryset=Ownership.objects.filter(ended_on__isnull=True).select_related("vehicle"),
+            queryset=current_ownerships(),
             to_attr="current_cars",
         )
     )
