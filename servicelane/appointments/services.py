@@ -26,6 +26,7 @@ from servicelane.appointments.notifications import send_appointment_message
 from servicelane.appointments.tasks import schedule_reminder
 from servicelane.core.audit import audit_record, diff, snapshot
 from servicelane.core.choices import Language
+from servicelane.core.dates import local_if_naive
 from servicelane.core.events import record_event
 from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
@@ -62,13 +63,6 @@ class BookingParty:
     plate: str = ""
     mileage: int | None = None
     model: str = ""
-
-
-def _aware(moment: dt.datetime, workshop: Workshop) -> dt.datetime:
-    """A time without zone is the workshop's local time."""
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=workshop.zone)
-    return moment.astimezone(dt.UTC)
 
 
 def _check_start(
@@ -237,7 +231,7 @@ def appointment_book(
     now = now or timezone.now()
     plan = selectors.booking_plan(workshop, service_type_ids)
     calendar = selectors.workshop_calendar(workshop)
-    starts_at = _aware(starts_at, workshop)
+    starts_at = local_if_naive(starts_at, workshop.zone).astimezone(dt.UTC)
     _check_start(workshop=workshop, plan=plan, calendar=calendar, starts_at=starts_at, now=now)
     _check_advisor(workshop, advisor)
     if party is not None and party.language and party.language not in Language.values:
@@ -431,7 +425,7 @@ def appointment_reschedule(
         service_type_ids = list(appointment.service_types.values_list("pk", flat=True))
     plan = selectors.booking_plan(workshop, service_type_ids)
     calendar = selectors.workshop_calendar(workshop)
-    starts_at = _aware(starts_at, workshop)
+    starts_at = local_if_naive(starts_at, workshop.zone).astimezone(dt.UTC)
     _check_start(workshop=workshop, plan=plan, calendar=calendar, starts_at=starts_at, now=now)
     _reserve(
         workshop=workshop,

@@ -9,7 +9,7 @@ today.
 """
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,6 +17,20 @@ from pydantic import AfterValidator
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
+
+
+@overload
+def local_if_naive(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime: ...
+@overload
+def local_if_naive(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.datetime | None: ...
+
+
+def local_if_naive(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.datetime | None:
+    """A time sent without offset is local time in ``zone`` (the workshop's); none stays
+    none."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:

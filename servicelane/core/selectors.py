@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -50,6 +50,21 @@ def workshop_technician_get(workshop: Workshop, technician_id: int) -> Membershi
         OverflowError,  # an id no row can have
     ):
         raise Http404(_("Not found.")) from None
+
+
+def workshop_technician_named(
+    workshop: Workshop, technician_id: int, field: str = "technician_id"
+) -> Membership:
+    """A technician of the workshop named in a request body; anyone else is an error on
+    that field (not a 404: the request itself was found)."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({field: [_("Not a technician of this workshop.")]})
+    return membership
 
 
 def _opening(tokens: QuerySet[ApiToken]) -> list[ApiToken]:

@@ -13,15 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
-from servicelane.core.dates import SaneDate, SaneDateTime
-from servicelane.core.models import Membership, Workshop
+from servicelane.core.dates import SaneDate, SaneDateTime, local_if_naive
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, PageNumber
+from servicelane.core.selectors import workshop_technician_named
 from servicelane.core.tenancy import access_for
 from servicelane.core.types import ApiRequest
 from servicelane.tools import jobs, selectors, services
@@ -134,21 +133,6 @@ class CalibrationIn(Schema):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
-    """A time sent without offset is the workshop's local time."""
-    if moment is not None and timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=workshop.zone)
-    return moment
-
-
-def _technician(workshop: Workshop, technician_id: int) -> Membership:
-    """A technician of the workshop named in a body; anyone else is a field error."""
-    membership = selectors.technician_in_body(workshop, technician_id)
-    if membership is None:
-        raise ValidationError({"technician_id": [_("Not a technician of this workshop.")]})
-    return membership
 
 
 def _tool_out(tool: SpecialTool) -> dict[str, Any]:
@@ -290,7 +274,7 @@ def check_out(request: ApiRequest, tool_id: int, payload: CheckOutIn) -> dict[st
     """Hand the tool to a technician of its workshop, for an open job or none. Refused
     (400) when it is not in its place or its calibration is overdue."""
     tool = _managed_tool(request, tool_id)
-    member = _technician(tool.workshop, payload.technician_id)
+    member = workshop_technician_named(tool.workshop, payload.technician_id)
     if payload.job_id is not None and jobs.open_job(tool.workshop, payload.job_id) is None:
         raise ValidationError({"job_id": [_("Not an open job of this workshop.")]})
     try:
@@ -299,7 +283,7 @@ def check_out(request: ApiRequest, tool_id: int, payload: CheckOutIn) -> dict[st
             tool=tool,
             technician=member.user,
             job_id=payload.job_id,
-            until=_aware(payload.due_back_at, tool.workshop),
+            until=local_if_naive(payload.due_back_at, tool.workshop.zone),
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "until" in exc.error_dict:

@@ -18,8 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicelane.core.choices import WorkshopRole
-from servicelane.core.models import Membership, User, Workshop
+from servicelane.core.models import User, Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.tenancy import access_for
 from servicelane.tools import jobs
@@ -196,15 +195,6 @@ def copies_of(workshop_ids: Iterable[int], numbers: Iterable[str]) -> QuerySet[S
         SpecialTool.objects.filter(workshop_id__in=list(workshop_ids), number__in=list(numbers))
         .select_related("holder")
         .order_by("number", "copy")
-    )
-
-
-def technician_in_body(workshop: Workshop, technician_id: int) -> Membership | None:
-    """A technician of the workshop named in a request body, or None."""
-    return (
-        Membership.objects.select_related("user")
-        .filter(workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN)
-        .first()
     )
 
 

@@ -4,20 +4,19 @@ Handlers parse, look the order or job up for the user (another workshop's is 404
 a service and answer with a schema; the services hold the rules and the permissions.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Form, Query, Router, Status
 from ninja.pagination import paginate
 
 from servicelane.appointments.selectors import appointment_get_for_user
 from servicelane.core.apiutils import ERRORS, Pagination, workshop_in_scope
-from servicelane.core.models import User, Workshop
+from servicelane.core.dates import local_if_naive
+from servicelane.core.models import User
 from servicelane.core.money import round_money
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import SHORT_TEXT, CodeText, ShortText
@@ -145,13 +144,6 @@ def _job_out(job: Job) -> Job:
     )
 
 
-def _aware(moment: dt.datetime | None, workshop: Workshop) -> dt.datetime | None:
-    """A time sent without offset is the workshop's local time, as for bookings."""
-    if moment is not None and timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=workshop.zone)
-    return moment
-
-
 def _reception(payload: ReceptionIn) -> dict[str, Any]:
     return {
         "mileage": payload.mileage,
@@ -259,8 +251,8 @@ def update_reception(
     if "documents_seen" in data:
         data["documents_seen"] = [str(d) for d in data["documents_seen"] or []]
     if "estimated_completion_at" in data:
-        data["estimated_completion_at"] = _aware(
-            data["estimated_completion_at"], repair_order.workshop
+        data["estimated_completion_at"] = local_if_naive(
+            data["estimated_completion_at"], repair_order.workshop.zone
         )
     repair_order_update_reception(
         actor=request.user, repair_order=repair_order, mileage_confirmed=confirmed, **data
@@ -340,7 +332,9 @@ def send_estimate(request: HttpRequest, repair_order_id: int, payload: EstimateI
     estimate = estimate_send(
         actor=request.user,
         repair_order=repair_order,
-        estimated_completion_at=_aware(payload.estimated_completion_at, repair_order.workshop),
+        estimated_completion_at=local_if_naive(
+            payload.estimated_completion_at, repair_order.workshop.zone
+        ),
     )
     estimate.approval_url = estimate_url(estimate)
     return Status(201, estimate)

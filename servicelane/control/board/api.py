@@ -24,11 +24,10 @@ from servicelane.control.planning import runs
 from servicelane.control.planning import selectors as planning
 from servicelane.control.planning.reasons import reason_text
 from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
-from servicelane.core.choices import WorkshopRole
 from servicelane.core.dates import SaneDate, SaneDateTime
-from servicelane.core.models import Membership
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, PageNumber
+from servicelane.core.selectors import workshop_technician_named
 from servicelane.core.types import ApiRequest
 from servicelane.workorders import selectors as workorders
 
@@ -406,15 +405,7 @@ def reassign_job(request: ApiRequest, job_id: int, payload: ReassignIn) -> dict[
     is outside the technician's shift or clashes with another planned job."""
     job = workorders.job_get_for_user(user=request.user, pk=job_id, perm=Perm.JOB_ASSIGN)
     workshop = job.repair_order.workshop
-    membership = (
-        Membership.objects.filter(
-            workshop=workshop, user_id=payload.technician_id, role=WorkshopRole.TECHNICIAN
-        )
-        .select_related("user")
-        .first()
-    )
-    if membership is None:
-        raise ValidationError({"technician_id": [_("Not a technician of this workshop.")]})
+    membership = workshop_technician_named(workshop, payload.technician_id)
     bay = None
     if payload.bay_id is not None:
         bay = Bay.objects.filter(workshop=workshop, pk=payload.bay_id).first()

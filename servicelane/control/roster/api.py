@@ -7,20 +7,17 @@ absence or bay is 404 (or 400 when named in a body).
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from servicelane.control.models import Absence, Bay, Shift
 from servicelane.control.roster import selectors, services
 from servicelane.core.apiutils import ERRORS, DbId, workshop_in_scope
-from servicelane.core.choices import WorkshopRole
-from servicelane.core.dates import SaneDate, SaneDateTime
-from servicelane.core.models import Membership, Workshop
+from servicelane.core.dates import SaneDate, SaneDateTime, local_if_naive
+from servicelane.core.models import Workshop
 from servicelane.core.permissions import Perm
 from servicelane.core.schema_types import CodeText, LocalTime
-from servicelane.core.selectors import workshop_technician_get
+from servicelane.core.selectors import workshop_technician_get, workshop_technician_named
 from servicelane.core.types import ApiRequest
 
 # The tools room's query schema: one class, as the published document names it once.
@@ -123,25 +120,6 @@ class BayIn(Schema):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _aware(moment: dt.datetime, workshop: Workshop) -> dt.datetime:
-    """A time sent without offset is the workshop's local time."""
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=workshop.zone)
-    return moment
-
-
-def _technician(workshop: Workshop, technician_id: int) -> Membership:
-    """A technician of the workshop named in a body; anyone else is a field error."""
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(workshop=workshop, user_id=technician_id, role=WorkshopRole.TECHNICIAN)
-        .first()
-    )
-    if membership is None:
-        raise ValidationError({"technician_id": [_("Not a technician of this workshop.")]})
-    return membership
 
 
 # ---------------------------------------------------------------- roster
@@ -248,7 +226,7 @@ def set_shift(request: ApiRequest, payload: ShiftIn, query: Query[ControlWorksho
     """Set or change a technician's shift on a day: it ends after it starts, its break
     lies within it."""
     workshop = _roster_workshop(request, query.workshop)
-    member = _technician(workshop, payload.technician_id)
+    member = workshop_technician_named(workshop, payload.technician_id)
     shift = services.shift_set(
         actor=request.user,
         workshop=workshop,
@@ -270,7 +248,7 @@ def set_shift(request: ApiRequest, payload: ShiftIn, query: Query[ControlWorksho
 def delete_shift(request: ApiRequest, query: Query[ShiftDeleteQuery]) -> Status:
     """The technician does not work that day."""
     workshop = _roster_workshop(request, query.workshop)
-    member = _technician(workshop, query.technician_id)
+    member = workshop_technician_named(workshop, query.technician_id)
     services.shift_remove(
         actor=request.user, workshop=workshop, technician=member.user, date=query.date
     )
@@ -288,13 +266,13 @@ def add_absence(
     """A technician is away from one moment to a later one (no overlap with another
     absence of theirs)."""
     workshop = _roster_workshop(request, query.workshop)
-    member = _technician(workshop, payload.technician_id)
+    member = workshop_technician_named(workshop, payload.technician_id)
     absence = services.absence_add(
         actor=request.user,
         workshop=workshop,
         technician=member.user,
-        starts_at=_aware(payload.starts_at, workshop),
-        ends_at=_aware(payload.ends_at, workshop),
+        starts_at=local_if_naive(payload.starts_at, workshop.zone),
+        ends_at=local_if_naive(payload.ends_at, workshop.zone),
         reason=payload.reason,
     )
     return Status(201, _absence_out(absence))
